@@ -1,0 +1,526 @@
+"""The answers format (format 1): the model, its rules, and loading it.
+
+The field names are a public contract: users keep answers files for years.
+Add optional fields freely; rename or remove only with a migration.
+
+Fields that the health check judges rather than requires (an objective's KPI,
+target, due date and owner, a party's manager, independent matters, the
+deadlock mechanism, exit triggers, dispute deadlines) are optional here: their
+absence is advice from `agreementkit check`, not a load error.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import re
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
+
+from .errors import AnswersError, InvalidInputError, Problem
+from .yamlfile import LocatedData, PathKey, format_path, parse_yaml, read_text
+
+FORMAT_VERSION = 1
+
+# XML 1.0 cannot hold these, so a DOCX containing one is corrupt; refuse them
+# at the door, naming the field, instead of failing deep inside a writer.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _party_ref(value: str, info: ValidationInfo) -> str:
+    """Check a reference to a party against the keys the file declares.
+
+    The keys arrive through the validation context, so every reference is
+    judged where it stands and all bad ones are reported in one pass.
+    """
+    keys = (info.context or {}).get("party_keys")
+    if keys is not None and value not in keys:
+        known = ", ".join(sorted(keys)) or "none"
+        hint = difflib.get_close_matches(value, list(keys), n=1)
+        suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
+        raise ValueError(f"unknown party '{value}' (the parties are: {known}){suggestion}")
+    return value
+
+
+PartyRef = Annotated[str, AfterValidator(_party_ref)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class _Model(BaseModel):
+    # Typos such as `objectivs` must be caught, never silently ignored.
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, frozen=True)
+
+
+class PartyKind(str, Enum):
+    company = "company"
+    nonprofit = "nonprofit"
+    university = "university"
+    government = "government"
+    individual = "individual"
+    other = "other"
+
+
+class Person(_Model):
+    name: Text
+    title: Text
+
+
+class Manager(_Model):
+    name: Text
+    email: str | None = None
+    phone: str | None = None
+
+
+class Party(_Model):
+    key: Annotated[
+        str,
+        Field(
+            pattern=r"^[a-z][a-z0-9_-]*$",
+            description="Short id used everywhere else in the file: lower case letters, digits, - or _.",
+        ),
+    ]
+    name: Text
+    short_name: str | None = Field(None, description="How the text refers to the party; defaults to its name.")
+    kind: PartyKind = PartyKind.company
+    jurisdiction: Text
+    registration_number: str | None = None
+    address: str | None = None
+    signatory: Person
+    manager: Manager | None = None
+    strengths: list[Text] = []
+
+    @property
+    def label(self) -> str:
+        """The name the agreement uses for this party after introducing it."""
+        return self.short_name or self.name
+
+
+class Agreement(_Model):
+    title: Text = "Memorandum of Understanding"
+    reference: str | None = None
+    purpose: Text
+    effective_date: date
+    term_months: Annotated[int, Field(gt=0, le=600)] | None = None
+    end_date: date | None = None
+    binding: bool = False
+    governing_law: Text
+    language: str | None = Field(None, description="The language that prevails between translations.")
+
+    @model_validator(mode="after")
+    def _term(self) -> Agreement:
+        if self.term_months is None and self.end_date is None:
+            raise ValueError("give the term as term_months or as end_date")
+        if self.term_months is not None and self.end_date is not None:
+            raise ValueError("give the term as term_months or end_date, not both")
+        if self.end_date is not None and self.end_date <= self.effective_date:
+            raise ValueError(f"end_date {self.end_date} is not after effective_date {self.effective_date}")
+        return self
+
+    @property
+    def end(self) -> date:
+        """The last day of the term, whichever way it was given."""
+        if self.end_date is not None:
+            return self.end_date
+        from datetime import timedelta
+
+        from .dates import add_months
+
+        assert self.term_months is not None
+        # A 24-month term from 15 January ends on the 14th, two years on.
+        return add_months(self.effective_date, self.term_months) - timedelta(days=1)
+
+
+class Objective(_Model):
+    title: Text
+    kpi: str | None = None
+    target: str | None = None
+    due: date | None = None
+    owner: PartyRef | None = None
+
+
+class Responsibility(_Model):
+    party: PartyRef
+    role: Text
+    duties: list[Text] = []
+
+
+class ResourceType(str, Enum):
+    funding = "funding"
+    personnel = "personnel"
+    equipment = "equipment"
+    facilities = "facilities"
+    intellectual_property = "intellectual_property"
+    data = "data"
+    in_kind = "in_kind"
+    other = "other"
+
+
+class Resource(_Model):
+    party: PartyRef
+    type: ResourceType
+    description: Text
+    value: Annotated[Decimal, Field(ge=0)] | None = None
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. GBP")] | None = None
+
+    @model_validator(mode="after")
+    def _currency(self) -> Resource:
+        if self.value is not None and self.currency is None:
+            raise ValueError("a value needs a currency (for example GBP or EUR)")
+        return self
+
+
+class Costs(_Model):
+    model: Literal["each_bears_own", "shared"] = "each_bears_own"
+    shares: dict[PartyRef, Annotated[Decimal, Field(ge=0, le=100)]] | None = None
+
+    @model_validator(mode="after")
+    def _shares(self, info: ValidationInfo) -> Costs:
+        lenient = not (info.context or {}).get("check_references", True)
+        if self.model == "shared" and not lenient:
+            if not self.shares:
+                raise ValueError("shared costs need shares: the percentage each party bears")
+            total = sum(self.shares.values())
+            if total != 100:
+                raise ValueError(f"shares total {total:g}%, not 100%")
+        elif self.shares:
+            raise ValueError("shares are given but the model is each_bears_own; set model: shared")
+        return self
+
+
+class DecisionRule(str, Enum):
+    consensus = "consensus"
+    unanimous = "unanimous"
+    majority = "majority"
+    weighted = "weighted"
+    lead_party = "lead_party"
+
+
+class Deadlock(str, Enum):
+    escalate = "escalate"
+    chair_casting_vote = "chair_casting_vote"
+    mediation = "mediation"
+
+
+class Governance(_Model):
+    body: Text = "Joint Steering Committee"
+    representatives_per_party: Annotated[int, Field(ge=1, le=20)] = 1
+    decision_rule: DecisionRule = DecisionRule.consensus
+    lead_party: PartyRef | None = None
+    weights: dict[PartyRef, Annotated[Decimal, Field(gt=0)]] | None = Field(
+        None, description="Votes per party under the weighted rule; defaults to the cost shares."
+    )
+    reserved_matters: list[Text] = []
+    independent_matters: list[Text] = []
+    deadlock: Deadlock | None = None
+
+    @model_validator(mode="after")
+    def _rule(self) -> Governance:
+        if self.decision_rule == DecisionRule.lead_party and self.lead_party is None:
+            raise ValueError("decision_rule lead_party needs lead_party: the key of the party that decides")
+        return self
+
+
+class DisputeStep(str, Enum):
+    negotiation = "negotiation"
+    escalation = "escalation"
+    mediation = "mediation"
+    expert = "expert"
+    arbitration = "arbitration"
+    courts = "courts"
+
+
+# Talking comes before third parties, and a binding forum comes last.
+_STEP_RANK = {"negotiation": 0, "escalation": 1, "mediation": 2, "expert": 2, "arbitration": 3, "courts": 3}
+
+
+class Arbitration(_Model):
+    rules: Text
+    seat: Text
+    arbitrators: Literal[1, 3] = 1
+
+
+class Disputes(_Model):
+    steps: Annotated[list[DisputeStep], Field(min_length=1)] = [
+        DisputeStep.negotiation,
+        DisputeStep.escalation,
+        DisputeStep.mediation,
+    ]
+    negotiation_days: Annotated[int, Field(gt=0)] | None = None
+    escalation_to: str | None = None
+    escalation_days: Annotated[int, Field(gt=0)] | None = None
+    mediator: str | None = None
+    mediation_days: Annotated[int, Field(gt=0)] | None = None
+    expert: str | None = None
+    arbitration: Arbitration | None = None
+    courts: str | None = Field(None, description="Which courts decide, when courts is a step; defaults to those of the governing law.")
+
+    @model_validator(mode="after")
+    def _ladder(self) -> Disputes:
+        names = [step.value for step in self.steps]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ValueError(f"steps repeat {', '.join(repeated)}")
+        ranks = [_STEP_RANK[n] for n in names]
+        if ranks != sorted(ranks):
+            raise ValueError(
+                "steps are out of order: talking (negotiation, escalation) comes before a third party "
+                "(mediation, expert), and a final forum (arbitration or courts) comes last"
+            )
+        if "arbitration" in names and "courts" in names:
+            raise ValueError("choose one final forum: arbitration or courts, not both")
+        if "arbitration" in names and self.arbitration is None:
+            raise ValueError("arbitration is a step but arbitration: {rules, seat} is not given")
+        return self
+
+
+class Cadence(str, Enum):
+    monthly = "monthly"
+    quarterly = "quarterly"
+    semiannual = "semiannual"
+    annual = "annual"
+
+    @property
+    def months(self) -> int:
+        return {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}[self.value]
+
+
+class Review(_Model):
+    cadence: Cadence = Cadence.quarterly
+    first_review: date | None = None
+    kpi_report_by: PartyRef | None = None
+    forum: str | None = None
+    annual_strategic_review: bool = False
+
+
+class Communication(_Model):
+    channels: list[Text] = []
+    response_days: Annotated[int, Field(gt=0)] | None = None
+
+
+class Confidentiality(_Model):
+    enabled: bool = True
+    years: Annotated[int, Field(gt=0, le=99)] | None = None
+
+
+class IntellectualProperty(_Model):
+    background: Literal["retained", "licensed"] = "retained"
+    foreground: Literal["creator", "joint", "lead_party"] = "creator"
+    owner: PartyRef | None = Field(None, description="Who owns new IP when foreground is lead_party.")
+
+    @model_validator(mode="after")
+    def _owner(self) -> IntellectualProperty:
+        if self.foreground == "lead_party" and self.owner is None:
+            raise ValueError("foreground lead_party needs owner: the key of the party that owns new IP")
+        return self
+
+
+class Termination(_Model):
+    notice_days: Annotated[int, Field(gt=0)] = 30
+    exit_triggers: list[Text] = []
+
+
+class CheckSettings(_Model):
+    ignore: list[str] = Field([], description="Health-check rule ids silenced for this agreement.")
+
+
+class Answers(_Model):
+    """Everything the questionnaire collects about one partnership."""
+
+    format: Literal[1] = Field(description="The answers format version.")
+    agreement: Agreement
+    parties: Annotated[list[Party], Field(min_length=2)]
+    objectives: Annotated[list[Objective], Field(min_length=1)]
+    responsibilities: list[Responsibility] = []
+    resources: list[Resource] = []
+    costs: Costs = Costs()
+    governance: Governance = Governance()
+    disputes: Disputes = Disputes()
+    review: Review = Review()
+    communication: Communication = Communication()
+    confidentiality: Confidentiality = Confidentiality()
+    intellectual_property: IntellectualProperty = IntellectualProperty()
+    termination: Termination = Termination()
+    check: CheckSettings = CheckSettings()
+    extra: dict[str, Any] = Field({}, description="Answers to questions that a custom clause library adds.")
+
+    def party(self, key: str) -> Party:
+        """The party with this key (keys are checked when the answers load)."""
+        for party in self.parties:
+            if party.key == key:
+                return party
+        raise KeyError(key)
+
+    def fingerprint(self) -> str:
+        """A hash of the answers, recorded in the documents to trace a copy back."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def answers_schema() -> dict[str, Any]:
+    """The JSON Schema of the answers format, for editors to validate and complete."""
+    schema = Answers.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "agreementkit answers (format 1)"
+    return schema
+
+
+# --- loading ---------------------------------------------------------------
+
+
+def _all_field_names() -> set[str]:
+    names: set[str] = set()
+    stack: list[type[BaseModel]] = [Answers]
+    seen: set[type[BaseModel]] = set()
+    while stack:
+        model = stack.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        for name, field in model.model_fields.items():
+            names.add(name)
+            for arg in _model_types(field.annotation):
+                stack.append(arg)
+    return names
+
+
+def _model_types(annotation: Any) -> list[type[BaseModel]]:
+    from typing import get_args
+
+    found: list[type[BaseModel]] = []
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        found.append(annotation)
+    for arg in get_args(annotation):
+        found.extend(_model_types(arg))
+    return found
+
+
+def _message(error: dict[str, Any], field_names: set[str]) -> str:
+    kind = error["type"]
+    loc = error["loc"]
+    if kind == "extra_forbidden":
+        name = str(loc[-1])
+        hint = difflib.get_close_matches(name, field_names, n=1)
+        return f"unknown field '{name}'" + (f"; did you mean '{hint[0]}'?" if hint else "")
+    if kind == "missing":
+        return "required but missing"
+    if kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
+        return f"not a real date: {error.get('input')!r}; write it as YYYY-MM-DD"
+    if kind == "enum" or kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        return f"{error.get('input')!r} is not one of {expected}"
+    if kind == "string_pattern_mismatch" and loc[-1] == "key":
+        return f"{error.get('input')!r} is not a usable key: use lower case letters, digits, - or _, starting with a letter"
+    message = str(error["msg"])
+    return message.removeprefix("Value error, ")
+
+
+def _control_characters(data: Any, path: PathKey = ()) -> list[tuple[PathKey, str]]:
+    found: list[tuple[PathKey, str]] = []
+    if isinstance(data, str):
+        match = _XML_ILLEGAL.search(data)
+        if match:
+            found.append((path, f"contains control character U+{ord(match.group()):04X}, which documents cannot hold"))
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            found.extend(_control_characters(value, path + (key,)))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found.extend(_control_characters(value, path + (index,)))
+    return found
+
+
+def _declared_party_keys(data: dict[str, Any]) -> tuple[set[str] | None, list[tuple[PathKey, str]]]:
+    """The party keys the file declares, and where a key is declared twice."""
+    parties = data.get("parties")
+    if not isinstance(parties, list):
+        return None, []
+    keys: set[str] = set()
+    duplicates: list[tuple[PathKey, str]] = []
+    for index, party in enumerate(parties):
+        if isinstance(party, dict) and isinstance(party.get("key"), str):
+            key = party["key"]
+            if key in keys:
+                duplicates.append((("parties", index, "key"), f"party key '{key}' is used twice; keys must be unique"))
+            keys.add(key)
+    return keys, duplicates
+
+
+def validate_answers(
+    data: Any, located: LocatedData | None = None, source: str = "answers", *, check_references: bool = True
+) -> Answers:
+    """Validate plain data as answers, reporting every problem at once.
+
+    `check_references=False` leaves unknown party keys and share totals to the
+    health check, which reports them as findings instead of refusing the file.
+    """
+    def line(path: PathKey) -> int | None:
+        return located.line_of(path) if located else None
+
+    if data is None:
+        raise AnswersError(source, [Problem("", "the file is empty; see `agreementkit schema` or examples/", 1)])
+    if not isinstance(data, dict):
+        kind = type(data).__name__
+        raise AnswersError(source, [Problem("", f"expected a mapping of sections (agreement:, parties:, ...), found a {kind}", line(()))])
+
+    found: list[tuple[PathKey, str]] = []
+    found.extend(_control_characters(data))
+    keys, duplicates = _declared_party_keys(data)
+    found.extend(duplicates)
+    context = {"party_keys": keys if check_references else None, "check_references": check_references}
+    model: Answers | None = None
+    try:
+        model = Answers.model_validate(data, context=context)
+    except ValidationError as exc:
+        names = _all_field_names()
+        for error in exc.errors():
+            loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
+            found.append((loc, _message(error, names)))
+    if found:
+        unique = list(dict.fromkeys(found))
+        problems = [Problem(format_path(path), message, line(path)) for path, message in unique]
+        problems.sort(key=lambda p: (p.line or 0, p.path))
+        raise AnswersError(source, problems)
+    assert model is not None
+    return model
+
+
+def _is_union_tag(part: str | int) -> bool:
+    # pydantic names the union member it tried (`int`, `function-after[...]`);
+    # the user's path has no such step.
+    return isinstance(part, str) and (
+        part in ("int", "str", "date", "decimal", "bool", "none") or "[" in part or part.startswith("constrained")
+    )
+
+
+def load_answers(path: str | Path, *, check_references: bool = True) -> Answers:
+    """Read and validate an answers file."""
+    path = Path(path)
+    source = str(path)
+    try:
+        located = parse_yaml(read_text(path, "answers"), source)
+    except InvalidInputError as exc:
+        raise AnswersError(exc.source, exc.problems) from None
+    return validate_answers(located.data, located, source, check_references=check_references)
+
+
+def answers_to_yaml(answers: Answers) -> str:
+    """Answers as an answers file, with defaults left out so it stays short."""
+    import yaml
+
+    data = answers.model_dump(mode="json", exclude_defaults=True)
+    data = {"format": FORMAT_VERSION, **data}
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=88)

@@ -1,0 +1,289 @@
+"""Answers and a clause library in, one `Document` out: a pure function.
+
+Assembly picks the clauses whose condition holds, numbers them, renders their
+Jinja2 in a sandbox, parses the Markdown into blocks and resolves every
+cross-reference. Numbers are fixed before any text is rendered, so a clause
+can name another clause's number and stay right when others are left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+from . import __version__
+from .answers import Answers
+from .dates import long_date, review_dates, strategic_review_dates
+from .document import Block, Clause, Document, Metadata, Paragraph, Ref, Section, SignatureBlock, Text
+from .errors import ClauseLibraryError, Problem
+from .library import ClauseFile, ClauseLibrary, load_library
+from .markup import Md, MarkupError, escape, to_blocks
+
+
+def and_list(items: Iterable[object], conjunction: str = "and") -> Md:
+    """`a, b and c`, each item escaped: the way lists read in running text."""
+    parts = [escape(item) for item in items]
+    if len(parts) <= 1:
+        return Md("".join(parts))
+    return Md(f"{', '.join(parts[:-1])} {conjunction} {parts[-1]}")
+
+
+def money(value: Decimal | int | float | None, currency: str | None = None) -> str:
+    if value is None:
+        return ""
+    amount = Decimal(value)
+    text = f"{amount:,.2f}".removesuffix(".00")
+    return f"{currency} {text}" if currency else text
+
+
+def percent(value: Decimal | int | float) -> str:
+    return f"{Decimal(value):g}%"
+
+
+def _long_date(value: date | None) -> str:
+    return long_date(value) if value else ""
+
+
+def _count(n: int, singular: str, plural: str | None = None) -> str:
+    words = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+    number = words[n] if 0 <= n < len(words) else str(n)
+    return f"{number} {singular if n == 1 else (plural or singular + 's')}"
+
+
+@lru_cache(maxsize=1)
+def _environment() -> SandboxedEnvironment:
+    """One sandbox for every clause: custom libraries are code we do not trust."""
+    env = SandboxedEnvironment(
+        undefined=StrictUndefined,
+        finalize=escape,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        and_list=and_list,
+        or_list=lambda items: and_list(items, "or"),
+        date=_long_date,
+        money=money,
+        percent=percent,
+        count=_count,
+        upfirst=lambda text: Md(escape(text[:1].upper() + text[1:])) if text else Md(""),
+    )
+    return env
+
+
+@dataclass
+class _Plan:
+    """The clauses chosen for this agreement, numbered, before rendering."""
+
+    sections: list[tuple[Any, list[ClauseFile]]]
+    labels: dict[str, str]
+    numbers: dict[str, str | None]
+
+
+def _context(answers: Answers) -> dict[str, Any]:
+    agreement = answers.agreement
+    first = answers.review.first_review
+    cadence_months = answers.review.cadence.months
+    calendar = review_dates(first, cadence_months, agreement.end) if first else []
+    strategic = strategic_review_dates(calendar, agreement.effective_date) if answers.review.annual_strategic_review else set()
+    cadence_name = answers.review.cadence.value.replace("semiannual", "six-monthly").capitalize()
+    totals: dict[str, Decimal] = {}
+    for resource in answers.resources:
+        if resource.value is not None and resource.currency:
+            totals[resource.currency] = totals.get(resource.currency, Decimal(0)) + resource.value
+    return {
+        **{name: getattr(answers, name) for name in type(answers).model_fields},
+        "binding": agreement.binding,
+        "shall": "shall" if agreement.binding else "will",
+        "term_end": agreement.end,
+        "review_dates": calendar,
+        "review_calendar": [
+            {"date": when, "kind": f"{cadence_name} review" + (" and annual strategic review" if when in strategic else "")}
+            for when in calendar
+        ],
+        "resource_totals": totals,
+        "instrument": "Agreement" if agreement.binding else "MOU",
+        "party": answers.party,
+        "label": lambda key: answers.party(key).label,
+        "labels": lambda keys: [answers.party(k).label for k in keys],
+    }
+
+
+def _condition(clause: ClauseFile, context: dict[str, Any]) -> bool:
+    if not clause.meta.condition:
+        return True
+    try:
+        return bool(_environment().compile_expression(clause.meta.condition)(**context))
+    except TemplateError as exc:
+        raise _clause_error(clause, f"condition {clause.meta.condition!r} failed: {exc}", line=2) from None
+
+
+def _plan(answers: Answers, library: ClauseLibrary, context: dict[str, Any]) -> _Plan:
+    chosen: list[tuple[Any, list[ClauseFile]]] = []
+    for section in library.ordered_sections():
+        clauses = [c for c in library.in_section(section.id) if _condition(c, context)]
+        if clauses:
+            chosen.append((section, clauses))
+    labels: dict[str, str] = {}
+    numbers: dict[str, str | None] = {}
+    section_no = schedule_no = 0
+    for section, clauses in chosen:
+        if section.kind == "clauses":
+            section_no += 1
+            numbers[section.id] = str(section_no)
+            labels[section.id] = str(section_no)
+            for index, clause in enumerate(clauses, start=1):
+                number = f"{section_no}.{index}"
+                numbers[clause.meta.id] = labels[clause.meta.id] = number
+        elif section.kind == "schedule":
+            schedule_no += 1
+            numbers[section.id] = str(schedule_no)
+            labels[section.id] = f"Schedule {schedule_no}"
+            for clause in clauses:
+                numbers[clause.meta.id] = None
+                labels[clause.meta.id] = f"Schedule {schedule_no}"
+        else:
+            numbers[section.id] = None
+            for clause in clauses:
+                numbers[clause.meta.id] = None
+    return _Plan(chosen, labels, numbers)
+
+
+def _clause_error(clause: ClauseFile, message: str, line: int | None = None) -> ClauseLibraryError:
+    return ClauseLibraryError(str(clause.source), [Problem(clause.meta.id, message, line)])
+
+
+def _signature_blocks(answers: Answers) -> Callable[[], list[Block]]:
+    def build() -> list[Block]:
+        return [SignatureBlock(p.name, p.signatory.name, p.signatory.title) for p in answers.parties]
+
+    return build
+
+
+def _render_clause(clause: ClauseFile, context: dict[str, Any], answers: Answers) -> list[Block]:
+    env = _environment()
+    try:
+        template = env.from_string(clause.body)
+        markdown = template.render(context)
+    except TemplateError as exc:
+        line = getattr(exc, "lineno", None)
+        file_line = clause.body_line + line - 1 if line else None
+        raise _clause_error(clause, f"template error: {exc}", file_line) from None
+    variant = "binding" if answers.agreement.binding else "non_binding"
+    try:
+        return to_blocks(markdown, variant, {"signatures": _signature_blocks(answers)})
+    except MarkupError as exc:
+        raise _clause_error(clause, str(exc)) from None
+
+
+def _resolve(blocks: list[Block], labels: dict[str, str], clause: ClauseFile) -> list[Block]:
+    """Give every cross-reference the printed number of its target."""
+    from dataclasses import replace
+
+    from .document import Cell, ItemList, Table
+
+    def runs(inlines: tuple[Any, ...]) -> tuple[Any, ...]:
+        out = []
+        for run in inlines:
+            if isinstance(run, Ref):
+                if run.target not in labels:
+                    raise _clause_error(clause, f"refers to clause '{run.target}', which this agreement does not include")
+                run = Ref(run.target, labels[run.target])
+            out.append(run)
+        return tuple(out)
+
+    resolved: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            block = Paragraph(runs(block.inlines))
+        elif isinstance(block, ItemList):
+            block = replace(block, items=tuple(runs(item) for item in block.items))
+        elif isinstance(block, Table):
+            def cells(row: tuple[Cell, ...]) -> tuple[Cell, ...]:
+                return tuple(Cell(runs(c.inlines), c.numeric) for c in row)
+
+            block = Table(cells(block.header), tuple(cells(r) for r in block.rows), tuple(cells(r) for r in block.footer))
+        resolved.append(block)
+    return resolved
+
+
+def assemble(answers: Answers, library: ClauseLibrary | None = None) -> Document:
+    """The memorandum these answers call for, as a document model."""
+    library = library or default_library()
+    context = _context(answers)
+    plan = _plan(answers, library, context)
+    binding_ids = [c.meta.id for _, clauses in plan.sections for c in clauses if c.meta.binds]
+
+    def ref(target: str) -> Md:
+        return Md(f"[{escape(target)}](#{target})")
+
+    def refs(targets: list[str]) -> Md:
+        noun = "clause" if len(targets) == 1 else "clauses"
+        return Md(f"{noun} {and_list(ref(t) for t in targets)}")
+
+    context.update(ref=ref, refs=refs, binding_clauses=binding_ids, included=lambda cid: cid in plan.labels)
+    sections: list[Section] = []
+    for meta, clause_files in plan.sections:
+        clauses = []
+        for clause_file in clause_files:
+            blocks = _resolve(_render_clause(clause_file, context, answers), plan.labels, clause_file)
+            # A schedule holding one table titled like itself needs no second heading.
+            title = "" if clause_file.meta.title == meta.title else clause_file.meta.title
+            clauses.append(
+                Clause(
+                    id=clause_file.meta.id,
+                    title=title,
+                    blocks=blocks,
+                    number=plan.numbers[clause_file.meta.id],
+                    version=clause_file.meta.version,
+                    binds=clause_file.meta.binds,
+                )
+            )
+        sections.append(Section(meta.id, meta.title, meta.kind, clauses, plan.numbers.get(meta.id)))
+    return Document(
+        title=answers.agreement.title,
+        subtitle=_between(answers),
+        reference=answers.agreement.reference,
+        parties_line=f"Dated {long_date(answers.agreement.effective_date)}",
+        sections=sections,
+        metadata=_metadata(answers, sections),
+    )
+
+
+def _between(answers: Answers) -> str:
+    names = [p.name for p in answers.parties]
+    return "between " + (", ".join(names[:-1]) + " and " + names[-1])
+
+
+def _metadata(answers: Answers, sections: list[Section]) -> Metadata:
+    names = [p.name for p in answers.parties]
+    return Metadata(
+        title=answers.agreement.title,
+        subject=answers.agreement.purpose,
+        author=", ".join(names),
+        keywords="; ".join(["partnership", "memorandum of understanding", *names]),
+        created=answers.agreement.effective_date.isoformat(),
+        answers_sha256=answers.fingerprint(),
+        clauses=tuple((c.id, c.version) for s in sections for c in s.clauses),
+        generator=f"agreementkit {__version__}",
+    )
+
+
+@lru_cache(maxsize=1)
+def default_library() -> ClauseLibrary:
+    """The built-in library, loaded once per process."""
+    return load_library()
+
+
+def paragraph(text: str) -> Paragraph:
+    """A plain paragraph, for annexes built in code rather than from clauses."""
+    return Paragraph((Text(text),))

@@ -1,0 +1,53 @@
+"""Calendar arithmetic for terms and review schedules."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day `months` later, clamped to the month's end (31 Jan + 1 = 28/29 Feb)."""
+    month_index = start.month - 1 + months
+    year = start.year + month_index // 12
+    month = month_index % 12 + 1
+    day = min(start.day, calendar.monthrange(year, month)[1])
+    return date(year, month, day)
+
+
+def review_dates(first: date, every_months: int, until: date) -> list[date]:
+    """Every review from `first`, one per period, up to and including `until`.
+
+    Each date is computed from the first one rather than from the previous
+    review, so a review on the 31st does not drift to the 28th for good.
+    """
+    dates: list[date] = []
+    index = 0
+    while True:
+        when = add_months(first, every_months * index)
+        if when > until:
+            return dates
+        dates.append(when)
+        index += 1
+
+
+def long_date(value: date) -> str:
+    """A date as a lawyer writes it: 15 January 2027."""
+    return f"{value.day} {value.strftime('%B')} {value.year}"
+
+
+def strategic_review_dates(reviews: list[date], effective: date) -> set[date]:
+    """The reviews that double as the annual strategic review.
+
+    The first review on or after each anniversary of the effective date takes
+    that role, so the strategic review lands once a year whatever the cadence.
+    """
+    chosen: set[date] = set()
+    year = 1
+    for when in reviews:
+        while add_months(effective, 12 * (year + 1)) <= when:
+            year += 1
+        if when >= add_months(effective, 12 * year):
+            chosen.add(when)
+            year += 1
+    return chosen

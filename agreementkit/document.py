@@ -1,0 +1,170 @@
+"""The one intermediate model every writer translates.
+
+Like pandoc's AST: `assemble` decides what the agreement says, numbers its
+clauses and resolves its cross-references; writers only lay it out. A writer
+that needs to decide content is a sign something belongs here instead.
+
+Inline content is a list of `Text` and `Ref` runs. A `Ref` points at a clause
+by id and carries the label resolved at assembly (its printed number), so
+writers print the same number everywhere; defined terms can become another
+inline kind later without reshaping blocks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Union
+
+
+@dataclass(frozen=True)
+class Text:
+    """A run of literal text, optionally emphasised."""
+
+    text: str
+    strong: bool = False
+    emph: bool = False
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A cross-reference to a clause; `label` is its number as printed."""
+
+    target: str
+    label: str = ""
+
+
+Inline = Union[Text, Ref]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    inlines: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class ItemList:
+    """A list; ordered items print as (a), (b), (c) sub-clauses."""
+
+    items: tuple[tuple[Inline, ...], ...]
+    ordered: bool = False
+
+    def labels(self) -> list[str]:
+        """The printed marker of each item, so every writer letters alike."""
+        if not self.ordered:
+            return ["\u2022"] * len(self.items)
+        return [f"({_letters(i)})" for i in range(len(self.items))]
+
+
+def _letters(index: int) -> str:
+    """0 -> a, 25 -> z, 26 -> aa: the lettering of long sub-clause lists."""
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(ord("a") + rem) + out
+    return out
+
+
+@dataclass(frozen=True)
+class Cell:
+    inlines: tuple[Inline, ...]
+    numeric: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table with one header row and optional footer rows (totals)."""
+
+    header: tuple[Cell, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    footer: tuple[tuple[Cell, ...], ...] = ()
+
+
+@dataclass(frozen=True)
+class SignatureBlock:
+    """Where one party signs: the party, its signatory, and room for a date."""
+
+    party: str
+    signatory: str
+    title: str
+
+
+Block = Union[Paragraph, ItemList, Table, SignatureBlock]
+
+
+@dataclass
+class Clause:
+    """One clause from the library, rendered. `number` is None when unnumbered."""
+
+    id: str
+    title: str
+    blocks: list[Block]
+    number: str | None = None
+    version: int = 1
+    binds: bool = False
+
+    @property
+    def heading(self) -> str:
+        return f"{self.number} {self.title}" if self.number else self.title
+
+
+@dataclass
+class Section:
+    """A top-level part: a numbered section, a schedule, or the signatures."""
+
+    id: str
+    title: str
+    kind: Literal["clauses", "schedule", "plain"]
+    clauses: list[Clause]
+    number: str | None = None
+
+    @property
+    def heading(self) -> str:
+        if self.kind == "schedule" and self.number:
+            return f"Schedule {self.number}: {self.title}"
+        return f"{self.number}. {self.title}" if self.number else self.title
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What a signed copy needs to be traced back to its source."""
+
+    title: str
+    subject: str
+    author: str
+    keywords: str
+    created: str  # ISO date: the agreement's effective date, so output is reproducible
+    answers_sha256: str
+    clauses: tuple[tuple[str, int], ...]  # (id, version) of every clause used
+    generator: str = "agreementkit"
+
+    def description(self) -> str:
+        used = ", ".join(f"{cid}@{version}" for cid, version in self.clauses)
+        return f"answers sha256 {self.answers_sha256}; clauses {used}"
+
+
+@dataclass
+class Document:
+    title: str
+    subtitle: str
+    reference: str | None
+    parties_line: str
+    sections: list[Section]
+    metadata: Metadata
+    annexes: list[Section] = field(default_factory=list)
+
+    def clauses(self) -> list[Clause]:
+        return [clause for section in self.sections for clause in section.clauses]
+
+    def numbered_headings(self) -> list[str]:
+        """Every section and clause heading in reading order, as printed."""
+        out: list[str] = []
+        for section in self.sections:
+            out.append(section.heading)
+            out.extend(clause.heading for clause in section.clauses if clause.title)
+        return out
+
+
+def plain(inlines: tuple[Inline, ...] | list[Inline]) -> str:
+    """Inline content as plain text, with references at their labels."""
+    return "".join(run.text if isinstance(run, Text) else run.label for run in inlines)

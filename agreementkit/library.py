@@ -1,0 +1,149 @@
+"""The clause library: clause files and sections, loaded and layered.
+
+A clause file is YAML front matter and a Markdown body with Jinja2
+placeholders. Its `id` is a stable contract: a custom library overrides a
+built-in clause by reusing the id, adds clauses with new ids, or switches one
+off with `enabled: false`. Layers apply in order, the last one winning.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import ClauseLibraryError, InvalidInputError, Problem
+from .resources import builtin_clauses
+from .yamlfile import LocatedData, PathKey, format_path, parse_yaml, read_text
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n?", re.DOTALL | re.MULTILINE)
+SECTIONS_FILE = "sections.yaml"
+
+
+class ClauseMeta(BaseModel):
+    """The front matter of a clause file (a public contract, like the answers)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_.-]*$", description="Stable id; reuse it to override a clause.")
+    title: str = Field("", description="Printed as the clause heading; may be empty in a plain section.")
+    section: str = Field(description="Id of the section (from sections.yaml) the clause belongs to.")
+    order: int = Field(0, description="Position within its section; ties break on id.")
+    version: int = Field(1, ge=1, description="Bump when the wording changes; recorded in the documents.")
+    condition: str | None = Field(None, description="Jinja2 expression over the answers; the clause appears only when true.")
+    variants: list[Literal["binding", "non_binding"]] = Field(
+        [], description="Wordings in the body as `::: binding` / `::: non_binding` blocks, picked by agreement.binding."
+    )
+    binds: bool = Field(False, description="Binds the parties even in a non-binding MOU.")
+    uses: list[str] = Field([], description="Answers the clause draws on, for the reader and the linter.")
+    enabled: bool = Field(True, description="false switches off a clause of the same id from an earlier layer.")
+
+
+class SectionMeta(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
+    title: str = Field(min_length=1)
+    kind: Literal["clauses", "schedule", "plain"] = "clauses"
+    order: int
+
+
+@dataclass(frozen=True)
+class ClauseFile:
+    meta: ClauseMeta
+    body: str
+    source: Path
+    body_line: int  # line of the file where the body starts, for error messages
+
+
+@dataclass
+class ClauseLibrary:
+    """Sections and clauses after layering, ready to assemble."""
+
+    sections: dict[str, SectionMeta]
+    clauses: dict[str, ClauseFile]
+    layers: list[Path] = field(default_factory=list)
+
+    def in_section(self, section_id: str) -> list[ClauseFile]:
+        found = [c for c in self.clauses.values() if c.meta.section == section_id and c.meta.enabled]
+        return sorted(found, key=lambda c: (c.meta.order, c.meta.id))
+
+    def ordered_sections(self) -> list[SectionMeta]:
+        return sorted(self.sections.values(), key=lambda s: (s.order, s.id))
+
+
+def _validation_problems(exc: ValidationError, located: LocatedData, prefix: PathKey = ()) -> list[Problem]:
+    problems = []
+    for error in exc.errors():
+        loc = prefix + tuple(error["loc"])
+        message = str(error["msg"]).removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            message = f"unknown field '{loc[-1]}'"
+        problems.append(Problem(format_path(loc), message, located.line_of(loc)))
+    return problems
+
+
+def read_clause_file(path: Path) -> ClauseFile:
+    """Parse one clause file; every problem names the file and line."""
+    text = read_text(path, "clause")
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        raise ClauseLibraryError(str(path), [Problem("", "does not start with YAML front matter between --- lines", 1)])
+    located = parse_yaml(match.group(1), str(path), first_line=2)
+    if not isinstance(located.data, dict):
+        raise ClauseLibraryError(str(path), [Problem("", "front matter is not a mapping of fields", 2)])
+    try:
+        meta = ClauseMeta.model_validate(located.data)
+    except ValidationError as exc:
+        raise ClauseLibraryError(str(path), _validation_problems(exc, located)) from None
+    body_line = text[: match.end()].count("\n") + 1
+    return ClauseFile(meta, text[match.end():], path, body_line)
+
+
+def _read_sections(path: Path) -> list[SectionMeta]:
+    located = parse_yaml(read_text(path, "sections"), str(path))
+    entries = located.data.get("sections") if isinstance(located.data, dict) else None
+    if not isinstance(entries, list):
+        raise ClauseLibraryError(str(path), [Problem("sections", "expected a list of sections", 1)])
+    out: list[SectionMeta] = []
+    problems: list[Problem] = []
+    for index, entry in enumerate(entries):
+        try:
+            out.append(SectionMeta.model_validate(entry))
+        except ValidationError as exc:
+            problems.extend(_validation_problems(exc, located, ("sections", index)))
+    if problems:
+        raise ClauseLibraryError(str(path), problems)
+    return out
+
+
+def load_library(layers: list[Path] | None = None, *, builtin: bool = True) -> ClauseLibrary:
+    """The built-in library with each custom layer applied over it, in order."""
+    dirs = ([builtin_clauses()] if builtin else []) + [Path(p) for p in (layers or [])]
+    sections: dict[str, SectionMeta] = {}
+    clauses: dict[str, ClauseFile] = {}
+    problems: list[Problem] = []
+    for folder in dirs:
+        if not folder.is_dir():
+            raise ClauseLibraryError(str(folder), [Problem("", "no such clause library folder")])
+        sections_path = folder / SECTIONS_FILE
+        if sections_path.exists():
+            for section in _read_sections(sections_path):
+                sections[section.id] = section
+        for path in sorted(folder.rglob("*.md")):
+            try:
+                clause = read_clause_file(path)
+            except InvalidInputError as exc:
+                problems.extend(Problem(p.path, f"{path}: {p.message}", p.line) for p in exc.problems)
+                continue
+            clauses[clause.meta.id] = clause
+    for clause in clauses.values():
+        if clause.meta.enabled and clause.meta.section not in sections:
+            known = ", ".join(sorted(sections))
+            problems.append(Problem("section", f"{clause.source}: unknown section '{clause.meta.section}' (known: {known})"))
+    if problems:
+        raise ClauseLibraryError("clause library", problems)
+    return ClauseLibrary(sections, clauses, dirs)
