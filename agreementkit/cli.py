@@ -1,0 +1,193 @@
+"""The command line: a thin shell over the library.
+
+It parses flags, calls the library, prints results and maps errors to exit
+codes (0 success, 1 blocking findings, 2 bad input or usage). Heavy modules
+(pydantic models, writers, WeasyPrint) are imported inside the commands, so
+`agreementkit --help` answers at once.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(
+    name="agreementkit",
+    help=(
+        "Draft partnership memoranda of understanding (MOUs) from an answers file and a clause library.\n\n"
+        "Start from an example:  agreementkit render examples/cold-chain-pilot.yaml -o out/"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+clauses_app = typer.Typer(help="Look at the clause library.", no_args_is_help=True)
+app.add_typer(clauses_app, name="clauses")
+
+
+def _console(stderr: bool = True):  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    """Show a user error without a traceback and pick its exit code."""
+    from rich.text import Text
+
+    from .errors import UserError
+
+    _console().print(Text("error: ", style="bold red") + Text(str(exc)))
+    return typer.Exit(exc.exit_code if isinstance(exc, UserError) else 2)
+
+
+LibraryOption = Annotated[
+    Optional[list[Path]],
+    typer.Option(
+        "--library",
+        "-l",
+        help="A folder of custom clauses layered over the built-in library (repeat for several; the last wins).",
+        show_default=False,
+    ),
+]
+TemplatesOption = Annotated[
+    Optional[Path],
+    typer.Option("--templates", help="A house-style folder (document.html.j2, style.css, reference.docx) to use instead of the built-in one.", show_default=False),
+]
+
+
+@app.command()
+def render(
+    answers: Annotated[Path, typer.Argument(help="The answers file (YAML).", show_default=False)],
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="A file (its extension picks the format: .docx .pdf .html .md) or a folder."),
+    ] = Path("."),
+    formats: Annotated[
+        Optional[str],
+        typer.Option("--format", "-f", help="Formats to write into the -o folder, comma-separated: docx,pdf,html,md. [default: docx,pdf]", show_default=False),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace output files that already exist.")] = False,
+    library: LibraryOption = None,
+    templates: TemplatesOption = None,
+) -> None:
+    """Render an answers file into the memorandum.
+
+    Examples:
+
+      agreementkit render answers.yaml -o mou.docx
+
+      agreementkit render answers.yaml -o out/ --format docx,pdf,md
+
+    Existing files are kept unless --force is given; a failed render writes nothing.
+    """
+    from .errors import AgreementkitError
+    from .render import check_writable, parse_formats, plan_outputs, write_outputs
+
+    console = _console()
+    try:
+        chosen = parse_formats(formats) if formats else None
+        outputs = plan_outputs(output, answers.stem, chosen)
+        check_writable(outputs, force)
+        from .answers import load_answers
+        from .assemble import assemble, default_library
+        from .library import load_library
+
+        loaded = load_answers(answers)
+        clause_library = load_library(library) if library else default_library()
+        document = assemble(loaded, clause_library)
+        with console.status("Rendering", spinner="dots") as status:
+            written = write_outputs(
+                document,
+                outputs,
+                force=force,
+                templates=templates,
+                progress=lambda message: status.update(message + "…"),
+            )
+    except AgreementkitError as exc:
+        raise _fail(exc) from None
+    for path in written:
+        typer.echo(f"wrote {path}")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the answers file format (format 1).
+
+    Point your editor at it to get validation and completion while you edit
+    an answers file, for example:
+
+      agreementkit schema > agreementkit.schema.json
+    """
+    import json
+
+    from .answers import answers_schema
+
+    typer.echo(json.dumps(answers_schema(), indent=2, ensure_ascii=False))
+
+
+@clauses_app.command("list")
+def clauses_list(library: LibraryOption = None) -> None:
+    """List every clause: id, section, version and the condition under which it appears.
+
+    Example:  agreementkit clauses list --library my-clauses/
+    """
+    from rich.table import Table
+
+    from .errors import AgreementkitError
+    from .library import load_library
+
+    try:
+        loaded = load_library(library)
+    except AgreementkitError as exc:
+        raise _fail(exc) from None
+    table = Table("id", "section", "version", "binds", "appears when", box=None, pad_edge=False)
+    for section in loaded.ordered_sections():
+        for clause in loaded.in_section(section.id):
+            meta = clause.meta
+            table.add_row(meta.id, section.id, str(meta.version), "yes" if meta.binds else "", meta.condition or "always")
+    _console(stderr=False).print(table)
+
+
+@clauses_app.command("show")
+def clauses_show(
+    clause_id: Annotated[str, typer.Argument(help="The clause id, as `clauses list` shows it.")],
+    library: LibraryOption = None,
+) -> None:
+    """Print one clause file (front matter and body) as the library resolves it.
+
+    Example:  agreementkit clauses show confidentiality.obligations
+    """
+    from .errors import AgreementkitError, UserError
+    from .library import load_library
+
+    try:
+        loaded = load_library(library)
+        if clause_id not in loaded.clauses:
+            import difflib
+
+            close = difflib.get_close_matches(clause_id, list(loaded.clauses), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise UserError(f"no clause '{clause_id}'{hint}")
+    except AgreementkitError as exc:
+        raise _fail(exc) from None
+    clause = loaded.clauses[clause_id]
+    typer.echo(f"# {clause.source}")
+    typer.echo(clause.source.read_text(encoding="utf-8"), nl=False)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        raise SystemExit(130) from None
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+"""The HTML writer: the document through the house-style template.
+
+The same HTML feeds the PDF writer, so the two cannot disagree. Autoescaping
+is on: answers arrive as plain text and leave as text, never as markup.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from ..document import Document, ItemList, Paragraph, Ref, SignatureBlock, Table
+from ..resources import builtin_templates
+
+TEMPLATE = "document.html.j2"
+STYLESHEET = "style.css"
+
+
+@lru_cache(maxsize=8)
+def _environment(folder: Path) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(folder),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.tests.update(
+        paragraph=lambda b: isinstance(b, Paragraph),
+        item_list=lambda b: isinstance(b, ItemList),
+        table=lambda b: isinstance(b, Table),
+        signature=lambda b: isinstance(b, SignatureBlock),
+        ref=lambda r: isinstance(r, Ref),
+    )
+    env.globals["zip"] = zip
+    return env
+
+
+def to_html(document: Document, templates: Path | None = None) -> str:
+    """The document as one self-contained HTML page (styles inlined)."""
+    folder = templates or builtin_templates()
+    css = (folder / STYLESHEET).read_text(encoding="utf-8")
+    return _environment(folder).get_template(TEMPLATE).render(doc=document, css=css)
+
+
+def write_html(document: Document, templates: Path | None = None) -> bytes:
+    return to_html(document, templates).encode("utf-8")

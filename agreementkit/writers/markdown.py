@@ -1,0 +1,72 @@
+"""The Markdown writer: plain text for diffs and review in version control.
+
+Answers are escaped so that the Markdown, read by any CommonMark renderer,
+shows exactly the text the other formats show.
+"""
+
+from __future__ import annotations
+
+from ..document import Cell, Document, Inline, ItemList, Paragraph, Ref, SignatureBlock, Table, Text
+from ..markup import escape
+
+
+def _inlines(runs: tuple[Inline, ...]) -> str:
+    out = []
+    for run in runs:
+        if isinstance(run, Ref):
+            out.append(escape(run.label))
+            continue
+        text = escape(run.text)
+        stripped = text.strip()
+        if stripped and (run.strong or run.emph):
+            mark = "**" if run.strong else "*"
+            if run.strong and run.emph:
+                mark = "***"
+            lead = text[: len(text) - len(text.lstrip())]
+            trail = text[len(text.rstrip()):]
+            text = f"{lead}{mark}{stripped}{mark}{trail}"
+        out.append(text)
+    return "".join(out)
+
+
+def _row(cells: tuple[Cell, ...]) -> str:
+    return "| " + " | ".join(_inlines(c.inlines) for c in cells) + " |"
+
+
+def _table(table: Table) -> list[str]:
+    rule = "|" + "|".join("---:" if c.numeric else "---" for c in table.header) + "|"
+    return [_row(table.header), rule, *(_row(r) for r in table.rows), *(_row(r) for r in table.footer)]
+
+
+def to_markdown(document: Document) -> str:
+    lines = [f"# {escape(document.title)}", "", escape(document.subtitle), "", escape(document.parties_line)]
+    if document.reference:
+        lines += ["", f"Reference {escape(document.reference)}"]
+    for section in [*document.sections, *document.annexes]:
+        lines += ["", f"## {escape(section.heading)}"]
+        for clause in section.clauses:
+            if clause.title:
+                lines += ["", f"### {escape(clause.heading)}"]
+            for block in clause.blocks:
+                lines.append("")
+                if isinstance(block, Paragraph):
+                    lines.append(_inlines(block.inlines))
+                elif isinstance(block, ItemList):
+                    marker = (lambda label: f"- {escape(label)}") if block.ordered else (lambda label: "-")
+                    lines += [f"{marker(label)} {_inlines(item)}" for label, item in zip(block.labels(), block.items)]
+                elif isinstance(block, Table):
+                    lines += _table(block)
+                elif isinstance(block, SignatureBlock):
+                    lines += [
+                        f"Signed for and on behalf of **{escape(block.party)}**",
+                        "",
+                        "Signature: ______________________________  ",
+                        f"Name: {escape(block.signatory)}  ",
+                        f"Title: {escape(block.title)}  ",
+                        "Date: ______________________________",
+                    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_markdown(document: Document) -> bytes:
+    return to_markdown(document).encode("utf-8")
