@@ -57,6 +57,13 @@ def _count(n: int, singular: str, plural: str | None = None) -> str:
     return f"{number} {singular if n == 1 else (plural or singular + 's')}"
 
 
+def _lower_first(text: str) -> str:
+    """`Paying customers` -> `paying customers` mid-sentence, leaving `KPI` and names alone."""
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
 @lru_cache(maxsize=1)
 def _environment() -> SandboxedEnvironment:
     """One sandbox for every clause: custom libraries are code we do not trust."""
@@ -76,6 +83,7 @@ def _environment() -> SandboxedEnvironment:
         percent=percent,
         count=_count,
         upfirst=lambda text: Md(escape(text[:1].upper() + text[1:])) if text else Md(""),
+        lowerfirst=_lower_first,
     )
     return env
 
@@ -226,9 +234,13 @@ def assemble(answers: Answers, library: ClauseLibrary | None = None) -> Document
     def ref(target: str) -> Md:
         return Md(f"[{escape(target)}](#{target})")
 
+    order = {cid: index for index, cid in enumerate(plan.labels)}
+
     def refs(targets: list[str]) -> Md:
-        noun = "clause" if len(targets) == 1 else "clauses"
-        return Md(f"{noun} {and_list(ref(t) for t in targets)}")
+        """`clauses 5.2, 9.5 and 11.1`, in document order whatever order they were named in."""
+        ordered = sorted(targets, key=lambda t: order.get(t, len(order)))
+        noun = "clause" if len(ordered) == 1 else "clauses"
+        return Md(f"{noun} {and_list(ref(t) for t in ordered)}")
 
     context.update(ref=ref, refs=refs, binding_clauses=binding_ids, included=lambda cid: cid in plan.labels)
     sections: list[Section] = []

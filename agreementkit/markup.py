@@ -49,6 +49,26 @@ def escape(value: object) -> str:
     return _ASCII_PUNCTUATION.sub(r"\\\1", text)
 
 
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
+_BLOCK_START = re.compile(r"^(\s*)([-+=#>]|\d+[.)])")
+
+
+def escape_readable(value: str) -> str:
+    """Like `escape`, but touching only what Markdown would read as markup.
+
+    The Markdown writer's output is meant to be read and diffed by people,
+    so `Company, England` stays as it is while `*`, `[`, `<` and `|` are
+    escaped; `guard_line_start` deals with markers that matter only at the
+    start of a line.
+    """
+    return _INLINE_SPECIAL.sub(r"\\\1", _BREAKS.sub(" ", value))
+
+
+def guard_line_start(line: str) -> str:
+    """Escape a leading `-`, `#`, `>` or `1.` that would turn a line into a list or heading."""
+    return _BLOCK_START.sub(lambda m: m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], line, count=1)
+
+
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})

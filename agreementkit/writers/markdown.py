@@ -6,8 +6,9 @@ shows exactly the text the other formats show.
 
 from __future__ import annotations
 
-from ..document import Cell, Document, Inline, ItemList, Paragraph, Ref, SignatureBlock, Table, Text
-from ..markup import escape
+from ..document import Cell, Document, Inline, ItemList, Paragraph, Ref, SignatureBlock, Table
+from ..markup import escape_readable as escape
+from ..markup import guard_line_start
 
 
 def _inlines(runs: tuple[Inline, ...]) -> str:
@@ -39,7 +40,7 @@ def _table(table: Table) -> list[str]:
 
 
 def to_markdown(document: Document) -> str:
-    lines = [f"# {escape(document.title)}", "", escape(document.subtitle), "", escape(document.parties_line)]
+    lines = [f"# {escape(document.title)}", "", guard_line_start(escape(document.subtitle)), "", document.parties_line]
     if document.reference:
         lines += ["", f"Reference {escape(document.reference)}"]
     for section in [*document.sections, *document.annexes]:
@@ -50,7 +51,7 @@ def to_markdown(document: Document) -> str:
             for block in clause.blocks:
                 lines.append("")
                 if isinstance(block, Paragraph):
-                    lines.append(_inlines(block.inlines))
+                    lines.append(guard_line_start(_inlines(block.inlines)))
                 elif isinstance(block, ItemList):
                     marker = (lambda label: f"- {escape(label)}") if block.ordered else (lambda label: "-")
                     lines += [f"{marker(label)} {_inlines(item)}" for label, item in zip(block.labels(), block.items)]
