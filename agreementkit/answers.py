@@ -62,7 +62,7 @@ Text = Annotated[str, Field(min_length=1)]
 
 class _Model(BaseModel):
     # Typos such as `objectivs` must be caught, never silently ignored.
-    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, frozen=True, str_strip_whitespace=True)
 
 
 class PartyKind(str, Enum):

@@ -147,14 +147,19 @@ class _Builder:
         self.paragraph("sig_line", "Date")
 
 
+def _fit(text: str, limit: int = 255) -> str:
+    """Word's core properties hold at most 255 characters; the full record is in the trace part."""
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
 def _properties(builder: _Builder, document: Document) -> None:
     props = builder.doc.core_properties
     meta = document.metadata
     fixed = datetime.fromisoformat(meta.created).replace(tzinfo=timezone.utc)
-    props.title = meta.title
-    props.subject = meta.subject
-    props.author = meta.author
-    props.keywords = meta.keywords
+    props.title = _fit(meta.title)
+    props.subject = _fit(meta.subject)
+    props.author = _fit(meta.author)
+    props.keywords = _fit(meta.keywords)
     props.comments = f"answers sha256 {meta.answers_sha256}; clause ids and versions in {TRACE_PART}"
     props.category = "Memorandum of understanding"
     props.last_modified_by = meta.generator

@@ -1,0 +1,170 @@
+"""Loading answers: every problem reported at once, with its path and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import DELETE, EXAMPLES, SHARED_EXAMPLE, example_data, varied, write_answers
+
+from agreementkit.answers import answers_schema, answers_to_yaml, load_answers, validate_answers
+from agreementkit.errors import AnswersError
+
+
+def problems(path: Path) -> list[str]:
+    with pytest.raises(AnswersError) as caught:
+        load_answers(path)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_every_example_loads() -> None:
+    for path in EXAMPLES:
+        load_answers(path)
+
+
+def test_the_shared_example_is_the_bundled_one() -> None:
+    if SHARED_EXAMPLE.exists():
+        assert load_answers(SHARED_EXAMPLE) == load_answers(EXAMPLES[0].parent / "cold-chain-pilot.yaml")
+
+
+def test_several_problems_are_reported_together_with_paths_and_lines(tmp_path: Path) -> None:
+    text = (Path(EXAMPLES[0]).parent / "cold-chain-pilot.yaml").read_text(encoding="utf-8")
+    text = text.replace("due: 2027-07-31", "due: 2027-02-30")
+    text = text.replace("    owner: frostline", "    owner: frostlin")
+    text = text.replace("harbour: 20}", "harbour: 10}")
+    text = text.replace("cadence: quarterly ", "cadence: weekly ")
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    found = problems(path)
+    lines = text.splitlines()
+    assert len(found) == 4
+    date = next(p for p in found if "objectives[0].due" in p)
+    assert "2027-02-30" in date and "YYYY-MM-DD" in date
+    line = int(date.split(":")[0].removeprefix("line "))
+    assert "2027-02-30" in lines[line - 1]
+    assert any("objectives[1].owner" in p and "did you mean 'frostline'" in p for p in found)
+    assert any(p.endswith("costs: shares total 90%, not 100%") for p in found)
+    assert any("review.cadence" in p and "'weekly'" in p for p in found)
+
+
+def test_a_misspelt_section_is_caught_not_ignored(tmp_path: Path) -> None:
+    data = example_data()
+    data["objectivs"] = data.pop("objectives")
+    found = problems(write_answers(tmp_path, data))
+    assert any("objectivs: unknown field 'objectivs'; did you mean 'objectives'?" in p for p in found)
+    assert any("objectives: required but missing" in p for p in found)
+
+
+def test_a_misspelt_nested_field_is_caught(tmp_path: Path) -> None:
+    data = varied(example_data(), **{"parties.0.signatory": {"name": "A", "titel": "B"}})
+    found = problems(write_answers(tmp_path, data))
+    assert any("parties[0].signatory.titel: unknown field" in p for p in found)
+    assert any("parties[0].signatory.title: required but missing" in p for p in found)
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"parties": []}, "parties: List should have at least 2 items"),
+        ({"parties.1.key": "northwind"}, "parties[1].key: party key 'northwind' is used twice"),
+        ({"parties.0.key": "North Wind"}, "parties[0].key: 'North Wind' is not a usable key"),
+        ({"responsibilities.0.party": "acme"}, "responsibilities[0].party: unknown party 'acme'"),
+        ({"resources.2.party": "nobody"}, "resources[2].party: unknown party 'nobody'"),
+        ({"costs.shares": {"northwind": 50, "frostline": 50, "ghost": 0}}, "costs.shares.ghost"),
+        ({"review.kpi_report_by": "x"}, "review.kpi_report_by: unknown party 'x'"),
+        ({"governance.decision_rule": "lead_party"}, "governance: decision_rule lead_party needs lead_party"),
+        ({"governance.lead_party": "ghost"}, "governance.lead_party: unknown party 'ghost'"),
+        ({"agreement.term_months": DELETE}, "agreement: give the term as term_months or as end_date"),
+        ({"agreement.end_date": "2028-01-01"}, "agreement: give the term as term_months or end_date, not both"),
+        ({"disputes.steps": ["arbitration", "negotiation"]}, "disputes: steps are out of order"),
+        ({"disputes.steps": ["negotiation", "negotiation"]}, "disputes: steps repeat negotiation"),
+        ({"disputes.steps": ["negotiation", "arbitration", "courts"]}, "choose one final forum"),
+        ({"disputes.steps": ["negotiation", "pistols"]}, "disputes.steps[1]: 'pistols' is not one of"),
+        ({"agreement.effective_date": "next week"}, "agreement.effective_date: not a real date: 'next week'"),
+        ({"agreement.binding": "perhaps"}, "agreement.binding: Input should be a valid boolean"),
+        ({"objectives.0.due": 20270731}, "objectives[0].due"),
+        ({"resources.0.currency": "pounds"}, "resources[0].currency"),
+        ({"format": 2}, "format: 2 is not one of 1"),
+    ],
+)
+def test_each_rule_names_the_path(tmp_path: Path, changes: dict, expected: str) -> None:
+    found = problems(write_answers(tmp_path, varied(example_data(), **changes)))
+    assert any(expected in p for p in found), found
+
+
+def test_end_date_must_follow_the_effective_date(tmp_path: Path) -> None:
+    data = varied(example_data(), **{"agreement.term_months": DELETE, "agreement.end_date": "2026-01-01"})
+    assert any("end_date 2026-01-01 is not after effective_date 2027-01-15" in p for p in problems(write_answers(tmp_path, data)))
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "empty.yaml"
+    path.write_text("# nothing yet\n", encoding="utf-8")
+    assert problems(path) == ["line 1: (top level): the file is empty; see `agreementkit schema` or examples/"]
+
+
+def test_file_that_is_not_a_mapping(tmp_path: Path) -> None:
+    path = tmp_path / "list.yaml"
+    path.write_text("- a\n- b\n", encoding="utf-8")
+    assert "expected a mapping of sections" in problems(path)[0]
+
+
+def test_file_that_is_not_yaml(tmp_path: Path) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text("format: 1\nagreement: {title: [unclosed\n", encoding="utf-8")
+    found = problems(path)
+    assert found[0].startswith("line ") and "not valid YAML" in found[0]
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    assert problems(tmp_path / "nope.yaml") == ["(top level): no such answers file"]
+
+
+def test_file_that_is_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("format: 1\nagreement:\n  title: Caf\xe9\n".encode("latin-1"))
+    assert "line 3: (top level): not UTF-8 text" in problems(path)[0]
+
+
+def test_control_characters_are_refused_naming_the_field(tmp_path: Path) -> None:
+    data = varied(example_data(), **{"parties.1.name": "Frost\x00line", "objectives.2.title": "Launch\x0b"})
+    found = problems(write_answers(tmp_path, data))
+    assert any("parties[1].name: contains control character U+0000" in p for p in found)
+    assert any("objectives[2].title: contains control character U+000B" in p for p in found)
+
+
+def test_yaml_cannot_construct_objects(tmp_path: Path) -> None:
+    path = tmp_path / "evil.yaml"
+    path.write_text("format: !!python/object/apply:os.system ['echo hi']\n", encoding="utf-8")
+    assert "not valid YAML" in problems(path)[0]
+
+
+def test_optional_fields_judged_by_the_health_check_may_be_absent() -> None:
+    data = example_data()
+    for objective in data["objectives"]:
+        for key in ("kpi", "target", "due", "owner"):
+            objective.pop(key)
+    for party in data["parties"]:
+        party.pop("manager")
+    data["governance"].pop("independent_matters")
+    data["governance"].pop("deadlock")
+    data["termination"].pop("exit_triggers")
+    data["disputes"].pop("negotiation_days")
+    data["disputes"].pop("escalation_days")
+    answers = validate_answers(data)
+    assert answers.objectives[0].kpi is None
+
+
+def test_yaml_round_trip_keeps_the_answers() -> None:
+    from agreementkit.yamlfile import parse_yaml
+
+    answers = load_answers(EXAMPLES[0])
+    again = validate_answers(parse_yaml(answers_to_yaml(answers), "again").data)
+    assert again == answers
+
+
+def test_schema_describes_the_format() -> None:
+    schema = answers_schema()
+    assert set(schema["required"]) == {"format", "agreement", "parties", "objectives"}
+    assert "objectives" in schema["properties"]
+    assert schema["additionalProperties"] is False

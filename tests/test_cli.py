@@ -1,0 +1,149 @@
+"""The command line as a user runs it: exit codes, messages, files on disk."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import EXAMPLES, DocxView, example_data, varied, write_answers
+
+EXAMPLE = EXAMPLES[0]
+
+
+def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "120", "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "agreementkit", *map(str, args)],
+        capture_output=True, text=True, cwd=cwd, env=env, timeout=120,
+    )
+
+
+def test_render_one_file_by_extension(tmp_path: Path) -> None:
+    out = tmp_path / "mou.docx"
+    result = run("render", EXAMPLE, "-o", out)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"wrote {out}"
+    assert "Northwind Telecom plc" in DocxView(out.read_bytes()).text
+
+
+def test_render_several_formats_into_a_folder(tmp_path: Path) -> None:
+    result = run("render", EXAMPLE, "-o", tmp_path / "out", "--format", "docx,md,html")
+    assert result.returncode == 0, result.stderr
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert names == ["cold-chain-pilot.docx", "cold-chain-pilot.html", "cold-chain-pilot.md"]
+
+
+def test_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
+    out = tmp_path / "mou.md"
+    out.write_text("my edits", encoding="utf-8")
+    result = run("render", EXAMPLE, "-o", out)
+    assert result.returncode == 2
+    assert "already exists; use --force" in result.stderr
+    assert out.read_text(encoding="utf-8") == "my edits"
+    result = run("render", EXAMPLE, "-o", out, "--force")
+    assert result.returncode == 0
+    assert out.read_text(encoding="utf-8").startswith("# Memorandum of Understanding")
+
+
+def test_bad_answers_exit_2_with_the_path_and_write_nothing(tmp_path: Path) -> None:
+    answers = write_answers(tmp_path, varied(example_data(), **{"objectives.1.due": "2027-13-01"}))
+    result = run("render", answers, "-o", tmp_path / "out")
+    assert result.returncode == 2
+    assert "objectives[1].due: not a real date" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["render", "missing.yaml"], "no such answers file"),
+        (["render", "{example}", "-o", "x.txt"], "unknown extension '.txt'"),
+        (["render", "{example}", "-o", "out", "--format", "docx,odt"], "unknown format odt"),
+        (["render", "{example}", "-o", "a.pdf", "--format", "docx"], "names a .pdf file but --format asks for docx"),
+        (["render", "{example}", "--library", "no-such-folder"], "no such clause library folder"),
+        (["render"], "Missing argument"),
+        (["frobnicate"], "No such command"),
+    ],
+)
+def test_usage_mistakes_exit_2_without_traceback(tmp_path: Path, args: list[str], message: str) -> None:
+    result = run(*[a.replace("{example}", str(EXAMPLE)) for a in args], cwd=tmp_path)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_render_leaves_no_partial_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from agreementkit import render as render_module
+    from agreementkit.answers import load_answers
+    from agreementkit.assemble import assemble
+
+    document = assemble(load_answers(EXAMPLE))
+    real = render_module.render_bytes
+
+    def failing(doc, fmt, templates=None):  # type: ignore[no-untyped-def]
+        if fmt == "pdf":
+            raise RuntimeError("disk on fire")
+        return real(doc, fmt, templates)
+
+    monkeypatch.setattr(render_module, "render_bytes", failing)
+    outputs = render_module.plan_outputs(tmp_path, "mou", ["docx", "pdf"])
+    with pytest.raises(RuntimeError):
+        render_module.write_outputs(document, outputs)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_atomic_write_removes_its_temporary_file_on_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from agreementkit import render as render_module
+
+    target = tmp_path / "mou.docx"
+    target.write_bytes(b"old")
+
+    def broken_replace(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(render_module.os, "replace", broken_replace)
+    with pytest.raises(OSError):
+        render_module.atomic_write(target, b"new")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["mou.docx"]
+
+
+def test_schema_prints_json_schema() -> None:
+    result = run("schema")
+    assert result.returncode == 0
+    schema = json.loads(result.stdout)
+    assert schema["title"] == "agreementkit answers (format 1)"
+
+
+def test_help_explains_each_command_with_an_example() -> None:
+    for args in (["--help"], ["render", "--help"], ["schema", "--help"], ["clauses", "list", "--help"]):
+        result = run(*args)
+        assert result.returncode == 0
+        assert "agreementkit" in result.stdout or "Example" in result.stdout
+    assert "agreementkit render answers.yaml -o mou.docx" in run("render", "--help").stdout
+
+
+def test_cli_start_does_not_import_writers() -> None:
+    code = (
+        "import sys, agreementkit.cli as c\n"
+        "try:\n    c.app(['--help'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('weasyprint', 'docx', 'pydantic', 'questionary') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_clauses_list_and_show() -> None:
+    listed = run("clauses", "list")
+    assert listed.returncode == 0
+    assert "legal.status" in listed.stdout and "confidentiality.obligations" in listed.stdout
+    shown = run("clauses", "show", "legal.status")
+    assert shown.returncode == 0 and "::: non_binding" in shown.stdout
+    missing = run("clauses", "show", "legal.stat")
+    assert missing.returncode == 2 and "did you mean legal.status" in missing.stderr

@@ -1,0 +1,91 @@
+"""Clause numbers and cross-references stay right as clauses come and go."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from helpers import DocxView, PdfView, example_data, varied
+
+from agreementkit.answers import validate_answers
+from agreementkit.assemble import assemble
+from agreementkit.render import render_bytes
+
+BINDING_TITLES = {
+    "Costs", "Shared costs", "Arbitration", "Courts", "Variation", "Confidentiality",
+    "Independence and non-exclusivity", "Governing law", "Language",
+}
+
+
+def binding_sentence(docx: DocxView) -> str:
+    return next(t for _, t in docx.paragraphs if "are legally binding on the Parties" in t)
+
+
+def numbers_of(docx: DocxView, titles: set[str]) -> list[str]:
+    found = []
+    for style, text in docx.paragraphs:
+        if style == "Heading 2":
+            number, _, title = text.partition(" ")
+            if title in titles:
+                found.append(number)
+    return found
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"agreement.language": None, "confidentiality.enabled": False},
+        {"disputes.steps": ["negotiation", "courts"], "costs": {"model": "each_bears_own"}},
+        {"governance.reserved_matters": [], "governance.independent_matters": [], "governance.deadlock": None,
+         "termination.exit_triggers": [], "resources": [], "disputes.steps": ["mediation"]},
+    ],
+    ids=["full", "no-language-no-confidentiality", "courts-own-costs", "lean"],
+)
+def test_legal_status_names_exactly_the_binding_clauses(changes: dict) -> None:
+    document = assemble(validate_answers(varied(example_data(), **changes)))
+    docx = DocxView(render_bytes(document, "docx"))
+    expected = numbers_of(docx, BINDING_TITLES)
+    sentence = binding_sentence(docx)
+    listed = re.search(r"Only clauses? ([\d., and]+?) (?:is|are) legally binding", sentence)
+    assert listed, sentence
+    assert re.findall(r"\d+\.\d+", listed.group(1)) == expected
+    pdf = PdfView(render_bytes(document, "pdf"))
+    assert listed.group(0) in pdf.text
+
+
+def test_leaving_a_section_out_renumbers_the_rest() -> None:
+    data = varied(example_data(), **{"resources": [], "costs": {"model": "each_bears_own"}, "parties.0.strengths": [], "parties.1.strengths": [], "parties.2.strengths": []})
+    docx = DocxView(render_bytes(assemble(validate_answers(data)), "docx"))
+    headings = docx.styled("Heading 1")
+    assert "3. Roles and responsibilities" in headings
+    assert not any("Contributions" in h for h in headings)
+    assert "Schedule 3: Review calendar" in docx.styled("Schedule Heading")
+    # The text refers to the schedules by their new numbers.
+    review = next(t for _, t in docx.paragraphs if t.startswith("The Parties will review the partnership"))
+    assert "Schedule 3" in review
+
+
+def test_binding_agreement_says_so_and_uses_shall() -> None:
+    data = varied(example_data(), **{"agreement.binding": True})
+    docx = DocxView(render_bytes(assemble(validate_answers(data)), "docx"))
+    assert any(t.startswith("This Agreement is legally binding on the Parties") for _, t in docx.paragraphs)
+    assert not any("are legally binding on the Parties, and they continue" in t for _, t in docx.paragraphs)
+    assert "Each Party shall co-operate with the others in good faith" in docx.text
+
+
+def test_only_the_chosen_final_forum_appears() -> None:
+    arbitration = DocxView(render_bytes(assemble(validate_answers(example_data())), "docx"))
+    assert "9.5 Arbitration" in arbitration.styled("Heading 2")
+    courts = varied(example_data(), **{"disputes.steps": ["negotiation", "escalation", "courts"]})
+    docx = DocxView(render_bytes(assemble(validate_answers(courts)), "docx"))
+    assert "9.4 Courts" in docx.styled("Heading 2")
+    assert not any("Arbitration" in h for h in docx.styled("Heading 2"))
+
+
+def test_lead_party_clause_only_for_that_rule() -> None:
+    data = varied(example_data(), **{"governance.decision_rule": "lead_party", "governance.lead_party": "northwind"})
+    docx = DocxView(render_bytes(assemble(validate_answers(data)), "docx"))
+    assert "6.2 Lead party decisions" in docx.styled("Heading 2")
+    assert "Northwind (the Lead Party) decides" in docx.text
+    assert "6.2 How decisions are made" not in docx.styled("Heading 2")
