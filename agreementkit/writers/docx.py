@@ -60,7 +60,7 @@ class _Builder:
         if missing:
             raise ValueError(f"{reference} lacks the paragraph styles {', '.join(missing)}")
         self.style_ids = {key: by_name[name].style_id for key, name in STYLES.items()}
-        self.table_style = self.doc.styles[TABLE_STYLE]
+        self.table_style_id = self.doc.styles[TABLE_STYLE].style_id
 
     def paragraph(self, kind: str, runs: tuple[Inline, ...] | str = ()) -> Any:
         paragraph = self.doc.add_paragraph()
@@ -100,7 +100,7 @@ class _Builder:
 
         rows = (table.header, *table.rows, *table.footer)
         grid = self.doc.add_table(rows=len(rows), cols=len(table.header))
-        grid.style = self.table_style
+        grid._tbl.tblStyle_val = self.table_style_id
         look = grid._tbl.tblPr.find(qn("w:tblLook"))
         if look is not None:
             look.set(qn("w:lastRow"), "1" if table.footer else "0")
