@@ -183,7 +183,7 @@ def _render_clause(clause: ClauseFile, context: dict[str, Any], answers: Answers
         template = env.from_string(clause.body)
         markdown = template.render(context)
     except TemplateError as exc:
-        line = getattr(exc, "lineno", None)
+        line = getattr(exc, "lineno", None) or _template_line(exc)
         file_line = clause.body_line + line - 1 if line else None
         raise _clause_error(clause, f"template error: {exc}", file_line) from None
     variant = "binding" if answers.agreement.binding else "non_binding"
@@ -191,6 +191,18 @@ def _render_clause(clause: ClauseFile, context: dict[str, Any], answers: Answers
         return to_blocks(markdown, variant, {"signatures": _signature_blocks(answers)})
     except MarkupError as exc:
         raise _clause_error(clause, str(exc)) from None
+
+
+def _template_line(exc: BaseException) -> int | None:
+    """The template line a runtime error came from: Jinja rewrites tracebacks
+    so that the template's own frame carries it."""
+    tb = exc.__traceback__
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
 
 
 def _resolve(blocks: list[Block], labels: dict[str, str], clause: ClauseFile) -> list[Block]:

@@ -1,0 +1,97 @@
+"""Clause libraries: layering over the built-in one, the sandbox, located errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import EXAMPLES, DocxView
+
+from agreementkit.answers import load_answers
+from agreementkit.assemble import assemble
+from agreementkit.errors import ClauseLibraryError
+from agreementkit.library import load_library
+from agreementkit.render import render_bytes
+
+ANSWERS = load_answers(EXAMPLES[0])
+
+
+def clause(folder: Path, name: str, text: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+
+
+def test_a_custom_layer_overrides_adds_and_switches_off(tmp_path: Path) -> None:
+    ours = tmp_path / "ours"
+    clause(ours, "publicity.md", "---\nid: general.publicity\ntitle: Press\nsection: general\norder: 40\nversion: 7\n---\nNo press releases at all, {{ label('northwind') }} included.\n")
+    clause(ours, "values.md", "---\nid: ours.values\ntitle: Our values\nsection: purpose\norder: 30\n---\nThe Parties share **our** values.\n")
+    clause(ours, "off.md", "---\nid: general.force_majeure\nsection: general\nenabled: false\n---\n")
+    document = assemble(ANSWERS, load_library([ours]))
+    docx = DocxView(render_bytes(document, "docx"))
+    headings = docx.styled("Heading 2")
+    assert "16.4 Press" in headings
+    assert "No press releases at all, Northwind included." in docx.text
+    assert "2.3 Our values" in headings
+    assert not any("Events beyond" in h for h in headings)
+    assert ("general.publicity", 7) in document.metadata.clauses
+
+
+def test_custom_templates_run_in_the_sandbox(tmp_path: Path) -> None:
+    ours = tmp_path / "ours"
+    clause(ours, "evil.md", "---\nid: ours.evil\ntitle: Evil\nsection: general\n---\n{{ ''.__class__.__mro__[1].__subclasses__() }}\n")
+    with pytest.raises(ClauseLibraryError) as caught:
+        assemble(ANSWERS, load_library([ours]))
+    assert "evil.md" in str(caught.value) and "template error" in str(caught.value)
+
+
+def test_a_template_error_names_the_file_and_line(tmp_path: Path) -> None:
+    ours = tmp_path / "ours"
+    clause(ours, "typo.md", "---\nid: ours.typo\ntitle: Typo\nsection: general\n---\nFine line.\n\n{{ agreement.titel }}\n")
+    with pytest.raises(ClauseLibraryError) as caught:
+        assemble(ANSWERS, load_library([ours]))
+    problem = caught.value.problems[0]
+    assert problem.line == 8 and "titel" in problem.message
+
+
+def test_bad_front_matter_is_located(tmp_path: Path) -> None:
+    ours = tmp_path / "ours"
+    clause(ours, "bad.md", "---\nid: ours.bad\ntitle: Bad\nsection: nowhere\nordre: 3\n---\nText\n")
+    clause(ours, "nofm.md", "Just text\n")
+    with pytest.raises(ClauseLibraryError) as caught:
+        load_library([ours])
+    text = str(caught.value)
+    assert "bad.md: unknown field 'ordre'" in text and "line 5" in text
+    assert "nofm.md: does not start with YAML front matter" in text
+
+
+def test_a_reference_to_a_missing_clause_is_reported(tmp_path: Path) -> None:
+    ours = tmp_path / "ours"
+    clause(ours, "r.md", "---\nid: ours.ref\ntitle: Ref\nsection: general\n---\nSee clause {{ ref('no.such') }}.\n")
+    with pytest.raises(ClauseLibraryError, match="refers to clause 'no.such'"):
+        assemble(ANSWERS, load_library([ours]))
+
+
+def test_the_pdf_fetches_only_from_the_template_folder(tmp_path: Path) -> None:
+    from agreementkit.resources import builtin_templates
+    from agreementkit.writers.pdf import _fetcher
+
+    fetch = _fetcher(builtin_templates())
+    with pytest.raises(ValueError, match="refused"):
+        fetch("file:///etc/passwd")
+    with pytest.raises(ValueError):
+        fetch("http://example.com/font.woff")
+    response = fetch((builtin_templates() / "style.css").as_uri())
+    assert response is not None
+
+
+def test_a_house_style_that_asks_for_outside_files_still_renders_without_them(tmp_path: Path) -> None:
+    import shutil
+
+    from agreementkit.resources import builtin_templates
+
+    style = tmp_path / "style"
+    shutil.copytree(builtin_templates(), style)
+    css = style / "style.css"
+    css.write_text(css.read_text() + '\nbody { background: url("file:///etc/hostname"); }\n', encoding="utf-8")
+    pdf = render_bytes(assemble(ANSWERS), "pdf", style)
+    assert pdf.startswith(b"%PDF")
