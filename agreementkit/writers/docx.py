@@ -116,22 +116,33 @@ class _Builder:
         self.paragraph("body")  # Word joins adjacent tables; keep them apart
 
     def widths(self, grid: Any, rows: tuple[tuple[Cell, ...], ...]) -> None:
-        """Share the text width by how much each column holds, as a browser would."""
-        from docx.shared import Emu
+        """Share the text width as a browser would: no column narrower than its
+        longest word, and the rest by how much text each column holds."""
+        from docx.shared import Cm, Emu
 
         from ..document import plain
 
         section = self.doc.sections[0]
         usable = section.page_width - section.left_margin - section.right_margin
-        weights = []
+        per_char, padding = Cm(0.19), Cm(0.45)
+        minimum, desired = [], []
         for column in range(len(rows[0])):
-            longest = max(len(plain(row[column].inlines)) for row in rows if column < len(row))
-            weights.append(min(max(longest, 4), 40))
-        total = sum(weights)
+            texts = [plain(row[column].inlines) for row in rows if column < len(row)]
+            word = max((len(w) for text in texts for w in text.split()), default=1)
+            longest = max(len(text) for text in texts)
+            minimum.append(per_char * word + padding)
+            desired.append(per_char * min(longest, 60) + padding)
+        if sum(desired) <= usable:
+            widths = [d * usable / sum(desired) for d in desired]
+        else:
+            spare = max(usable - sum(minimum), 0)
+            extra = [d - m for d, m in zip(desired, minimum)]
+            widths = [m + spare * e / (sum(extra) or 1) for m, e in zip(minimum, extra)]
         grid.autofit = False
-        for column, weight in zip(grid.columns, weights):
-            width = Emu(int(usable * weight / total))
-            for cell in column.cells:
+        for column, width in zip(grid.columns, widths):
+            width = Emu(int(width))
+            column.width = width  # the table grid, which LibreOffice follows
+            for cell in column.cells:  # the cell widths, which Word follows
                 cell.width = width
 
     def cell(self, target: Any, cell: Cell) -> None:
