@@ -189,8 +189,11 @@ class Costs(_Model):
 
     @model_validator(mode="after")
     def _shares(self, info: ValidationInfo) -> Costs:
+        # Leniently loaded (for the health check), share totals are a finding, not an error.
         lenient = not (info.context or {}).get("check_references", True)
-        if self.model == "shared" and not lenient:
+        if self.model == "shared":
+            if lenient:
+                return self
             if not self.shares:
                 raise ValueError("shared costs need shares: the percentage each party bears")
             total = sum(self.shares.values())
@@ -354,6 +357,7 @@ class Answers(_Model):
     confidentiality: Confidentiality = Confidentiality()
     intellectual_property: IntellectualProperty = IntellectualProperty()
     termination: Termination = Termination()
+    values: list[Text] = Field([], description="Shared values and ethical principles the parties commit to uphold.")
     check: CheckSettings = CheckSettings()
     extra: dict[str, Any] = Field({}, description="Answers to questions that a custom clause library adds.")
 

@@ -72,6 +72,9 @@ def render(
         typer.Option("--format", "-f", help="Formats to write into the -o folder, comma-separated: docx,pdf,html,md. [default: docx,pdf]", show_default=False),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace output files that already exist.")] = False,
+    advisor: Annotated[
+        bool, typer.Option("--advisor", help="Add an annex 'Drafting notes' with the health check's warnings and advice, for the advisor's copy.")
+    ] = False,
     library: LibraryOption = None,
     templates: TemplatesOption = None,
 ) -> None:
@@ -84,6 +87,7 @@ def render(
       agreementkit render answers.yaml -o out/ --format docx,pdf,md
 
     Existing files are kept unless --force is given; a failed render writes nothing.
+    The health check runs first: errors stop the render (exit 1), warnings are shown.
     """
     from .errors import AgreementkitError
     from .render import check_writable, parse_formats, plan_outputs, write_outputs
@@ -97,9 +101,20 @@ def render(
         from .assemble import assemble, default_library
         from .library import load_library
 
+        from .checks import check_answers
+
         loaded = load_answers(answers)
+        report = check_answers(loaded, str(answers))
+        if report.errors:
+            _print_findings(report, console, severities=("error",))
+            raise typer.Exit(1)
+        _print_findings(report, console, severities=("warning",), brief=True)
         clause_library = load_library(library) if library else default_library()
         document = assemble(loaded, clause_library)
+        if advisor:
+            from .checks.notes import with_drafting_notes
+
+            document = with_drafting_notes(document, report)
         with console.status("Rendering", spinner="dots") as status:
             written = write_outputs(
                 document,
@@ -112,6 +127,80 @@ def render(
         raise _fail(exc) from None
     for path in written:
         typer.echo(f"wrote {path}")
+
+
+@app.command()
+def check(
+    answers: Annotated[Path, typer.Argument(help="The answers file (YAML).", show_default=False)],
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="table for people, json for tools.", case_sensitive=False)
+    ] = "table",
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too, not only on errors.")] = False,
+) -> None:
+    """Review the partnership's design as an advisor would.
+
+    Checks measurable objectives, an owner for every objective, no idle party,
+    named managers, decision rules that cannot deadlock, a dispute ladder with
+    deadlines, reviews before deadlines, exit triggers tied to KPIs, partner
+    autonomy, and cross-sector and cross-border points.
+
+    Exit 0 with no errors, 1 with errors (with --strict, also with warnings),
+    2 when the file cannot be read. Silence a rule for one agreement with
+    `check: {ignore: [rule-id]}` in the answers file.
+
+    Examples:
+
+      agreementkit check answers.yaml
+
+      agreementkit check answers.yaml --format json --strict
+    """
+    from .answers import load_answers
+    from .checks import check_answers
+    from .errors import AgreementkitError, UserError
+
+    try:
+        if output_format.lower() not in ("table", "json"):
+            raise UserError(f"unknown --format '{output_format}': choose table or json")
+        report = check_answers(load_answers(answers, check_references=False), str(answers))
+    except AgreementkitError as exc:
+        raise _fail(exc) from None
+    if output_format.lower() == "json":
+        typer.echo(report.model_dump_json(indent=2))
+    else:
+        console = _console(stderr=False)
+        _print_findings(report, console)
+        console.print(report.verdict, style="bold")
+    if report.errors or (strict and report.warnings):
+        raise typer.Exit(1)
+
+
+_SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "advice": "cyan"}
+
+
+def _print_findings(report, console, severities=("error", "warning", "advice"), brief: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """Findings grouped by severity: a table for `check`, one line each for `render`."""
+    from rich.table import Table
+    from rich.text import Text
+
+    chosen = [f for f in report.findings if f.severity.value in severities]
+    if brief:
+        for f in chosen:
+            if not f.silenced:
+                console.print(Text(f"{f.severity.value}: ", style=_SEVERITY_STYLE[f.severity.value]) + Text(f"{f.path}: {f.finding} [{f.rule}]"))
+        return
+    for severity in severities:
+        group = [f for f in chosen if f.severity.value == severity]
+        if not group:
+            continue
+        table = Table(title=Text(severity.capitalize() + ("s" if severity != "advice" else ""), style=_SEVERITY_STYLE[severity]),
+                      title_justify="left", show_lines=True, expand=True)
+        table.add_column("where", ratio=3, overflow="fold")
+        table.add_column("finding", ratio=5)
+        table.add_column("suggestion", ratio=4)
+        for f in group:
+            where = Text(f.path) + Text(f"\n{f.rule}" + (" (silenced)" if f.silenced else ""), style="dim")
+            table.add_row(where, Text(f.finding, style="dim" if f.silenced else "") + Text(f"\n{f.why}", style="dim"), f.suggestion)
+        console.print(table)
 
 
 @app.command()

@@ -51,3 +51,13 @@ def strategic_review_dates(reviews: list[date], effective: date) -> set[date]:
             chosen.add(when)
             year += 1
     return chosen
+
+
+def term_months(start: date, last_day: date) -> int:
+    """Whole months from `start` up to and including `last_day`
+    (1 March 2027 to 28 February 2029 is 24 months)."""
+    from datetime import timedelta
+
+    after = last_day + timedelta(days=1)
+    months = (after.year - start.year) * 12 + after.month - start.month
+    return months - 1 if after.day < start.day else months

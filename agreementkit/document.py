@@ -114,7 +114,7 @@ class Section:
 
     id: str
     title: str
-    kind: Literal["clauses", "schedule", "plain"]
+    kind: Literal["clauses", "schedule", "plain", "annex"]
     clauses: list[Clause]
     number: str | None = None
 
@@ -122,6 +122,8 @@ class Section:
     def heading(self) -> str:
         if self.kind == "schedule" and self.number:
             return f"Schedule {self.number}: {self.title}"
+        if self.kind == "annex":
+            return f"Annex: {self.title}"
         return f"{self.number}. {self.title}" if self.number else self.title
 
 

@@ -231,7 +231,7 @@ def write_docx(document: Document, templates: Path | None = None) -> bytes:
     if document.reference:
         builder.paragraph("body", f"Reference {document.reference}")
     for section in [*document.sections, *document.annexes]:
-        builder.paragraph("schedule" if section.kind == "schedule" else "section", section.heading)
+        builder.paragraph("schedule" if section.kind in ("schedule", "annex") else "section", section.heading)
         for clause in section.clauses:
             if clause.title:
                 builder.paragraph("clause", clause.heading)
