@@ -61,6 +61,95 @@ TemplatesOption = Annotated[
 
 
 @app.command()
+def new(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the answers file, the documents and the draft.")] = Path("."),
+    formats: Annotated[
+        Optional[str],
+        typer.Option("--format", "-f", help="Documents to write, comma-separated: docx,pdf,html,md. [default: docx,pdf]", show_default=False),
+    ] = None,
+    quick: Annotated[bool, typer.Option("--quick", help="Ask only what cannot be defaulted (about fifteen questions for two parties).")] = False,
+    resume: Annotated[
+        Optional[Path], typer.Option("--resume", help="Continue an interrupted questionnaire from its draft file.", show_default=False)
+    ] = None,
+    from_answers: Annotated[
+        Optional[Path],
+        typer.Option("--from", help="An answers file whose answers become the defaults of every question, to revise it.", show_default=False),
+    ] = None,
+    draft_path: Annotated[
+        Optional[Path], typer.Option("--draft", help="Where to keep the draft. [default: OUTPUT/agreementkit-draft.yaml]", show_default=False)
+    ] = None,
+) -> None:
+    """Answer a guided questionnaire and get the answers file and the MOU.
+
+    Every section of the partnership is asked in turn; every answer is checked
+    as you give it and saved at once to a draft, so Ctrl-C loses nothing. At the
+    end a review shows all answers with the health check's findings; edit any
+    section or accept, and the answers file and documents are written.
+
+    Examples:
+
+      agreementkit new --quick -o drafts/
+
+      agreementkit new --resume drafts/agreementkit-draft.yaml
+
+      agreementkit new --from examples/cold-chain-pilot.yaml -o revised/
+    """
+    from .errors import AgreementkitError, UserError
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise _fail(UserError(
+            "agreementkit new asks questions and needs an interactive terminal.\n"
+            "To make documents without questions, write an answers file (see examples/) and run:\n"
+            "  agreementkit render ANSWERS -o OUTPUT"
+        ))
+    from .questionnaire import Draft, Terminal, resume_command, run_new
+    from .questionnaire.draft import load_draft
+    from .render import parse_formats
+
+    ui = Terminal()
+    try:
+        if resume and from_answers:
+            raise UserError("give either --resume DRAFT or --from ANSWERS, not both")
+        if resume:
+            draft = load_draft(resume)
+            output = Path(draft.output)
+            chosen = draft.formats
+        else:
+            chosen = parse_formats(formats) if formats else ["docx", "pdf"]
+            defaults = None
+            if from_answers:
+                from .answers import load_answers
+
+                defaults = load_answers(from_answers).model_dump(mode="json", exclude_none=True)
+            path = draft_path or output / "agreementkit-draft.yaml"
+            if path.exists():
+                ui.say(f"A draft from an earlier questionnaire is at {path}.", style="yellow")
+                if ui.confirm("Continue it? (No starts again and replaces it)", True):
+                    draft = load_draft(path)
+                    output, chosen = Path(draft.output), draft.formats
+                else:
+                    draft = Draft(path, quick=quick, defaults=defaults, output=str(output), formats=chosen)
+            else:
+                draft = Draft(path, quick=quick, defaults=defaults, output=str(output), formats=chosen)
+            draft.save()
+    except (KeyboardInterrupt, EOFError):
+        raise typer.Exit(130) from None
+    except AgreementkitError as exc:
+        raise _fail(exc) from None
+    try:
+        result = run_new(ui, draft, output=output, formats=chosen)
+    except (KeyboardInterrupt, EOFError):
+        ui.say("")
+        ui.say(f"Stopped. Every answer so far is saved in {draft.path}.", style="yellow")
+        ui.say(f"Continue with:  {resume_command(draft.path)}", style="bold")
+        raise typer.Exit(130) from None
+    except AgreementkitError as exc:
+        raise _fail(exc) from None
+    if result is None:
+        ui.say(f"Stopped at the review. Continue with:  {resume_command(draft.path)}", style="bold")
+
+
+@app.command()
 def render(
     answers: Annotated[Path, typer.Argument(help="The answers file (YAML).", show_default=False)],
     output: Annotated[

@@ -1,0 +1,67 @@
+"""The draft file: every answer given so far, saved as soon as it is given.
+
+The draft is a log of answers keyed by question (`parties[1].name`). Running
+the questionnaire again over the same log replays those answers instead of
+asking, so `new --resume` continues exactly where the person stopped and
+ends with the same answers file as an uninterrupted run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import InvalidInputError, Problem, UserError
+from ..render import atomic_write
+from ..yamlfile import parse_yaml, read_text
+
+DRAFT_FORMAT = 1
+HEADER = "# agreementkit questionnaire draft: continue it with `agreementkit new --resume {path}`\n"
+
+
+@dataclass
+class Draft:
+    path: Path
+    quick: bool = False
+    log: dict[str, Any] = field(default_factory=dict)
+    defaults: dict[str, Any] | None = None  # a finished answers file being revised (--from)
+    output: str = "."
+    formats: list[str] = field(default_factory=lambda: ["docx", "pdf"])
+
+    def save(self) -> None:
+        data = {
+            "agreementkit_draft": DRAFT_FORMAT,
+            "quick": self.quick,
+            "output": self.output,
+            "formats": self.formats,
+            "defaults": self.defaults,
+            "log": self.log,
+        }
+        text = HEADER.format(path=self.path) + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+        atomic_write(self.path, text.encode("utf-8"))
+
+    def forget(self, prefix: str) -> None:
+        """Drop the answers of one section, to ask it again (editing at review)."""
+        for key in [k for k in self.log if k == prefix or k.startswith(prefix + ".") or k.startswith(prefix + "[")]:
+            del self.log[key]
+
+
+def load_draft(path: Path) -> Draft:
+    try:
+        located = parse_yaml(read_text(path, "draft"), str(path))
+    except InvalidInputError as exc:
+        raise UserError(str(exc)) from None
+    data = located.data
+    if not isinstance(data, dict) or data.get("agreementkit_draft") != DRAFT_FORMAT or not isinstance(data.get("log"), dict):
+        raise InvalidInputError(str(path), [Problem("", "not an agreementkit questionnaire draft (give an answers file with --from instead)")])
+    return Draft(
+        path=path,
+        quick=bool(data.get("quick")),
+        log=dict(data["log"]),
+        defaults=data.get("defaults") if isinstance(data.get("defaults"), dict) else None,
+        output=str(data.get("output") or "."),
+        formats=list(data.get("formats") or ["docx", "pdf"]),
+    )
