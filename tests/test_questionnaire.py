@@ -1,0 +1,282 @@
+"""`agreementkit new`, driven through prompt_toolkit's pipe input as a person would type."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from helpers import EXAMPLES, DocxView
+from prompt_toolkit.data_structures import Size
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output.vt100 import Vt100_Output
+from rich.console import Console
+
+from agreementkit.answers import load_answers, validate_answers
+from agreementkit.questionnaire import Draft, NewResult, Terminal, run_new
+from agreementkit.questionnaire.draft import load_draft
+
+TODAY = date(2026, 11, 23)
+# Ctrl-N moves down in a list; one byte, so it can never be split the way an
+# escape sequence (the arrow keys) can be at a read boundary of the pipe.
+ENTER, CLEAR, DOWN, SPACE = "\r", "\x15", "\x0e", " "
+# Typed-ahead keys are handled before the screen is redrawn; a pause lets the
+# prompt draw what it shows now (a validation message) so the test can read it.
+PAUSE = "\x00pause\x00"
+
+
+def t(text: str) -> str:
+    """Type into a text prompt, replacing whatever default it shows."""
+    return CLEAR + text + ENTER
+
+
+class Run:
+    def __init__(self, result: NewResult | None, printed: str, screen: str):
+        self.result, self.printed, self.screen = result, printed, screen
+
+
+def drive(keys: list[str], draft: Draft, output: Path, formats: list[str] | None = None, interrupt: bool = False) -> Run:
+    """Run the real questionnaire with these keystrokes. With `interrupt`, the
+    keystrokes end in Ctrl-C and the KeyboardInterrupt is expected."""
+    import threading
+    import time
+
+    screen = io.StringIO()
+    console = Console(file=io.StringIO(), width=140)
+    chunks = "".join(keys).split(PAUSE)
+    with create_pipe_input() as pipe:
+
+        def feed() -> None:
+            for index, chunk in enumerate(chunks):
+                if index:
+                    time.sleep(0.5)
+                pipe.send_text(chunk)
+            if interrupt:
+                pipe.send_text("\x03")
+            else:
+                pipe.close()  # running out of keystrokes ends in EOFError, never a hang
+
+        feeder = threading.Thread(target=feed, daemon=True)
+        ui = Terminal(console=console, input=pipe, output=Vt100_Output(screen, lambda: Size(rows=50, columns=140)))
+        feeder.start()
+        try:
+            if interrupt:
+                with pytest.raises(KeyboardInterrupt):
+                    run_new(ui, draft, output=output, formats=formats or ["md"], today=TODAY)
+                return Run(None, console.file.getvalue(), _plain(screen.getvalue()))  # type: ignore[attr-defined]
+            result = run_new(ui, draft, output=output, formats=formats or ["md"], today=TODAY)
+        finally:
+            feeder.join(timeout=30)
+    return Run(result, console.file.getvalue(), _plain(screen.getvalue()))  # type: ignore[attr-defined]
+
+
+def _plain(screen: str) -> str:
+    import re
+
+    return re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", screen)
+
+
+QUICK_KEYS = [
+    t("Build and test a warehouse robot together."), ENTER,  # purpose; start date as proposed
+    t("Acme Robotics Ltd"), ENTER, t("Ann Lee"), t("Chief Executive"),
+    t("Beta Labs GmbH"), t("Germany"), t("Bo Schmidt"), t("CTO"), "n",
+    t("Build a prototype"), t("Prototype demonstrations"), t("3 demos"),
+    t("2027-02-30"), PAUSE, t("2027-06-30"),  # a date that does not exist, then a real one
+    DOWN + ENTER, "n",  # owner: Acme; no more objectives
+    ENTER,  # review: accept
+]
+QUICK_EXPECTED = {
+    "format": 1,
+    "agreement": {"purpose": "Build and test a warehouse robot together.", "effective_date": "2026-12-01",
+                  "term_months": 24, "governing_law": "England and Wales"},
+    "parties": [
+        {"key": "acme", "name": "Acme Robotics Ltd", "short_name": "Acme", "kind": "company", "jurisdiction": "England and Wales",
+         "signatory": {"name": "Ann Lee", "title": "Chief Executive"}},
+        {"key": "beta", "name": "Beta Labs GmbH", "short_name": "Beta", "kind": "company", "jurisdiction": "Germany",
+         "signatory": {"name": "Bo Schmidt", "title": "CTO"}},
+    ],
+    "objectives": [{"title": "Build a prototype", "kpi": "Prototype demonstrations", "target": "3 demos", "due": "2027-06-30", "owner": "acme"}],
+    "costs": {"model": "each_bears_own"},
+    "disputes": {"steps": ["negotiation", "escalation", "mediation"], "negotiation_days": 15, "escalation_days": 15},
+    "review": {"cadence": "quarterly", "first_review": "2027-03-01", "annual_strategic_review": True},
+    "confidentiality": {"enabled": True, "years": 3},
+    "termination": {"notice_days": 30},
+}
+
+
+def test_quick_two_party_run_writes_the_expected_answers_and_documents(tmp_path: Path) -> None:
+    draft = Draft(tmp_path / "draft.yaml", quick=True)
+    run = drive(QUICK_KEYS, draft, tmp_path, formats=["docx", "pdf"])
+    assert run.result is not None
+    assert load_answers(run.result.answers_path) == validate_answers(QUICK_EXPECTED)
+    assert run.result.answers_path == tmp_path / "acme-beta-mou.yaml"
+    assert "2027-02-30 is not a real date" in run.screen
+    docx = DocxView((tmp_path / "acme-beta-mou.docx").read_bytes())
+    assert "Acme Robotics Ltd" in docx.text and "Beta Labs GmbH" in docx.text
+    from helpers import PdfView
+
+    pdf = PdfView((tmp_path / "acme-beta-mou.pdf").read_bytes())
+    assert "Acme Robotics Ltd" in pdf.text and "Beta Labs GmbH" in pdf.text
+    assert not draft.path.exists()  # a finished questionnaire leaves no draft behind
+    assert f"wrote {tmp_path / 'acme-beta-mou.docx'}" in run.printed
+    questions = [k for k in yaml.safe_load((tmp_path / "acme-beta-mou.yaml").read_text())]
+    assert questions[0] == "format"
+
+
+def test_quick_mode_asks_about_fifteen_questions(tmp_path: Path) -> None:
+    draft = Draft(tmp_path / "draft.yaml", quick=True)
+    drive(QUICK_KEYS[:-1], draft, tmp_path, interrupt=True)
+    assert 14 <= len(draft.log) <= 17, sorted(draft.log)
+
+
+FULL_KEYS = [
+    # the agreement
+    ENTER, t("MOU-7"), t("Pilot cold-chain tracking for regional food distributors."), t("2027-01-15"),
+    ENTER, ENTER, "n", ENTER, ENTER,
+    # parties: three, with managers and strengths
+    t("Northwind Telecom plc"), ENTER, ENTER, ENTER, ENTER, t("04122331"), t("12 Quay Street, Manchester"),
+    t("Priya Shah"), t("Chief Partnerships Officer"), t("Tom Reilly"), t("tom@northwind.example"), ENTER,
+    t("National 5G network"), t("Enterprise sales"), ENTER,
+    t("Frostline Analytics Ltd"), ENTER, ENTER, ENTER, t("Scotland"), ENTER, ENTER,
+    t("Ewan Gallagher"), t("Chief Executive Officer"), ENTER, ENTER,
+    "y",
+    t("Harbour Food Network"), t("the Network"), ENTER, "nonprofit" + ENTER, ENTER, ENTER, ENTER,
+    t("Dr Amara Osei"), t("Director"), t("Lucy Hart"), ENTER, ENTER, t("40 member distributors"), ENTER,
+    "n",
+    # objectives: two
+    t("Pilot the service"), t("Distributors running the pilot"), t("8 distributors"), t("2027-07-31"), DOWN * 3 + ENTER, "y",
+    t("Reduce spoilage"), t("Spoilage rate"), t("-20%"), t("2027-12-31"), DOWN * 2 + ENTER, "n",
+    # responsibilities: one role per party, with repeated duties
+    "y", ENTER, t("Connectivity lead"), t("Provide SIMs"), ENTER,
+    "y", ENTER, t("Technology lead"), t("Supply sensors"), t("Report spoilage monthly"), ENTER,
+    "y", ENTER, t("Sector convenor"), t("Recruit distributors"), ENTER,
+    "n",
+    # resources, a wrong currency, then shared costs that total 90% and are corrected
+    "y", ENTER, DOWN * 5 + ENTER, t("Connectivity for 500 sensors"), t("60000"), ENTER,
+    "y", DOWN + ENTER, ENTER, t("Two engineers"), t("90000"), ENTER,
+    "y", DOWN * 2 + ENTER, ENTER, t("A coordinator"), t("25000"), t("pounds"), PAUSE, t("GBP"),
+    "n", DOWN + ENTER, t("50"), t("30"), t("10"),
+    ENTER, ENTER, ENTER, ENTER, ENTER, ENTER, ENTER, ENTER, ENTER, ENTER, ENTER, ENTER,
+    ENTER, ENTER, ENTER, ENTER, ENTER, ENTER, ENTER, ENTER, ENTER, ENTER, t("20"),
+    # governance
+    ENTER, t("2"), ENTER, t("Admitting a new party"), ENTER, t("Pricing of its own services"), ENTER, DOWN + ENTER,
+    # disputes: add arbitration to the proposed ladder
+    DOWN * 4 + SPACE + ENTER, t("15"), t("the Chief Executives"), t("20"), t("CEDR"), ENTER, ENTER, ENTER, ENTER,
+    # review, communication, confidentiality, IP, termination, values
+    ENTER, ENTER, DOWN * 2 + ENTER, ENTER, ENTER,
+    t("Monthly operations call"), ENTER, t("5"),
+    ENTER, ENTER,
+    ENTER, ENTER,
+    t("60"), t("Fewer than 4 distributors in the pilot at the second review"), ENTER,
+    t("Openness with each other"), ENTER,
+    # review screen: accept
+    ENTER,
+]
+FULL_EXPECTED: dict[str, Any] = {
+    "format": 1,
+    "agreement": {"title": "Memorandum of Understanding", "reference": "MOU-7",
+                  "purpose": "Pilot cold-chain tracking for regional food distributors.", "effective_date": "2027-01-15",
+                  "term_months": 24, "binding": False, "governing_law": "England and Wales", "language": "English"},
+    "parties": [
+        {"key": "northwind", "name": "Northwind Telecom plc", "short_name": "Northwind", "kind": "company",
+         "jurisdiction": "England and Wales", "registration_number": "04122331", "address": "12 Quay Street, Manchester",
+         "signatory": {"name": "Priya Shah", "title": "Chief Partnerships Officer"},
+         "manager": {"name": "Tom Reilly", "email": "tom@northwind.example"},
+         "strengths": ["National 5G network", "Enterprise sales"]},
+        {"key": "frostline", "name": "Frostline Analytics Ltd", "short_name": "Frostline", "kind": "company",
+         "jurisdiction": "Scotland", "signatory": {"name": "Ewan Gallagher", "title": "Chief Executive Officer"}},
+        {"key": "network", "name": "Harbour Food Network", "short_name": "the Network", "kind": "nonprofit",
+         "jurisdiction": "Scotland", "signatory": {"name": "Dr Amara Osei", "title": "Director"},
+         "manager": {"name": "Lucy Hart"}, "strengths": ["40 member distributors"]},
+    ],
+    "objectives": [
+        {"title": "Pilot the service", "kpi": "Distributors running the pilot", "target": "8 distributors", "due": "2027-07-31", "owner": "network"},
+        {"title": "Reduce spoilage", "kpi": "Spoilage rate", "target": "-20%", "due": "2027-12-31", "owner": "frostline"},
+    ],
+    "responsibilities": [
+        {"party": "northwind", "role": "Connectivity lead", "duties": ["Provide SIMs"]},
+        {"party": "frostline", "role": "Technology lead", "duties": ["Supply sensors", "Report spoilage monthly"]},
+        {"party": "network", "role": "Sector convenor", "duties": ["Recruit distributors"]},
+    ],
+    "resources": [
+        {"party": "northwind", "type": "in_kind", "description": "Connectivity for 500 sensors", "value": 60000, "currency": "GBP"},
+        {"party": "frostline", "type": "personnel", "description": "Two engineers", "value": 90000, "currency": "GBP"},
+        {"party": "network", "type": "personnel", "description": "A coordinator", "value": 25000, "currency": "GBP"},
+    ],
+    "costs": {"model": "shared", "shares": {"northwind": 50, "frostline": 30, "network": 20}},
+    "governance": {"body": "Joint Steering Committee", "representatives_per_party": 2, "decision_rule": "consensus",
+                   "reserved_matters": ["Admitting a new party"], "independent_matters": ["Pricing of its own services"],
+                   "deadlock": "escalate"},
+    "disputes": {"steps": ["negotiation", "escalation", "mediation", "arbitration"], "negotiation_days": 15,
+                 "escalation_to": "the Chief Executives", "escalation_days": 20, "mediator": "CEDR",
+                 "arbitration": {"rules": "LCIA Rules", "seat": "London", "arbitrators": 1}},
+    "review": {"cadence": "quarterly", "first_review": "2027-04-15", "kpi_report_by": "frostline",
+               "forum": "Joint Steering Committee meeting", "annual_strategic_review": True},
+    "communication": {"channels": ["Monthly operations call"], "response_days": 5},
+    "confidentiality": {"enabled": True, "years": 3},
+    "intellectual_property": {"background": "retained", "foreground": "creator"},
+    "termination": {"notice_days": 60, "exit_triggers": ["Fewer than 4 distributors in the pilot at the second review"]},
+    "values": ["Openness with each other"],
+}
+
+
+def test_full_three_party_run_with_repeated_groups(tmp_path: Path) -> None:
+    draft = Draft(tmp_path / "draft.yaml", quick=False)
+    run = drive(FULL_KEYS, draft, tmp_path)
+    assert run.result is not None, run.printed[-2000:]
+    assert load_answers(run.result.answers_path) == validate_answers(FULL_EXPECTED)
+    assert run.result.documents == [tmp_path / "northwind-frostline-network-mou.md"]
+    markdown = run.result.documents[0].read_text(encoding="utf-8")
+    for name in ("Northwind Telecom plc", "Frostline Analytics Ltd", "Harbour Food Network"):
+        assert name in markdown
+    # Wrong values were refused with their reasons and the corrections kept.
+    assert "use a 3-letter ISO code such as GBP" in run.screen
+    assert "costs: shares total 90%, not 100%" in run.printed
+
+
+@pytest.mark.parametrize("stop_after", [7, 40, 140])
+def test_an_interrupted_run_resumes_to_the_same_answers(tmp_path: Path, stop_after: int) -> None:
+    draft = Draft(tmp_path / "draft.yaml", quick=False)
+    run = drive(FULL_KEYS[:stop_after], draft, tmp_path, interrupt=True)
+    saved = load_draft(draft.path)
+    # Exactly the answers given so far: the same keystrokes without the Ctrl-C
+    # record the same answers, and nothing beyond them.
+    probe = Draft(tmp_path / "probe" / "draft.yaml")
+    with pytest.raises(EOFError):
+        drive(FULL_KEYS[:stop_after], probe, tmp_path / "probe")
+    assert saved.log == probe.log and saved.log
+    assert run.result is None
+    resumed = drive(FULL_KEYS[stop_after:], saved, tmp_path)
+    assert resumed.result is not None, resumed.printed[-2000:]
+    assert load_answers(resumed.result.answers_path) == validate_answers(FULL_EXPECTED)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_from_an_example_accepting_every_default_reproduces_it(tmp_path: Path, example: Path) -> None:
+    answers = load_answers(example)
+    draft = Draft(tmp_path / "draft.yaml", defaults=answers.model_dump(mode="json", exclude_none=True))
+    run = drive([ENTER] * 600, draft, tmp_path)
+    assert run.result is not None, run.printed[-2000:]
+    assert load_answers(run.result.answers_path) == answers
+
+
+def test_an_existing_answers_file_is_not_replaced_without_confirmation(tmp_path: Path) -> None:
+    (tmp_path / "acme-beta-mou.yaml").write_text("mine", encoding="utf-8")
+    draft = Draft(tmp_path / "draft.yaml", quick=True)
+    run = drive([*QUICK_KEYS, "n", t("acme-beta-v2")], draft, tmp_path)
+    assert (tmp_path / "acme-beta-mou.yaml").read_text(encoding="utf-8") == "mine"
+    assert run.result is not None and run.result.answers_path == tmp_path / "acme-beta-v2.yaml"
+
+
+def test_new_refuses_without_a_terminal(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "agreementkit", "new"], input="", capture_output=True, text=True,
+                            cwd=tmp_path, env={**os.environ, "NO_COLOR": "1"}, timeout=60)
+    assert result.returncode == 2
+    assert "needs an interactive terminal" in result.stderr and "agreementkit render ANSWERS" in result.stderr
+    assert list(tmp_path.iterdir()) == []
