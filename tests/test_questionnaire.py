@@ -280,3 +280,22 @@ def test_new_refuses_without_a_terminal(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "needs an interactive terminal" in result.stderr and "agreementkit render ANSWERS" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_first_question_does_not_wait_for_the_document_libraries(tmp_path: Path) -> None:
+    code = f"""
+import sys
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+from agreementkit.questionnaire import Draft, Terminal, run_new
+from pathlib import Path
+with create_pipe_input() as pipe:
+    pipe.close()
+    try:
+        run_new(Terminal(input=pipe, output=DummyOutput()), Draft(Path({str(tmp_path)!r}) / "d.yaml"), output=Path("."), formats=["pdf"])
+    except EOFError:
+        pass
+print(sorted(m for m in ("weasyprint", "docx") if m in sys.modules))
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip().splitlines()[-1] == "[]", result.stderr

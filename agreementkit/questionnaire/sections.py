@@ -114,11 +114,22 @@ _SUFFIXES = re.compile(
 )
 
 
+_INSTITUTIONS = {
+    "council", "authority", "agency", "foundation", "trust", "network", "institute", "university", "college",
+    "hospital", "association", "society", "commission", "board", "ministry", "department", "catapult", "school",
+}
+
+
 def propose_short_name(name: str) -> str:
-    """`Northwind Telecom plc` -> `Northwind`; `The University of Leeds` -> `the University`."""
+    """`Northwind Telecom plc` -> `Northwind`; `The University of Leeds` -> `the University`;
+    `City of Northbridge Council` -> `the Council`."""
     words = name.split()
+    if len(words) > 1 and words[-1].lower() in _INSTITUTIONS:
+        return "the " + words[-1]
     if len(words) > 1 and words[0].lower() == "the":
         return "the " + words[1]
+    if len(words) > 2 and words[1].lower() == "of" and words[0].lower() in _INSTITUTIONS:
+        return "the " + words[0]
     if not words:
         return name
     return _SUFFIXES.sub("", words[0]).strip(" ,.") or words[0]
