@@ -24,18 +24,13 @@ if TYPE_CHECKING:
     from .render import render_bytes, write
 
 
+_HOMES = {"load_answers": "answers", "assemble": "assemble", "load_library": "library", "write": "render", "render_bytes": "render"}
+
+
 def __getattr__(name: str) -> Any:
     # Lazy, so that `import agreementkit` (and the CLI's start) stays fast.
-    if name == "load_answers":
-        from .answers import load_answers as value
-    elif name == "assemble":
-        from .assemble import assemble as value
-    elif name == "load_library":
-        from .library import load_library as value
-    elif name in ("write", "render_bytes"):
-        from . import render
-
-        value = getattr(render, name)
-    else:
+    if name not in _HOMES:
         raise AttributeError(f"module 'agreementkit' has no attribute {name!r}")
-    return value
+    from importlib import import_module
+
+    return getattr(import_module(f".{_HOMES[name]}", __name__), name)

@@ -412,7 +412,7 @@ def _model_types(annotation: Any) -> list[type[BaseModel]]:
     return found
 
 
-def _message(error: dict[str, Any], field_names: set[str]) -> str:
+def _message(error: Any, field_names: set[str]) -> str:
     kind = error["type"]
     loc = error["loc"]
     if kind == "extra_forbidden":

@@ -21,7 +21,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from . import __version__
 from .answers import Answers
 from .dates import long_date, review_dates, strategic_review_dates
-from .document import Block, Clause, Document, Metadata, Paragraph, Ref, Section, SignatureBlock, Text
+from .document import Block, Clause, Document, Metadata, Paragraph, Ref, Section, SignatureBlock
 from .errors import ClauseLibraryError, Problem
 from .library import ClauseFile, ClauseLibrary, load_library
 from .markup import Md, MarkupError, escape, to_blocks
@@ -307,7 +307,3 @@ def default_library() -> ClauseLibrary:
     """The built-in library, loaded once per process."""
     return load_library()
 
-
-def paragraph(text: str) -> Paragraph:
-    """A plain paragraph, for annexes built in code rather than from clauses."""
-    return Paragraph((Text(text),))

@@ -112,10 +112,10 @@ def main() -> int:
     verdicts = []
     for path in args.examples:
         document = assemble(load_answers(path))
-        docx_ms = median_seconds(lambda: write_docx(document), args.repeat) * 1000
-        naive_ms = median_seconds(lambda: naive_docx(document), args.repeat) * 1000
+        docx_ms = median_seconds(lambda d=document: write_docx(d), args.repeat) * 1000
+        naive_ms = median_seconds(lambda d=document: naive_docx(d), args.repeat) * 1000
         html = to_html(document)
-        pdf_ms = median_seconds(lambda: write_pdf(document), args.repeat) * 1000
+        pdf_ms = median_seconds(lambda d=document: write_pdf(d), args.repeat) * 1000
         bare_ms = median_seconds(bare_weasyprint(html), args.repeat) * 1000
         import pypdf
 

@@ -147,3 +147,14 @@ def test_clauses_list_and_show() -> None:
     assert shown.returncode == 0 and "::: non_binding" in shown.stdout
     missing = run("clauses", "show", "legal.stat")
     assert missing.returncode == 2 and "did you mean legal.status" in missing.stderr
+
+
+def test_the_python_api_in_the_readme(tmp_path: Path) -> None:
+    from agreementkit import assemble, load_answers, write
+
+    document = assemble(load_answers(EXAMPLE))
+    path = write(document, tmp_path / "draft.docx")
+    assert path == tmp_path / "draft.docx"
+    assert "Frostline Analytics Ltd" in DocxView(path.read_bytes()).text
+    with pytest.raises(Exception, match="already exists"):
+        write(document, tmp_path / "draft.docx")

@@ -25,7 +25,8 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def field_check(model: type[BaseModel], name: str) -> Check:
     """The answers model's own rule for one field, as a prompt validator."""
     info = model.model_fields[name]
-    adapter: TypeAdapter[Any] = TypeAdapter(Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation)
+    annotation: Any = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+    adapter: TypeAdapter[Any] = TypeAdapter(annotation)
 
     def check(value: str) -> str | None:
         try:

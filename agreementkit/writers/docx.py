@@ -123,7 +123,7 @@ class _Builder:
         from ..document import plain
 
         section = self.doc.sections[0]
-        usable = section.page_width - section.left_margin - section.right_margin
+        usable = int(section.page_width or 0) - int(section.left_margin or 0) - int(section.right_margin or 0)
         per_char, padding = Cm(0.19), Cm(0.45)
         minimum, desired = [], []
         for column in range(len(rows[0])):
