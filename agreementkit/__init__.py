@@ -19,12 +19,12 @@ __all__ = ["__version__", "load_answers", "assemble", "write", "render_bytes", "
 
 if TYPE_CHECKING:
     from .answers import load_answers
-    from .assemble import assemble
+    from .assembly import assemble
     from .library import load_library
     from .render import render_bytes, write
 
 
-_HOMES = {"load_answers": "answers", "assemble": "assemble", "load_library": "library", "write": "render", "render_bytes": "render"}
+_HOMES = {"load_answers": "answers", "assemble": "assembly", "load_library": "library", "write": "render", "render_bytes": "render"}
 
 
 def __getattr__(name: str) -> Any:

@@ -187,7 +187,7 @@ def render(
         outputs = plan_outputs(output, answers.stem, chosen)
         check_writable(outputs, force)
         from .answers import load_answers
-        from .assemble import assemble, default_library
+        from .assembly import assemble, default_library
         from .library import load_library
 
         from .checks import check_answers

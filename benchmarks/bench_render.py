@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from agreementkit.answers import load_answers  # noqa: E402
-from agreementkit.assemble import assemble  # noqa: E402
+from agreementkit.assembly import assemble  # noqa: E402
 from agreementkit.document import Document, ItemList, Paragraph, SignatureBlock, Table, plain  # noqa: E402
 from agreementkit.resources import builtin_templates  # noqa: E402
 from agreementkit.writers.docx import write_docx  # noqa: E402

@@ -15,7 +15,7 @@ from helpers import EXAMPLES  # noqa: E402
 def rendered(path: Path, fmt: str) -> bytes:
     """Each example is rendered once per format for the whole session."""
     from agreementkit.answers import load_answers
-    from agreementkit.assemble import assemble
+    from agreementkit.assembly import assemble
     from agreementkit.render import render_bytes
 
     return render_bytes(assemble(load_answers(path)), fmt)
@@ -24,7 +24,7 @@ def rendered(path: Path, fmt: str) -> bytes:
 @lru_cache(maxsize=None)
 def assembled(path: Path):  # type: ignore[no-untyped-def]
     from agreementkit.answers import load_answers
-    from agreementkit.assemble import assemble
+    from agreementkit.assembly import assemble
 
     return load_answers(path), assemble(load_answers(path))
 

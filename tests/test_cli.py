@@ -81,7 +81,7 @@ def test_usage_mistakes_exit_2_without_traceback(tmp_path: Path, args: list[str]
 def test_a_failed_render_leaves_no_partial_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from agreementkit import render as render_module
     from agreementkit.answers import load_answers
-    from agreementkit.assemble import assemble
+    from agreementkit.assembly import assemble
 
     document = assemble(load_answers(EXAMPLE))
     real = render_module.render_bytes

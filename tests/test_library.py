@@ -8,7 +8,7 @@ import pytest
 from helpers import EXAMPLES, DocxView
 
 from agreementkit.answers import load_answers
-from agreementkit.assemble import assemble
+from agreementkit.assembly import assemble
 from agreementkit.errors import ClauseLibraryError
 from agreementkit.library import load_library
 from agreementkit.render import render_bytes

@@ -8,7 +8,7 @@ import pytest
 from helpers import DocxView, PdfView, example_data, varied
 
 from agreementkit.answers import validate_answers
-from agreementkit.assemble import assemble
+from agreementkit.assembly import assemble
 from agreementkit.render import render_bytes
 
 BINDING_TITLES = {

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from agreementkit.answers import validate_answers
-from agreementkit.assemble import assemble
+from agreementkit.assembly import assemble
 from agreementkit.render import render_bytes
 
 TEXT = st.text(

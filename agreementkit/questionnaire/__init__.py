@@ -170,7 +170,7 @@ def _write(ui: Terminal, data: dict[str, Any], output: Path, formats: list[str])
             break
         stem = ui.text("File name for the answers and documents (without extension)", stem + "-2",
                        lambda v: True if re.fullmatch(r"[\w.-]+", v.strip()) else "letters, digits, dots, - and _ only").strip()
-    from ..assemble import assemble
+    from ..assembly import assemble
 
     document = assemble(answers)
     with ui.console.status("Writing the documents") as status:
