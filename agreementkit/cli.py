@@ -54,6 +54,11 @@ LibraryOption = Annotated[
         show_default=False,
     ),
 ]
+FormatsOption = Annotated[
+    Optional[str],
+    typer.Option("--format", "-f", help="Documents to write into the -o folder, comma-separated: docx,pdf,html,md. (default: docx,pdf)",
+                 show_default=False),
+]
 TemplatesOption = Annotated[
     Optional[Path],
     typer.Option("--templates", help="A house-style folder (document.html.j2, style.css, reference.docx) to use instead of the built-in one.", show_default=False),
@@ -63,10 +68,7 @@ TemplatesOption = Annotated[
 @app.command()
 def new(
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the answers file, the documents and the draft.")] = Path("."),
-    formats: Annotated[
-        Optional[str],
-        typer.Option("--format", "-f", help="Documents to write, comma-separated: docx,pdf,html,md. [default: docx,pdf]", show_default=False),
-    ] = None,
+    formats: FormatsOption = None,
     quick: Annotated[bool, typer.Option("--quick", help="Ask only what cannot be defaulted (about fifteen questions for two parties).")] = False,
     resume: Annotated[
         Optional[Path], typer.Option("--resume", help="Continue an interrupted questionnaire from its draft file.", show_default=False)
@@ -76,7 +78,7 @@ def new(
         typer.Option("--from", help="An answers file whose answers become the defaults of every question, to revise it.", show_default=False),
     ] = None,
     draft_path: Annotated[
-        Optional[Path], typer.Option("--draft", help="Where to keep the draft. [default: OUTPUT/agreementkit-draft.yaml]", show_default=False)
+        Optional[Path], typer.Option("--draft", help="Where to keep the draft. (default: OUTPUT/agreementkit-draft.yaml)", show_default=False)
     ] = None,
 ) -> None:
     """Answer a guided questionnaire and get the answers file and the MOU.
@@ -156,10 +158,7 @@ def render(
         Path,
         typer.Option("--output", "-o", help="A file (its extension picks the format: .docx .pdf .html .md) or a folder."),
     ] = Path("."),
-    formats: Annotated[
-        Optional[str],
-        typer.Option("--format", "-f", help="Formats to write into the -o folder, comma-separated: docx,pdf,html,md. [default: docx,pdf]", show_default=False),
-    ] = None,
+    formats: FormatsOption = None,
     force: Annotated[bool, typer.Option("--force", help="Replace output files that already exist.")] = False,
     advisor: Annotated[
         bool, typer.Option("--advisor", help="Add an annex 'Drafting notes' with the health check's warnings and advice, for the advisor's copy.")
