@@ -140,10 +140,6 @@ class Metadata:
     clauses: tuple[tuple[str, int], ...]  # (id, version) of every clause used
     generator: str = "agreementkit"
 
-    def description(self) -> str:
-        used = ", ".join(f"{cid}@{version}" for cid, version in self.clauses)
-        return f"answers sha256 {self.answers_sha256}; clauses {used}"
-
 
 @dataclass
 class Document:
@@ -155,16 +151,6 @@ class Document:
     metadata: Metadata
     annexes: list[Section] = field(default_factory=list)
 
-    def clauses(self) -> list[Clause]:
-        return [clause for section in self.sections for clause in section.clauses]
-
-    def numbered_headings(self) -> list[str]:
-        """Every section and clause heading in reading order, as printed."""
-        out: list[str] = []
-        for section in self.sections:
-            out.append(section.heading)
-            out.extend(clause.heading for clause in section.clauses if clause.title)
-        return out
 
 
 def plain(inlines: tuple[Inline, ...] | list[Inline]) -> str:

@@ -60,7 +60,3 @@ class ClauseLibraryError(InvalidInputError):
 
 class OutputExistsError(UserError):
     """Refusing to replace a file the user already has."""
-
-
-class RenderError(AgreementkitError):
-    """A writer failed on a well-formed document: a bug, not the user's doing."""
