@@ -152,7 +152,6 @@ class Document:
     annexes: list[Section] = field(default_factory=list)
 
 
-
 def plain(inlines: tuple[Inline, ...] | list[Inline]) -> str:
     """Inline content as plain text, with references at their labels."""
     return "".join(run.text if isinstance(run, Text) else run.label for run in inlines)
