@@ -9,7 +9,7 @@ can name another clause's number and stay right when others are left out.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -21,7 +21,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from . import __version__
 from .answers import Answers
 from .dates import long_date, review_dates, strategic_review_dates
-from .document import Block, Clause, Document, Metadata, Paragraph, Ref, Section, SignatureBlock
+from .document import Block, Cell, Clause, Document, Inline, ItemList, Metadata, Paragraph, Ref, Section, SignatureBlock, Table
 from .errors import ClauseLibraryError, Problem
 from .library import ClauseFile, ClauseLibrary, load_library
 from .markup import Md, MarkupError, escape, to_blocks
@@ -122,7 +122,6 @@ def _context(answers: Answers) -> dict[str, Any]:
         "instrument": "Agreement" if agreement.binding else "MOU",
         "party": answers.party,
         "label": lambda key: answers.party(key).label,
-        "labels": lambda keys: [answers.party(k).label for k in keys],
     }
 
 
@@ -135,7 +134,7 @@ def _condition(clause: ClauseFile, context: dict[str, Any]) -> bool:
         raise _clause_error(clause, f"condition {clause.meta.condition!r} failed: {exc}", line=2) from None
 
 
-def _plan(answers: Answers, library: ClauseLibrary, context: dict[str, Any]) -> _Plan:
+def _plan(library: ClauseLibrary, context: dict[str, Any]) -> _Plan:
     chosen: list[tuple[Any, list[ClauseFile]]] = []
     for section in library.ordered_sections():
         clauses = [c for c in library.in_section(section.id) if _condition(c, context)]
@@ -207,40 +206,38 @@ def _template_line(exc: BaseException) -> int | None:
 
 def _resolve(blocks: list[Block], labels: dict[str, str], clause: ClauseFile) -> list[Block]:
     """Give every cross-reference the printed number of its target."""
-    from dataclasses import replace
 
-    from .document import Cell, ItemList, Table
-
-    def runs(inlines: tuple[Any, ...]) -> tuple[Any, ...]:
-        out = []
+    def runs(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        out: list[Inline] = []
         for run in inlines:
             if isinstance(run, Ref):
                 if run.target not in labels:
                     raise _clause_error(clause, f"refers to clause '{run.target}', which this agreement does not include")
-                run = Ref(run.target, labels[run.target])
-            out.append(run)
+                out.append(Ref(run.target, labels[run.target]))
+            else:
+                out.append(run)
         return tuple(out)
 
-    resolved: list[Block] = []
-    for block in blocks:
-        if isinstance(block, Paragraph):
-            block = Paragraph(runs(block.inlines))
-        elif isinstance(block, ItemList):
-            block = replace(block, items=tuple(runs(item) for item in block.items))
-        elif isinstance(block, Table):
-            def cells(row: tuple[Cell, ...]) -> tuple[Cell, ...]:
-                return tuple(Cell(runs(c.inlines), c.numeric) for c in row)
+    def cells(row: tuple[Cell, ...]) -> tuple[Cell, ...]:
+        return tuple(Cell(runs(c.inlines), c.numeric) for c in row)
 
-            block = Table(cells(block.header), tuple(cells(r) for r in block.rows), tuple(cells(r) for r in block.footer))
-        resolved.append(block)
-    return resolved
+    def resolved(block: Block) -> Block:
+        if isinstance(block, Paragraph):
+            return Paragraph(runs(block.inlines))
+        if isinstance(block, ItemList):
+            return replace(block, items=tuple(runs(item) for item in block.items))
+        if isinstance(block, Table):
+            return Table(cells(block.header), tuple(cells(r) for r in block.rows), tuple(cells(r) for r in block.footer))
+        return block
+
+    return [resolved(block) for block in blocks]
 
 
 def assemble(answers: Answers, library: ClauseLibrary | None = None) -> Document:
     """The memorandum these answers call for, as a document model."""
     library = library or default_library()
     context = _context(answers)
-    plan = _plan(answers, library, context)
+    plan = _plan(library, context)
     binding_ids = [c.meta.id for _, clauses in plan.sections for c in clauses if c.meta.binds]
 
     def ref(target: str) -> Md:
