@@ -412,12 +412,14 @@ def _model_types(annotation: Any) -> list[type[BaseModel]]:
     return found
 
 
-def _message(error: Any, field_names: set[str]) -> str:
+def describe_error(error: Any, field_names: set[str] | None = None) -> str:
+    """A pydantic error in the user's terms; used wherever answers or clause
+    front matter are validated, so the same mistake reads the same everywhere."""
     kind = error["type"]
     loc = error["loc"]
-    if kind == "extra_forbidden":
+    if kind == "extra_forbidden" and loc:
         name = str(loc[-1])
-        hint = difflib.get_close_matches(name, field_names, n=1)
+        hint = difflib.get_close_matches(name, field_names or _all_field_names(), n=1)
         return f"unknown field '{name}'" + (f"; did you mean '{hint[0]}'?" if hint else "")
     if kind == "missing":
         return "required but missing"
@@ -426,7 +428,7 @@ def _message(error: Any, field_names: set[str]) -> str:
     if kind == "enum" or kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
         return f"{error.get('input')!r} is not one of {expected}"
-    if kind == "string_pattern_mismatch" and loc[-1] == "key":
+    if kind == "string_pattern_mismatch" and loc and loc[-1] == "key":
         return f"{error.get('input')!r} is not a usable key: use lower case letters, digits, - or _, starting with a letter"
     message = str(error["msg"])
     return message.removeprefix("Value error, ")
@@ -491,8 +493,7 @@ def validate_answers(
     except ValidationError as exc:
         names = _all_field_names()
         for error in exc.errors():
-            loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
-            found.append((loc, _message(error, names)))
+            found.append((user_path(error["loc"]), describe_error(error, names)))
     if found:
         unique = list(dict.fromkeys(found))
         problems = [Problem(format_path(path), message, line(path)) for path, message in unique]
@@ -500,6 +501,11 @@ def validate_answers(
         raise AnswersError(source, problems)
     assert model is not None
     return model
+
+
+def user_path(loc: tuple[str | int, ...]) -> PathKey:
+    """pydantic's error location without the steps the user's file does not have."""
+    return tuple(part for part in loc if not _is_union_tag(part))
 
 
 def _is_union_tag(part: str | int) -> bool:

@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .answers import describe_error, user_path
 from .errors import ClauseLibraryError, InvalidInputError, Problem
 from .resources import builtin_clauses
 from .yamlfile import LocatedData, PathKey, format_path, parse_yaml, read_text
@@ -78,10 +79,8 @@ class ClauseLibrary:
 def _validation_problems(exc: ValidationError, located: LocatedData, prefix: PathKey = ()) -> list[Problem]:
     problems = []
     for error in exc.errors():
-        loc = prefix + tuple(error["loc"])
-        message = str(error["msg"]).removeprefix("Value error, ")
-        if error["type"] == "extra_forbidden":
-            message = f"unknown field '{loc[-1]}'"
+        loc = prefix + user_path(error["loc"])
+        message = describe_error(error, set(ClauseMeta.model_fields) | set(SectionMeta.model_fields))
         problems.append(Problem(format_path(loc), message, located.line_of(loc)))
     return problems
 

@@ -138,12 +138,11 @@ class _Converter:
     def item_list(self, tokens: Sequence[Token], ordered: bool) -> ItemList:
         items: list[tuple[Inline, ...]] = []
         current: list[Inline] | None = None
-        depth = 0
         for token in tokens:
             if token.type in ("bullet_list_open", "ordered_list_open"):
                 raise MarkupError("lists inside lists are not supported in clauses; use a sub-clause list (a), (b) only")
             if token.type == "list_item_open":
-                current, depth = [], depth + 1
+                current = []
             elif token.type == "list_item_close":
                 items.append(tuple(current or []))
                 current = None

@@ -61,9 +61,6 @@ class CheckReport(BaseModel):
         return [f for f in self.findings if not f.silenced]
 
 
-RuleFunction = Callable[[Answers], Iterator[Finding]]
-
-
 class Rule:
     def __init__(self, rule_id: str, severity: Severity, summary: str, function: Callable[..., Iterator[Any]]):
         self.id = rule_id

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from ..answers import describe_error
 from .draft import Draft
 from .ui import Option, Terminal
 
@@ -22,17 +24,23 @@ Check = Callable[[str], "str | None"]
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def field_check(model: type[BaseModel], name: str) -> Check:
-    """The answers model's own rule for one field, as a prompt validator."""
+@lru_cache(maxsize=None)
+def field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    """A validator for one field of an answers model, with the field's own constraints."""
     info = model.model_fields[name]
     annotation: Any = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
-    adapter: TypeAdapter[Any] = TypeAdapter(annotation)
+    return TypeAdapter(annotation)
+
+
+def field_check(model: type[BaseModel], name: str) -> Check:
+    """The answers model's own rule for one field, as a prompt validator."""
+    adapter = field_adapter(model, name)
 
     def check(value: str) -> str | None:
         try:
             adapter.validate_python(value)
         except ValidationError as exc:
-            return str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+            return describe_error(exc.errors()[0])
         return None
 
     return check

@@ -18,12 +18,13 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from .. import answers as model
+from ..answers import describe_error, user_path
 from ..dates import add_months
 from ..yamlfile import format_path
-from .asking import Asker, as_number, check_amount, check_percent, field_check
+from .asking import Asker, as_number, check_amount, check_percent, field_adapter, field_check
 from .ui import Option
 
 # Why each section matters, in one line (from PRACTICE.md).
@@ -163,17 +164,21 @@ NONE = "__none__"  # questionary shows a None value as its title, so "nothing" n
 SECTION_FIELDS = {name: (name,) for name in TITLES} | {"resources": ("resources", "costs")}
 
 
-def _problems(model_class: type[BaseModel], data: Any, prefix: str, keys: set[str] | None = None) -> list[str]:
-    try:
-        model_class.model_validate(data, context={"party_keys": keys} if keys is not None else None)
-    except ValidationError as exc:
-        out = []
-        for error in exc.errors():
-            loc = tuple(error["loc"])
-            where = format_path((prefix, *loc) if prefix else loc) or prefix
-            out.append(f"{where}: {str(error['msg']).removeprefix('Value error, ')}")
-        return out
-    return []
+def _problems(name: str, value: Any, keys: set[str]) -> list[str]:
+    """What the answers model says about one section's answers, path by path.
+
+    Each top-level field the section fills is validated against the Answers
+    model's own definition of that field, so the questionnaire cannot accept
+    what an answers file would refuse.
+    """
+    out = []
+    for field, data in Sections.as_answers(name, value).items():
+        try:
+            field_adapter(model.Answers, field).validate_python(data, context={"party_keys": keys})
+        except ValidationError as exc:
+            for error in exc.errors():
+                out.append(f"{format_path((field, *user_path(error['loc'])))}: {describe_error(error)}")
+    return out
 
 
 def next_month(today: date | None = None) -> date:
@@ -209,16 +214,12 @@ class Sections:
     def keys(self) -> set[str]:
         return {p["key"] for p in self.data.get("parties", [])}
 
-    def validated(self, name: str, build: Callable[[], Any], model_class: type[BaseModel], *, keyed: bool = False,
-                  wrap: bool = False) -> Any:
+    def validated(self, name: str, build: Callable[[], Any]) -> Any:
         """Ask a section until the answers model accepts it; on a problem, ask it
         again with the given answers as defaults so only the wrong value is retyped."""
         while True:
             value = build()
-            if wrap:
-                problems = _problems(model_class, {name: value}, "", self.keys if keyed else None)
-            else:
-                problems = _problems(model_class, value, "" if name == "resources" else name, self.keys if keyed else None)
+            problems = _problems(name, value, self.keys)
             if not problems:
                 return value
             for problem in problems:
@@ -302,7 +303,7 @@ class Sections:
                 out["governing_law"] = self.d("agreement", "governing_law") or "England and Wales"
             return out
 
-        return self.validated("agreement", build, model.Agreement)
+        return self.validated("agreement", build)
 
     def ask_party(self, index: int, taken: set[str], previous: dict[str, Any] | None) -> dict[str, Any]:
         a = self.ask
@@ -312,16 +313,22 @@ class Sections:
         assert name is not None
         party: dict[str, Any] = {"name": name}
         short = d.get("short_name") or propose_short_name(name)
-        key_default = d.get("key") or propose_key(short, taken)
+        if not self.quick:
+            short = a.text(f"{key_path}.short_name", "Called in the text", short)
+        party["short_name"] = short
+        key = d.get("key") or propose_key(short, taken)
         if self.quick:
-            party["short_name"], party["key"], party["kind"] = short, key_default, d.get("kind") or "company"
+            party["key"], party["kind"] = key, d.get("kind") or "company"
         else:
-            party["short_name"] = a.text(f"{key_path}.short_name", "Called in the text", short)
-            party["key"] = a.text(
-                f"{key_path}.key", "Short key for this party in the answers file", propose_key(party["short_name"], taken) if not d.get("key") else key_default,
-                check=lambda v: (None if re.fullmatch(r"[a-z][a-z0-9_-]*", v) else "use lower case letters, digits, - or _, starting with a letter")
-                or (f"'{v}' is already used by another party" if v in taken else None),
-            )
+
+            def usable_key(value: str) -> str | None:
+                if value in taken:
+                    return f"'{value}' is already used by another party"
+                if not re.fullmatch(r"[a-z][a-z0-9_-]*", value):
+                    return "use lower case letters, digits, - or _, starting with a letter"
+                return None
+
+            party["key"] = a.text(f"{key_path}.key", "Short key for this party in the answers file", key, check=usable_key)
             party["kind"] = a.choose(f"{key_path}.kind", "What kind of organisation is it?", KINDS, d.get("kind") or "company")
         jurisdiction = d.get("jurisdiction") or (previous or {}).get("jurisdiction") or "England and Wales"
         party["jurisdiction"] = a.text(f"{key_path}.jurisdiction", "Where is it registered or based (jurisdiction)?", jurisdiction)
@@ -362,7 +369,7 @@ class Sections:
                 ):
                     return parties
 
-        return self.validated("parties", build, _PartiesModel, wrap=True)
+        return self.validated("parties", build)
 
     def ask_objectives(self) -> list[dict[str, Any]]:
         def build() -> list[dict[str, Any]]:
@@ -388,7 +395,7 @@ class Sections:
                 if not a.yes(f"objectives.more[{i + 1}]", "Add another objective?", i + 1 < len(existing)):
                     return objectives
 
-        return self.validated("objectives", build, _ObjectivesModel, keyed=True, wrap=True)
+        return self.validated("objectives", build)
 
     def ask_responsibilities(self) -> list[dict[str, Any]]:
         def build() -> list[dict[str, Any]]:
@@ -410,7 +417,7 @@ class Sections:
                 i += 1
             return out
 
-        return self.validated("responsibilities", build, _ResponsibilitiesModel, keyed=True, wrap=True)
+        return self.validated("responsibilities", build)
 
     def ask_resources(self) -> dict[str, Any]:
         def build() -> dict[str, Any]:
@@ -450,7 +457,7 @@ class Sections:
                 costs["shares"] = shares
             return {"resources": resources, "costs": costs}
 
-        return self.validated("resources", build, _ResourcesModel, keyed=True)
+        return self.validated("resources", build)
 
     def ask_governance(self) -> dict[str, Any]:
         def build() -> dict[str, Any]:
@@ -484,7 +491,7 @@ class Sections:
                 out["deadlock"] = deadlock
             return out
 
-        return self.validated("governance", build, _GovernanceModel, keyed=True, wrap=True)
+        return self.validated("governance", build)
 
     def ask_disputes(self) -> dict[str, Any]:
         def build() -> dict[str, Any]:
@@ -519,7 +526,7 @@ class Sections:
                     }
             return out
 
-        return self.validated("disputes", build, model.Disputes)
+        return self.validated("disputes", build)
 
     def ask_review(self) -> dict[str, Any]:
         def build() -> dict[str, Any]:
@@ -539,7 +546,7 @@ class Sections:
                                                    d.get("annual_strategic_review", self.term_over_a_year()))
             return out
 
-        return self.validated("review", build, model.Review, keyed=True)
+        return self.validated("review", build)
 
     def ask_communication(self) -> dict[str, Any]:
         a = self.ask
@@ -574,7 +581,7 @@ class Sections:
                 out["owner"] = a.choose("intellectual_property.owner", "Which party owns it?", self.party_options(), d.get("owner"))
             return out
 
-        return self.validated("intellectual_property", build, model.IntellectualProperty, keyed=True)
+        return self.validated("intellectual_property", build)
 
     def ask_termination(self) -> dict[str, Any]:
         a = self.ask
@@ -629,24 +636,3 @@ QUICK_DEFAULTS_STATED = [
     "reviews: quarterly, the first three months after the start",
     "costs: each party bears its own; confidentiality for 3 years; each party keeps its own IP; 30 days' notice to leave",
 ]
-
-
-class _PartiesModel(BaseModel):
-    parties: model.Annotated[list[model.Party], model.Field(min_length=2)]  # type: ignore[name-defined]
-
-
-class _ObjectivesModel(BaseModel):
-    objectives: list[model.Objective]
-
-
-class _ResponsibilitiesModel(BaseModel):
-    responsibilities: list[model.Responsibility]
-
-
-class _ResourcesModel(BaseModel):
-    resources: list[model.Resource]
-    costs: model.Costs
-
-
-class _GovernanceModel(BaseModel):
-    governance: model.Governance
