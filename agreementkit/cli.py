@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from .checks import CheckReport
 
 app = typer.Typer(
     name="agreementkit",
@@ -29,7 +34,7 @@ clauses_app = typer.Typer(help="Look at the clause library.", no_args_is_help=Tr
 app.add_typer(clauses_app, name="clauses")
 
 
-def _console(stderr: bool = True):  # type: ignore[no-untyped-def]
+def _console(stderr: bool = True) -> Console:
     from rich.console import Console
 
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
@@ -106,40 +111,34 @@ def new(
         ))
     from .questionnaire import Draft, Terminal, resume_command, run_new
     from .questionnaire.draft import load_draft
-    from .render import parse_formats
+    from .render import DEFAULT_FORMATS, parse_formats
 
     ui = Terminal()
     try:
         if resume and from_answers:
             raise UserError("give either --resume DRAFT or --from ANSWERS, not both")
-        if resume:
+        path = resume or draft_path or output / "agreementkit-draft.yaml"
+        if resume is None and path.exists():
+            ui.say(f"A draft from an earlier questionnaire is at {path}.", style="yellow")
+            if ui.confirm("Continue it? (No starts again and replaces it)", True):
+                resume = path
+        if resume is not None:
             draft = load_draft(resume)
-            output = Path(draft.output)
-            chosen = draft.formats
         else:
-            chosen = parse_formats(formats) if formats else ["docx", "pdf"]
             defaults = None
             if from_answers:
                 from .answers import load_answers
 
                 defaults = load_answers(from_answers).model_dump(mode="json", exclude_none=True)
-            path = draft_path or output / "agreementkit-draft.yaml"
-            if path.exists():
-                ui.say(f"A draft from an earlier questionnaire is at {path}.", style="yellow")
-                if ui.confirm("Continue it? (No starts again and replaces it)", True):
-                    draft = load_draft(path)
-                    output, chosen = Path(draft.output), draft.formats
-                else:
-                    draft = Draft(path, quick=quick, defaults=defaults, output=str(output), formats=chosen)
-            else:
-                draft = Draft(path, quick=quick, defaults=defaults, output=str(output), formats=chosen)
+            chosen = parse_formats(formats) if formats else list(DEFAULT_FORMATS)
+            draft = Draft(path, quick=quick, defaults=defaults, output=str(output), formats=chosen)
             draft.save()
     except (KeyboardInterrupt, EOFError):
         raise typer.Exit(130) from None
     except AgreementkitError as exc:
         raise _fail(exc) from None
     try:
-        result = run_new(ui, draft, output=output, formats=chosen)
+        result = run_new(ui, draft)
     except (KeyboardInterrupt, EOFError):
         ui.say("")
         ui.say(f"Stopped. Every answer so far is saved in {draft.path}.", style="yellow")
@@ -187,9 +186,8 @@ def render(
         check_writable(outputs, force)
         from .answers import load_answers
         from .assembly import assemble, default_library
-        from .library import load_library
-
         from .checks import check_answers
+        from .library import load_library
 
         loaded = load_answers(answers)
         report = check_answers(loaded, str(answers))
@@ -265,7 +263,9 @@ def check(
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "advice": "cyan"}
 
 
-def _print_findings(report, console, severities=("error", "warning", "advice"), brief: bool = False) -> None:  # type: ignore[no-untyped-def]
+def _print_findings(
+    report: CheckReport, console: Console, severities: tuple[str, ...] = ("error", "warning", "advice"), brief: bool = False
+) -> None:
     """Findings grouped by severity: a table for `check`, one line each for `render`."""
     from rich.table import Table
     from rich.text import Text

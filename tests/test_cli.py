@@ -122,10 +122,13 @@ def test_schema_prints_json_schema() -> None:
 
 
 def test_help_explains_each_command_with_an_example() -> None:
-    for args in (["--help"], ["render", "--help"], ["schema", "--help"], ["clauses", "list", "--help"]):
+    for args in (["--help"], ["new", "--help"], ["render", "--help"], ["check", "--help"], ["schema", "--help"],
+                 ["clauses", "list", "--help"], ["clauses", "show", "--help"]):
         result = run(*args)
         assert result.returncode == 0
-        assert "agreementkit" in result.stdout or "Example" in result.stdout
+        # Every command's help carries an example command line, not just the usage line.
+        assert "example" in result.stdout.lower(), args
+        assert result.stdout.count("agreementkit ") >= 2, args
     assert "agreementkit render answers.yaml -o mou.docx" in run("render", "--help").stdout
 
 

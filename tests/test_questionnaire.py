@@ -50,6 +50,7 @@ def drive(keys: list[str], draft: Draft, output: Path, formats: list[str] | None
     screen = io.StringIO()
     console = Console(file=io.StringIO(), width=140)
     chunks = "".join(keys).split(PAUSE)
+    draft.output, draft.formats = str(output), formats or ["md"]
     with create_pipe_input() as pipe:
 
         def feed() -> None:
@@ -68,9 +69,9 @@ def drive(keys: list[str], draft: Draft, output: Path, formats: list[str] | None
         try:
             if interrupt:
                 with pytest.raises(KeyboardInterrupt):
-                    run_new(ui, draft, output=output, formats=formats or ["md"], today=TODAY)
+                    run_new(ui, draft, today=TODAY)
                 return Run(None, console.file.getvalue(), _plain(screen.getvalue()))  # type: ignore[attr-defined]
-            result = run_new(ui, draft, output=output, formats=formats or ["md"], today=TODAY)
+            result = run_new(ui, draft, today=TODAY)
         finally:
             feeder.join(timeout=30)
     return Run(result, console.file.getvalue(), _plain(screen.getvalue()))  # type: ignore[attr-defined]
@@ -292,7 +293,7 @@ from pathlib import Path
 with create_pipe_input() as pipe:
     pipe.close()
     try:
-        run_new(Terminal(input=pipe, output=DummyOutput()), Draft(Path({str(tmp_path)!r}) / "d.yaml"), output=Path("."), formats=["pdf"])
+        run_new(Terminal(input=pipe, output=DummyOutput()), Draft(Path({str(tmp_path)!r}) / "d.yaml", formats=["pdf"]))
     except EOFError:
         pass
 print(sorted(m for m in ("weasyprint", "docx") if m in sys.modules))

@@ -105,15 +105,9 @@ def _review_options(per_section: dict[str, int]) -> list[Option]:
     return options
 
 
-def run_new(
-    ui: Terminal,
-    draft: Draft,
-    *,
-    output: Path,
-    formats: list[str],
-    today: date | None = None,
-) -> NewResult | None:
-    """Run the questionnaire to the end. Returns None when the person chose to stop.
+def run_new(ui: Terminal, draft: Draft, *, today: date | None = None) -> NewResult | None:
+    """Run the questionnaire to the end, writing into the draft's output folder
+    and formats. Returns None when the person chose to stop.
 
     KeyboardInterrupt and EOFError (Ctrl-C, Ctrl-D) propagate: the draft already
     holds every answer given, and the caller tells the person how to resume.
@@ -138,7 +132,7 @@ def run_new(
             sections.defaults = data
             sections.run(choice, ask=True)
             continue
-        result = _write(ui, data, output, formats)
+        result = _write(ui, data, Path(draft.output), draft.formats)
         if result is not None:
             draft.path.unlink(missing_ok=True)
             return result

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from ..errors import InvalidInputError, Problem, UserError
-from ..render import atomic_write
+from ..render import DEFAULT_FORMATS, atomic_write
 from ..yamlfile import parse_yaml, read_text
 
 DRAFT_FORMAT = 1
@@ -29,7 +29,7 @@ class Draft:
     log: dict[str, Any] = field(default_factory=dict)
     defaults: dict[str, Any] | None = None  # a finished answers file being revised (--from)
     output: str = "."
-    formats: list[str] = field(default_factory=lambda: ["docx", "pdf"])
+    formats: list[str] = field(default_factory=lambda: list(DEFAULT_FORMATS))
 
     def save(self) -> None:
         data = {
@@ -63,5 +63,5 @@ def load_draft(path: Path) -> Draft:
         log=dict(data["log"]),
         defaults=data.get("defaults") if isinstance(data.get("defaults"), dict) else None,
         output=str(data.get("output") or "."),
-        formats=list(data.get("formats") or ["docx", "pdf"]),
+        formats=list(data.get("formats") or DEFAULT_FORMATS),
     )
