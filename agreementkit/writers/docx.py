@@ -139,8 +139,8 @@ class _Builder:
             extra = [d - m for d, m in zip(desired, minimum)]
             widths = [m + spare * e / (sum(extra) or 1) for m, e in zip(minimum, extra)]
         grid.autofit = False
-        for column, width in zip(grid.columns, widths):
-            width = Emu(int(width))
+        for column, share in zip(grid.columns, widths):
+            width = Emu(int(share))
             column.width = width  # the table grid, which LibreOffice follows
             for cell in column.cells:  # the cell widths, which Word follows
                 cell.width = width
