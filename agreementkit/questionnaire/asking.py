@@ -156,7 +156,7 @@ class Asker:
             index = len(found)
             default = defaults[index] if index < len(defaults) else None
             answer = self.text(
-                f"{key}[{index}]", f"{noun} {index + 1}", default, required=False, check=check,
+                f"{key}[{index}]", f"{noun} #{index + 1}", default, required=False, check=check,
                 instruction="(Enter on an empty line to finish)",
             )
             if answer is None:

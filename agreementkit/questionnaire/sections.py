@@ -108,6 +108,8 @@ FOREGROUND = [
     Option("lead_party", "one party", "new IP belongs to one named party, licensed to the others"),
 ]
 
+STANDARD_DAYS = {"negotiation_days": 15, "escalation_days": 15}
+
 _SUFFIXES = re.compile(
     r"\b(plc|ltd|limited|llc|llp|inc|incorporated|corp|corporation|gmbh|ag|sa|s\.a\.|sl|s\.l\.|bv|b\.v\.|nv|n\.v\.|"
     r"oy|ab|as|spa|s\.p\.a\.|srl|sarl|pty|co|company|group|holdings)\.?$",
@@ -134,6 +136,11 @@ def propose_short_name(name: str) -> str:
     if not words:
         return name
     return _SUFFIXES.sub("", words[0]).strip(" ,.") or words[0]
+
+
+def upfirst(text: str) -> str:
+    """`the College` at the start of a prompt: `The College`."""
+    return text[:1].upper() + text[1:]
 
 
 def propose_key(short_name: str, taken: set[str]) -> str:
@@ -351,7 +358,7 @@ class Sections:
                     value = a.text(f"{key_path}.manager.{field}", label, manager.get(field), required=False)
                     if value:
                         party["manager"][field] = value
-            strengths = a.items(f"{key_path}.strengths", f"What {party['short_name']} brings (strength)", d.get("strengths"))
+            strengths = a.items(f"{key_path}.strengths", f"{upfirst(party['short_name'])}'s strength", d.get("strengths"))
             if strengths:
                 party["strengths"] = strengths
         return party
@@ -411,7 +418,7 @@ class Sections:
                 path = f"responsibilities[{i}]"
                 party = a.choose(f"{path}.party", "Whose role is it?", self.party_options(), d.get("party"))
                 label = next(p.get("short_name") or p["name"] for p in parties if p["key"] == party)
-                role = a.text(f"{path}.role", f"{label}'s role (e.g. Technology lead)", d.get("role"))
+                role = a.text(f"{path}.role", f"{upfirst(label)}'s role (e.g. Technology lead)", d.get("role"))
                 duties = a.items(f"{path}.duties", "Duty", d.get("duties"))
                 out.append({"party": party, "role": role, **({"duties": duties} if duties else {})})
                 i += 1
@@ -451,7 +458,7 @@ class Sections:
             if model_name == "shared":
                 shares = {}
                 for p in self.data["parties"]:
-                    value = a.text(f"costs.shares.{p['key']}", f"{p.get('short_name') or p['name']}'s share of joint costs (%)",
+                    value = a.text(f"costs.shares.{p['key']}", f"{upfirst(p.get('short_name') or p['name'])}'s share of joint costs (%)",
                                    dig(costs_default, "shares", p["key"]), check=check_percent)
                     shares[p["key"]] = as_number(value or "0")
                 costs["shares"] = shares
@@ -511,7 +518,9 @@ class Sections:
             for step in steps:
                 for field, label, kind in questions.get(step, []):
                     if kind == "int":
-                        value: Any = a.integer(f"disputes.{field}", label, d.get(field), required=False)
+                        # A fresh ladder proposes deadlines for the talking steps; a revised one keeps its own.
+                        proposed = d.get(field) if self.d("disputes") else STANDARD_DAYS.get(field)
+                        value: Any = a.integer(f"disputes.{field}", label, proposed, required=False)
                     else:
                         value = a.text(f"disputes.{field}", label, d.get(field), required=False)
                     if value is not None:
@@ -618,7 +627,7 @@ class Sections:
             return {"cadence": "quarterly", "first_review": self.first_review("quarterly"),
                     "annual_strategic_review": self.term_over_a_year()}
         if name == "disputes":
-            return {"steps": ["negotiation", "escalation", "mediation"], "negotiation_days": 15, "escalation_days": 15}
+            return {"steps": ["negotiation", "escalation", "mediation"], **STANDARD_DAYS}
         if name == "confidentiality":
             return {"enabled": True, "years": 3}
         if name == "termination":
