@@ -19,7 +19,7 @@ from datetime import date
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -28,10 +28,14 @@ from pydantic import (
     Field,
     ValidationError,
     ValidationInfo,
+    field_validator,
     model_validator,
 )
 
 from .errors import AnswersError, InvalidInputError, Problem
+
+if TYPE_CHECKING:
+    from .interview.spec import Interview
 from .yamlfile import LocatedData, PathKey, format_path, parse_yaml, read_text
 
 FORMAT_VERSION = 1
@@ -79,9 +83,15 @@ class Person(_Model):
     title: Text
 
 
+def _email(value: str | None) -> str | None:
+    from .interview.types import check_email
+
+    return None if value is None else check_email(value)
+
+
 class Manager(_Model):
     name: Text
-    email: str | None = None
+    email: Annotated[str | None, AfterValidator(_email)] = Field(None, description="Where notices under the agreement go.")
     phone: str | None = None
 
 
@@ -120,14 +130,20 @@ class Agreement(_Model):
     governing_law: Text
     language: str | None = Field(None, description="The language that prevails between translations.")
 
+    @field_validator("end_date")
+    @classmethod
+    def _after_start(cls, value: date | None, info: ValidationInfo) -> date | None:
+        start = info.data.get("effective_date")
+        if value is not None and start is not None and value <= start:
+            raise ValueError(f"end_date {value} is not after effective_date {start}")
+        return value
+
     @model_validator(mode="after")
     def _term(self) -> Agreement:
         if self.term_months is None and self.end_date is None:
             raise ValueError("give the term as term_months or as end_date")
         if self.term_months is not None and self.end_date is not None:
             raise ValueError("give the term as term_months or end_date, not both")
-        if self.end_date is not None and self.end_date <= self.effective_date:
-            raise ValueError(f"end_date {self.end_date} is not after effective_date {self.effective_date}")
         return self
 
     @property
@@ -187,18 +203,23 @@ class Costs(_Model):
     model: Literal["each_bears_own", "shared"] = "each_bears_own"
     shares: dict[PartyRef, Annotated[Decimal, Field(ge=0, le=100)]] | None = None
 
-    @model_validator(mode="after")
-    def _shares(self, info: ValidationInfo) -> Costs:
+    @field_validator("shares")
+    @classmethod
+    def _total(cls, shares: dict[str, Decimal] | None, info: ValidationInfo) -> dict[str, Decimal] | None:
         # Leniently loaded (for the health check), share totals are a finding, not an error.
         lenient = not (info.context or {}).get("check_references", True)
-        if self.model == "shared":
-            if lenient:
-                return self
-            if not self.shares:
-                raise ValueError("shared costs need shares: the percentage each party bears")
-            total = sum(self.shares.values())
+        if shares and info.data.get("model") == "shared" and not lenient:
+            total = sum(shares.values())
             if total != 100:
                 raise ValueError(f"shares total {total:g}%, not 100%")
+        return shares
+
+    @model_validator(mode="after")
+    def _shares(self, info: ValidationInfo) -> Costs:
+        lenient = not (info.context or {}).get("check_references", True)
+        if self.model == "shared":
+            if not lenient and not self.shares:
+                raise ValueError("shared costs need shares: the percentage each party bears")
         elif self.shares:
             raise ValueError("shares are given but the model is each_bears_own; set model: shared")
         return self
@@ -359,7 +380,8 @@ class Answers(_Model):
     termination: Termination = Termination()
     values: list[Text] = Field([], description="Shared values and ethical principles the parties commit to uphold.")
     check: CheckSettings = CheckSettings()
-    extra: dict[str, Any] = Field({}, description="Answers to questions that a custom clause library adds.")
+    libraries: list[str] = Field([], description="The custom library layers the answers were made with (recorded by `agreementkit new`).")
+    extra: dict[str, Any] = Field({}, description="Answers to questions that a custom clause library adds (typed by its question files).")
 
     def party(self, key: str) -> Party:
         """The party with this key (keys are checked when the answers load)."""
@@ -374,9 +396,19 @@ class Answers(_Model):
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def answers_schema() -> dict[str, Any]:
-    """The JSON Schema of the answers format, for editors to validate and complete."""
+def answers_schema(interview: Interview | None = None) -> dict[str, Any]:
+    """The JSON Schema of the answers format, for editors to validate and complete;
+    `extra` is described by the questions of the interview's layers."""
+    from .interview.extra import extra_schema
+    from .interview.spec import load_interview
+
     schema = Answers.model_json_schema()
+    extra = extra_schema(interview or load_interview())
+    definitions = schema.setdefault("$defs", {})
+    for name, definition in extra.pop("$defs", {}).items():
+        definitions[name] = definition
+    description = schema["properties"]["extra"].get("description")
+    schema["properties"]["extra"] = {**extra, "description": description}
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "agreementkit answers (format 1)"
     return schema
@@ -430,6 +462,8 @@ def describe_error(error: Any, field_names: set[str] | None = None) -> str:
         return f"{error.get('input')!r} is not one of {expected}"
     if kind == "string_pattern_mismatch" and loc and loc[-1] == "key":
         return f"{error.get('input')!r} is not a usable key: use lower case letters, digits, - or _, starting with a letter"
+    if kind == "string_pattern_mismatch" and loc and loc[-1] == "currency":
+        return f"{error.get('input')!r} is not a currency code: use a 3-letter ISO code such as GBP, EUR or USD"
     message = str(error["msg"])
     return message.removeprefix("Value error, ")
 
@@ -466,13 +500,19 @@ def _declared_party_keys(data: dict[str, Any]) -> tuple[set[str] | None, list[tu
 
 
 def validate_answers(
-    data: Any, located: LocatedData | None = None, source: str = "answers", *, check_references: bool = True
+    data: Any, located: LocatedData | None = None, source: str = "answers", *, check_references: bool = True,
+    interview: Interview | None = None,
 ) -> Answers:
     """Validate plain data as answers, reporting every problem at once.
 
     `check_references=False` leaves unknown party keys and share totals to the
     health check, which reports them as findings instead of refusing the file.
+    `extra` is validated against the questions of `interview` (the built-in
+    one when not given, which declares none).
     """
+    from .interview.extra import validate_extra
+    from .interview.spec import load_interview
+
     def line(path: PathKey) -> int | None:
         return located.line_of(path) if located else None
 
@@ -489,18 +529,23 @@ def validate_answers(
     context = {"party_keys": keys if check_references else None, "check_references": check_references}
     model: Answers | None = None
     try:
-        model = Answers.model_validate(data, context=context)
+        # `extra` is judged below, against the declared questions.
+        model = Answers.model_validate({**data, "extra": {}}, context=context)
     except ValidationError as exc:
         names = _all_field_names()
         for error in exc.errors():
             found.append((user_path(error["loc"]), describe_error(error, names)))
+    recorded = data.get("libraries") if isinstance(data.get("libraries"), list) else None
+    extra, extra_problems = validate_extra(interview or load_interview(), data.get("extra"), keys if check_references else None,
+                                           [str(p) for p in recorded] if recorded else None)
+    found.extend(extra_problems)
     if found:
         unique = list(dict.fromkeys(found))
         problems = [Problem(format_path(path), message, line(path)) for path, message in unique]
         problems.sort(key=lambda p: (p.line or 0, p.path))
         raise AnswersError(source, problems)
     assert model is not None
-    return model
+    return model.model_copy(update={"extra": extra})
 
 
 def user_path(loc: tuple[str | int, ...]) -> PathKey:
@@ -516,15 +561,15 @@ def _is_union_tag(part: str | int) -> bool:
     )
 
 
-def load_answers(path: str | Path, *, check_references: bool = True) -> Answers:
-    """Read and validate an answers file."""
+def load_answers(path: str | Path, *, check_references: bool = True, interview: Interview | None = None) -> Answers:
+    """Read and validate an answers file (its `extra` against `interview`'s questions)."""
     path = Path(path)
     source = str(path)
     try:
         located = parse_yaml(read_text(path, "answers"), source)
     except InvalidInputError as exc:
         raise AnswersError(exc.source, exc.problems) from None
-    return validate_answers(located.data, located, source, check_references=check_references)
+    return validate_answers(located.data, located, source, check_references=check_references, interview=interview)
 
 
 def answers_to_yaml(answers: Answers) -> str:

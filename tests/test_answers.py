@@ -43,7 +43,7 @@ def test_several_problems_are_reported_together_with_paths_and_lines(tmp_path: P
     line = int(date.split(":")[0].removeprefix("line "))
     assert "2027-02-30" in lines[line - 1]
     assert any("objectives[1].owner" in p and "did you mean 'frostline'" in p for p in found)
-    assert any(p.endswith("costs: shares total 90%, not 100%") for p in found)
+    assert any(p.endswith("costs.shares: shares total 90%, not 100%") for p in found)
     assert any("review.cadence" in p and "'weekly'" in p for p in found)
 
 

@@ -1,9 +1,9 @@
 """`agreementkit new`: the guided questionnaire, from nothing to a finished MOU.
 
-The flow is: ask every section (replaying what the draft already holds),
-show a review of all answers with the health check's findings, let the person
-edit any section, and only on acceptance write the answers file and the
-documents. Every answer is saved to the draft the moment it is given.
+The flow is: walk the interview spec (replaying what the draft already
+holds), show a review of all answers with the health check's findings, let
+the person edit any page, and only on acceptance write the answers file and
+the documents. Every answer is saved to the draft the moment it is given.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import AnswersError
-from .asking import Asker
+from ..interview.engine import InterviewRun
+from ..interview.spec import Interview, load_interview
 from .draft import Draft
-from .sections import ORDER, QUICK_DEFAULTS_STATED, TITLES, Sections
 from .ui import Option, Terminal
 
 __all__ = ["Draft", "Terminal", "NewResult", "run_new", "resume_command"]
@@ -42,109 +42,137 @@ def _stem(data: dict[str, Any]) -> str:
     return (slug or "partnership") + "-mou"
 
 
-def _summary(ui: Terminal, data: dict[str, Any], quick: bool) -> None:
+def _summary(ui: Terminal, run: InterviewRun) -> None:
     from rich.panel import Panel
     from rich.table import Table
 
-    from .review import section_lines
+    from .review import page_rows
 
-    for name in ORDER:
-        rows = section_lines(name, data)
+    for page in run.interview.pages:
         table = Table.grid(padding=(0, 2))
         table.add_column(style="dim", no_wrap=True)
         table.add_column()
-        for label, value in rows:
+        for label, value in page_rows(run, page) or [("", "nothing given")]:
             table.add_row(label, value)
-        ui.show(Panel(table, title=TITLES[name], title_align="left", border_style="blue"))
-    if quick:
-        ui.say("Quick mode filled in these defaults (edit a section to change them):", style="bold")
-        for line in QUICK_DEFAULTS_STATED:
-            ui.say(f"  - {line}")
+        ui.show(Panel(table, title=page.title, title_align="left", border_style="blue"))
+    if run.defaulted:
+        ui.say("Quick mode filled in these answers without asking (edit a section to change them):", style="bold")
+        titles = {page.id: page.title for page in run.interview.pages}
+        by_page: dict[str, list[str]] = {}
+        for item in run.defaulted:
+            by_page.setdefault(item.page, []).append(f"{item.label}: {item.value}")
+        for page_id, items in by_page.items():
+            ui.say(f"  - {titles[page_id]}: " + "; ".join(items))
 
 
-def _findings(ui: Terminal, data: dict[str, Any]) -> dict[str, int]:
-    """Show the health check's findings; count them per questionnaire section."""
+def _page_of(interview: Interview, rule: str | None, path: str) -> str:
+    """The page where a finding or problem is fixed: the page that names its rule,
+    else the page whose questions fill the answers at its path."""
+    for page in interview.pages:
+        if rule and rule in page.rules:
+            return page.id
+    top = re.split(r"[.\[]", path, maxsplit=1)[0]
+    for page in interview.pages:
+        if any(q.field_path[0] == top for q in page.questions):
+            return page.id
+    return interview.pages[0].id
+
+
+def _findings(ui: Terminal, run: InterviewRun, data: dict[str, Any]) -> dict[str, int]:
+    """Show the health check's findings; count them per interview page."""
     from ..answers import validate_answers
     from ..checks import check_answers
 
-    per_section: dict[str, int] = {}
+    per_page: dict[str, int] = {}
     try:
-        answers = validate_answers(data, check_references=False)
+        answers = validate_answers(data, check_references=False, interview=run.interview)
     except AnswersError as exc:
         ui.error("These answers cannot be used yet:")
         for problem in exc.problems:
             ui.error(f"  - {problem.path}: {problem.message}")
-            section = _section_of(problem.path)
-            per_section[section] = per_section.get(section, 0) + 1
-        return per_section
+            page = _page_of(run.interview, None, problem.path)
+            per_page[page] = per_page.get(page, 0) + 1
+        return per_page
     report = check_answers(answers)
     styles = {"error": "bold red", "warning": "yellow", "advice": "cyan"}
     for finding in report.active():
         ui.say(f"{finding.severity.value}: {finding.finding} {finding.suggestion} [{finding.path}]", style=styles[finding.severity.value])
-        section = RULE_SECTION.get(finding.rule) or _section_of(finding.path)
-        per_section[section] = per_section.get(section, 0) + 1
+        page = _page_of(run.interview, finding.rule, finding.path)
+        per_page[page] = per_page.get(page, 0) + 1
     ui.say(report.verdict, style="bold")
-    return per_section
+    return per_page
 
 
-# Where a finding is fixed, when that is not the section its path names.
-RULE_SECTION = {"party-idle": "responsibilities", "cross-border-language": "agreement"}
-
-
-def _section_of(path: str) -> str:
-    top = re.split(r"[.\[]", path, maxsplit=1)[0]
-    return "resources" if top == "costs" else top if top in TITLES else "agreement"
-
-
-def _review_options(per_section: dict[str, int]) -> list[Option]:
+def _review_options(interview: Interview, per_page: dict[str, int]) -> list[Option]:
     options = [Option(ACCEPT, "Accept and write the answers file and documents")]
-    for name in ORDER:
-        count = per_section.get(name, 0)
-        options.append(Option(name, f"Edit: {TITLES[name]}", f"{count} point{'s' if count != 1 else ''} raised" if count else ""))
+    for page in interview.pages:
+        count = per_page.get(page.id, 0)
+        options.append(Option(page.id, f"Edit: {page.title}", f"{count} point{'s' if count != 1 else ''} raised" if count else ""))
     options.append(Option(QUIT, "Save the draft and stop here"))
     return options
 
 
-def run_new(ui: Terminal, draft: Draft, *, today: date | None = None) -> NewResult | None:
-    """Run the questionnaire to the end, writing into the draft's output folder
+def run_new(ui: Terminal, draft: Draft, *, today: date | None = None, interview: Interview | None = None) -> NewResult | None:
+    """Run the interview to the end, writing into the draft's output folder
     and formats. Returns None when the person chose to stop.
 
     KeyboardInterrupt and EOFError (Ctrl-C, Ctrl-D) propagate: the draft already
     holds every answer given, and the caller tells the person how to resume.
     """
-    ask = Asker(ui, draft)
-    sections = Sections(ask, draft.quick, draft.defaults, today)
+    interview = interview or load_interview(draft.libraries)
+    full_pages = set(draft.full_pages)
+    run = InterviewRun(interview, draft, ui, quick=draft.quick, revising=draft.defaults, full_pages=full_pages,
+                       today=today, extra_validator=_extra_validator(interview))
     mode = "quick" if draft.quick else "full"
-    ui.say(f"agreementkit: a new partnership MOU ({mode} questionnaire).", style="bold")
+    pages = len(interview.pages)
+    ui.say(f"agreementkit: a new partnership MOU ({mode} interview, {pages} sections).", style="bold")
     ui.say(f"Your answers are saved as you go to {draft.path}; Ctrl-C stops and keeps them.", style="dim")
-    for name in ORDER:
-        sections.run(name)
     while True:
-        data = sections.answers_data()
+        data = _with_kept(run.run(), draft)
+        draft.full_pages = sorted(full_pages)
         ui.heading("Review", "Check every answer; edit any section, or accept to write the files.")
-        _summary(ui, data, draft.quick)
-        per_section = _findings(ui, data)
-        choice = ui.select("What next?", _review_options(per_section), ACCEPT)
+        _summary(ui, run)
+        per_page = _findings(ui, run, data)
+        choice = ui.select("What next?", _review_options(interview, per_page), ACCEPT)
         if choice == QUIT:
             return None
         if choice != ACCEPT:
-            sections.forget(choice)
-            sections.defaults = data
-            sections.run(choice, ask=True)
+            run.redo_page(choice)
+            draft.full_pages = sorted(full_pages)
             continue
-        result = _write(ui, data, Path(draft.output), draft.formats)
+        result = _write(ui, data, Path(draft.output), draft.formats, interview)
         if result is not None:
             draft.path.unlink(missing_ok=True)
+            ui.say(f"Removed the draft {draft.path}: the answers file now holds every answer.", style="dim")
             return result
 
 
-def _write(ui: Terminal, data: dict[str, Any], output: Path, formats: list[str]) -> NewResult | None:
+def _extra_validator(interview: Interview) -> Any:
+    from ..interview.extra import validate_extra
+
+    def check(data: Any, keys: set[str]) -> list[Any]:
+        return validate_extra(interview, data, keys)[1]
+
+    return check
+
+
+def _with_kept(data: dict[str, Any], draft: Draft) -> dict[str, Any]:
+    """Answers the interview does not ask, carried over from the answers being revised."""
+    kept = dict(data)
+    if draft.defaults and draft.defaults.get("check"):
+        kept["check"] = draft.defaults["check"]
+    if draft.libraries:
+        kept["libraries"] = list(draft.libraries)
+    return kept
+
+
+def _write(ui: Terminal, data: dict[str, Any], output: Path, formats: list[str], interview: Interview) -> NewResult | None:
     """Validate, then write the answers file and the documents; None sends the person back to the review."""
     from ..answers import answers_to_yaml, validate_answers
     from ..render import atomic_write, plan_outputs, write_outputs
 
     try:
-        answers = validate_answers(data)
+        answers = validate_answers(data, interview=interview)
     except AnswersError as exc:
         ui.error("Some answers still need fixing before anything is written:")
         for problem in exc.problems:
@@ -164,9 +192,11 @@ def _write(ui: Terminal, data: dict[str, Any], output: Path, formats: list[str])
             break
         stem = ui.text("File name for the answers and documents (without extension)", stem + "-2",
                        lambda v: True if re.fullmatch(r"[\w.-]+", v.strip()) else "letters, digits, dots, - and _ only").strip()
-    from ..assembly import assemble
+    from ..assembly import assemble, default_library
+    from ..library import load_library
 
-    document = assemble(answers)
+    library = load_library([Path(p) for p in interview.layers]) if interview.layers else default_library()
+    document = assemble(answers, library)
     with ui.console.status("Writing the documents") as status:
         documents = write_outputs(document, outputs, force=True, progress=lambda m: status.update(m + "…"))
     atomic_write(answers_path, answers_to_yaml(answers).encode("utf-8"))

@@ -1,9 +1,10 @@
 """The draft file: every answer given so far, saved as soon as it is given.
 
 The draft is a log of answers keyed by question (`parties[1].name`). Running
-the questionnaire again over the same log replays those answers instead of
+the interview again over the same log replays those answers instead of
 asking, so `new --resume` continues exactly where the person stopped and
-ends with the same answers file as an uninterrupted run.
+ends with the same answers file as an uninterrupted run. Drafts written
+before the interview became data have the same keys and resume as they are.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ class Draft:
     defaults: dict[str, Any] | None = None  # a finished answers file being revised (--from)
     output: str = "."
     formats: list[str] = field(default_factory=lambda: list(DEFAULT_FORMATS))
+    libraries: list[str] = field(default_factory=list)  # the custom layers the interview was made with
+    stale: dict[str, Any] = field(default_factory=dict)  # answers taken back (going back, re-asking): proposed again
+    full_pages: list[str] = field(default_factory=list)  # pages asked in full although the run is quick
 
     def save(self) -> None:
         data = {
@@ -37,16 +41,14 @@ class Draft:
             "quick": self.quick,
             "output": self.output,
             "formats": self.formats,
+            "libraries": self.libraries,
             "defaults": self.defaults,
             "log": self.log,
+            "stale": self.stale,
+            "full_pages": self.full_pages,
         }
         text = HEADER.format(path=self.path) + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
         atomic_write(self.path, text.encode("utf-8"))
-
-    def forget(self, prefix: str) -> None:
-        """Drop the answers of one section, to ask it again (editing at review)."""
-        for key in [k for k in self.log if k == prefix or k.startswith(prefix + ".") or k.startswith(prefix + "[")]:
-            del self.log[key]
 
 
 def load_draft(path: Path) -> Draft:
@@ -57,11 +59,19 @@ def load_draft(path: Path) -> Draft:
     data = located.data
     if not isinstance(data, dict) or data.get("agreementkit_draft") != DRAFT_FORMAT or not isinstance(data.get("log"), dict):
         raise InvalidInputError(str(path), [Problem("", "not an agreementkit questionnaire draft (give an answers file with --from instead)")])
+
+    def listed(name: str) -> list[str]:
+        value = data.get(name)
+        return [str(v) for v in value] if isinstance(value, list) else []
+
     return Draft(
         path=path,
         quick=bool(data.get("quick")),
         log=dict(data["log"]),
         defaults=data.get("defaults") if isinstance(data.get("defaults"), dict) else None,
         output=str(data.get("output") or "."),
-        formats=list(data.get("formats") or DEFAULT_FORMATS),
+        formats=listed("formats") or list(DEFAULT_FORMATS),
+        libraries=listed("libraries"),
+        stale=dict(data["stale"]) if isinstance(data.get("stale"), dict) else {},
+        full_pages=listed("full_pages"),
     )

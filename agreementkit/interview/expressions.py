@@ -1,0 +1,237 @@
+"""Jinja2 expressions in question files: defaults, conditions and prompts.
+
+Question files come from libraries we do not control, so every expression
+runs in Jinja2's sandbox, as clause templates do. Missing answers are falsy
+rather than errors (`agreement.end_date` before it is asked is simply
+unset), because an interview evaluates its conditions while answers are
+still arriving; the library lint checks names statically instead.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import ChainableUndefined, TemplateError, Undefined, pass_context
+from jinja2.runtime import Context
+from jinja2.sandbox import SandboxedEnvironment
+
+from ..dates import add_months
+from ..errors import UserError
+
+_WHOLE_EXPRESSION = re.compile(r"^\s*\{\{(.*)\}\}\s*$", re.DOTALL)
+
+_SUFFIXES = re.compile(
+    r"\b(plc|ltd|limited|llc|llp|inc|incorporated|corp|corporation|gmbh|ag|sa|s\.a\.|sl|s\.l\.|bv|b\.v\.|nv|n\.v\.|"
+    r"oy|ab|as|spa|s\.p\.a\.|srl|sarl|pty|co|company|group|holdings)\.?$",
+    re.IGNORECASE,
+)
+_INSTITUTIONS = {
+    "council", "authority", "agency", "foundation", "trust", "network", "institute", "university", "college",
+    "hospital", "association", "society", "commission", "board", "ministry", "department", "catapult", "school",
+}
+# Words in an organisation's name that say what kind of body it is.
+_KIND_WORDS = {
+    "government": {"council", "ministry", "agency", "authority", "department", "government", "municipality", "commission"},
+    "university": {"university", "college", "institute", "school", "universität", "universidad", "université", "universiteit"},
+    "nonprofit": {"foundation", "trust", "charity", "association", "society", "cic", "stichting", "fundación", "verein"},
+}
+
+
+def short_name(name: Any) -> str:
+    """`Northwind Telecom plc` -> `Northwind`; `The University of Leeds` -> `the University`;
+    `City of Northbridge Council` -> `the Council`."""
+    text = str(name or "")
+    words = text.split()
+    if len(words) > 1 and words[-1].lower() in _INSTITUTIONS:
+        return "the " + words[-1]
+    if len(words) > 1 and words[0].lower() == "the":
+        return "the " + words[1]
+    if len(words) > 2 and words[1].lower() == "of" and words[0].lower() in _INSTITUTIONS:
+        return "the " + words[0]
+    if not words:
+        return text
+    return _SUFFIXES.sub("", words[0]).strip(" ,.") or words[0]
+
+
+def party_key(short: Any, taken: Any = ()) -> str:
+    """A key from a short name that no earlier party uses: `the Council` -> `council`."""
+    used = {str(item.get("key")) if isinstance(item, dict) else str(item) for item in (taken or [])}
+    base = re.sub(r"[^a-z0-9]+", "", str(short or "").lower().removeprefix("the ")) or "party"
+    if not base[0].isalpha():
+        base = "p" + base
+    key, n = base, 2
+    while key in used:
+        key, n = f"{base}{n}", n + 1
+    return key
+
+
+def kind_from_name(name: Any) -> str:
+    """What kind of body a name suggests: `Leeds City Council` -> government."""
+    words = {w.strip(".,()").lower() for w in str(name or "").split()}
+    for kind, markers in _KIND_WORDS.items():
+        if words & markers:
+            return kind
+    return "company"
+
+
+def upfirst(text: Any) -> str:
+    """`the College` at the start of a sentence: `The College`."""
+    value = str(text or "")
+    return value[:1].upper() + value[1:]
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def months_later(value: Any, months: Any) -> str:
+    """An ISO date `months` after another, or nothing when the date is not set yet."""
+    start = _as_date(value)
+    try:
+        count = int(months)
+    except (TypeError, ValueError):
+        return ""
+    return add_months(start, count).isoformat() if start else ""
+
+
+def first_of_next_month(value: Any) -> str:
+    start = _as_date(value) or date.today()
+    return (start.replace(day=1) + timedelta(days=32)).replace(day=1).isoformat()
+
+
+def months_between(start: Any, end: Any) -> int:
+    """Whole months from one date to another (0 when either is not set)."""
+    first, last = _as_date(start), _as_date(end)
+    if not first or not last:
+        return 0
+    months = (last.year - first.year) * 12 + last.month - first.month
+    return months - (1 if last.day < first.day else 0)
+
+
+_RESOURCE_WORDS = {
+    "funding": ("fund", "cash", "grant", "budget", "£", "€", "$", "money", "pay"),
+    "personnel": ("engineer", "staff", "people", "team", "researcher", "coordinator", "manager", "developer",
+                  "scientist", "officer", "time", "fte", "person", "hours", "days"),
+    "equipment": ("equipment", "device", "sensor", "machine", "hardware", "tool", "vehicle", "robot"),
+    "facilities": ("lab", "office", "site", "facility", "facilities", "building", "space", "premises", "warehouse"),
+    "data": ("data", "dataset", "records"),
+    "intellectual_property": ("software", "patent", "licence", "license", "know-how", "platform", "ip "),
+}
+
+
+def resource_kind(description: Any) -> str:
+    """A first guess at a contribution's kind from how it is described: `Two data engineers` -> personnel."""
+    text = f" {str(description or '').lower()} "
+    for kind, words in _RESOURCE_WORDS.items():
+        if any(word in text for word in words):
+            return kind
+    return "in_kind"
+
+
+_CADENCE_MONTHS = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
+
+
+def cadence_months(cadence: Any) -> int:
+    return _CADENCE_MONTHS.get(str(cadence), 3)
+
+
+@pass_context
+def party_label(context: Context, key: Any) -> str:
+    """How the agreement names a party, from its key: `frostline` -> `Frostline`."""
+    for party in context.get("parties") or []:
+        if isinstance(party, dict) and party.get("key") == key:
+            return str(party.get("short_name") or party.get("name") or key)
+    return str(key or "")
+
+
+FILTERS = {
+    "short_name": short_name,
+    "party_key": party_key,
+    "kind_from_name": kind_from_name,
+    "upfirst": upfirst,
+    "months_later": months_later,
+    "first_of_next_month": first_of_next_month,
+    "months_between": months_between,
+    "cadence_months": cadence_months,
+    "party_label": party_label,
+    "resource_kind": resource_kind,
+}
+
+
+@lru_cache(maxsize=1)
+def environment() -> SandboxedEnvironment:
+    env = SandboxedEnvironment(undefined=ChainableUndefined, autoescape=False)
+    env.filters.update(FILTERS)
+    return env
+
+
+class ExpressionError(UserError):
+    """An expression in a question file cannot be compiled or evaluated."""
+
+
+@lru_cache(maxsize=4096)
+def _compiled_expression(source: str) -> Any:
+    return environment().compile_expression(source, undefined_to_none=False)
+
+
+@lru_cache(maxsize=4096)
+def _compiled_template(source: str) -> Any:
+    return environment().from_string(source)
+
+
+def _plain(value: Any) -> Any:
+    """Undefined answers read as nothing."""
+    return None if isinstance(value, Undefined) else value
+
+
+def bare(expression: str) -> str:
+    """`{{ x }}` and `x` are the same expression: people write both."""
+    whole = _WHOLE_EXPRESSION.match(expression)
+    return whole.group(1) if whole and "}}" not in whole.group(1) else expression
+
+
+def evaluate(expression: str, context: dict[str, Any], where: str) -> Any:
+    """A `when` condition: a bare Jinja2 expression over the answers so far."""
+    expression = bare(expression)
+    try:
+        return _plain(_compiled_expression(expression)(**context))
+    except TemplateError as exc:
+        raise ExpressionError(f"{where}: {expression!r}: {exc}") from None
+    except (TypeError, ValueError, ArithmeticError, AttributeError, KeyError, IndexError) as exc:
+        raise ExpressionError(f"{where}: {expression!r} failed: {exc}") from None
+
+
+def render_value(value: Any, context: dict[str, Any], where: str) -> Any:
+    """A default or prompt: a literal, a whole `{{ expression }}` (keeping its
+    type: a number, a list, true/false) or a text with `{{ }}` placeholders."""
+    if not isinstance(value, str) or "{" not in value:
+        return value
+    whole = _WHOLE_EXPRESSION.match(value)
+    if whole and "}}" not in whole.group(1):
+        return evaluate(whole.group(1), context, where)
+    try:
+        return _compiled_template(value).render(**context)
+    except TemplateError as exc:
+        raise ExpressionError(f"{where}: {value!r}: {exc}") from None
+    except (TypeError, ValueError, ArithmeticError, AttributeError, KeyError, IndexError) as exc:
+        raise ExpressionError(f"{where}: {value!r} failed: {exc}") from None
+
+
+def check_syntax(source: str, *, template: bool) -> str | None:
+    """A syntax error in an expression or template, as a message, or None."""
+    try:
+        if template:
+            _compiled_template(source)
+        else:
+            _compiled_expression(bare(source))
+    except TemplateError as exc:
+        return str(exc)
+    return None

@@ -1,0 +1,95 @@
+"""`extra`: answers to the questions a custom library adds, typed by those questions.
+
+Each loaded layer's `extra.<name>` questions become fields of a pydantic
+model, so an answers file's `extra` is validated like any other section
+(wrong type, missing required value, unknown name, each with its path and
+line) and `agreementkit schema --library` describes it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+
+from ..yamlfile import PathKey
+from .spec import Interview, Question
+from .types import QuestionType, annotation, plain_number
+
+
+class _Extra(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def _field(q: Question) -> tuple[Any, Any]:
+    from ..answers import PartyRef
+
+    if q.type == QuestionType.group:
+        item = create_model(f"Extra_{q.relative}", __base__=_Extra,
+                            **{child.relative: _field(child) for child in q.children if child.store})  # type: ignore[call-overload]
+        kind: Any = list[item]  # type: ignore[valid-type]
+        bounds = {k: int(v) for k, v in (("min_length", q.min), ("max_length", q.max)) if v is not None}
+        if bounds:
+            from typing import Annotated
+
+            kind = Annotated[kind, Field(**bounds)]
+    else:
+        kind = annotation(q.type, values=[o.value for o in q.options if o.value is not None] or None,
+                          minimum=q.min if q.type != QuestionType.list else None,
+                          maximum=q.max if q.type != QuestionType.list else None, party_ref=PartyRef)
+        if q.each == "party":
+            kind = dict[PartyRef, kind]  # type: ignore[valid-type]
+    described = Field(description=q.help or q.prompt)
+    # A question asked only under a condition cannot be required of every answers file.
+    if q.required and not q.when and not q.removed:
+        return kind, described
+    return kind | None, Field(None, description=q.help or q.prompt)
+
+
+def extra_model(interview: Interview) -> type[BaseModel]:
+    """The model of `extra` for this interview (built once per loaded interview)."""
+    if interview.extra_model is None:
+        fields = {q.relative.removeprefix("extra."): _field(q) for q in interview.extra_questions()}
+        interview.extra_model = create_model(
+            "Extra", __base__=_Extra, __doc__="Answers to the questions that custom library layers add.", **fields
+        )  # type: ignore[call-overload]
+    return interview.extra_model  # type: ignore[no-any-return]
+
+
+def _plain(value: Any) -> Any:
+    """Amounts as plain numbers, so templates and answers files read 250000, not Decimal('250000')."""
+    if isinstance(value, Decimal):
+        return plain_number(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def validate_extra(interview: Interview, data: Any, party_keys: set[str] | None,
+                   recorded_layers: list[str] | None = None) -> tuple[dict[str, Any], list[tuple[PathKey, str]]]:
+    """The validated `extra` answers and every problem with them (path, message)."""
+    from ..answers import describe_error, user_path
+
+    model = extra_model(interview)
+    try:
+        validated = model.model_validate(data if data is not None else {}, context={"party_keys": party_keys})
+    except ValidationError as exc:
+        problems: list[tuple[PathKey, str]] = []
+        for error in exc.errors():
+            loc = user_path(error["loc"])
+            if error["type"] == "extra_forbidden" and len(loc) == 1:
+                hint = "did you mean to pass --library?"
+                if recorded_layers:
+                    hint = f"this file was made with --library {' --library '.join(recorded_layers)}; pass it again"
+                problems.append((("extra", *loc), f"'{loc[0]}' is declared by no loaded layer: {hint}"))
+            else:
+                problems.append((("extra", *loc), describe_error(error)))
+        return {}, problems
+    return _plain(validated.model_dump(exclude_none=True)), []
+
+
+def extra_schema(interview: Interview) -> dict[str, Any]:
+    return extra_model(interview).model_json_schema()

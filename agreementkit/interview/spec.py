@@ -1,0 +1,376 @@
+"""The interview as data: question files in each library layer, merged into one spec.
+
+A layer's `questions/*.yaml` files declare interview pages and questions.
+Layers apply in order like clauses do: a question with a new id is added
+(in a custom layer, only under `extra.`), a question with a known id changes
+the fields it gives (wording, help, default, quick flag, condition,
+position), and `remove: true` takes a question out of the interview, its
+default answering for it. Every front end (the terminal, the browser) walks
+the merged spec; none of them holds a question of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..errors import ClauseLibraryError, InvalidInputError, Problem
+from ..resources import builtin_clauses
+from ..yamlfile import LocatedData, PathKey, format_path, parse_yaml, read_text
+from .expressions import check_syntax
+from .types import CHOICE_TYPES, QuestionType
+
+QUESTIONS_DIR = "questions"
+_ID = r"^[a-z][a-z0-9_]*(\[\])?(\.[a-z][a-z0-9_]*(\[\])?)*$"
+
+
+class OptionSpec(BaseModel):
+    """One choice of a select: what is stored, what is shown, and why pick it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    value: Any = Field(description="What the answers file stores (null: nothing is stored).")
+    label: str = Field(min_length=1, description="What the person sees.")
+    help: str = Field("", description="One line on when to choose it.")
+
+
+class PageSpec(BaseModel):
+    """An interview page: a conversation step, not a document section."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
+    title: str | None = Field(None, description="Shown as the page heading.")
+    why: str | None = Field(None, description="One line on why the page matters, shown under the heading.")
+    feeds: list[str] | None = Field(None, description="Ids of the document sections this page's answers shape.")
+    rules: list[str] | None = Field(None, description="Health-check rules whose findings are fixed on this page.")
+    order: int | None = Field(None, description="Position among pages (built-in pages use 10, 20, ... 130).")
+
+
+class QuestionSpec(BaseModel):
+    """One question as a file declares it; unset fields keep an earlier layer's value."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=_ID, description="The answers path it fills: agreement.purpose, parties[].kind, extra.<name>.")
+    page: str | None = Field(None, description="The page it is asked on; defaults to the one page its file declares.")
+    after: str | None = Field(None, description="Ask it right after this question (by id).")
+    type: QuestionType | None = None
+    prompt: str | None = Field(None, description="The question, with {{ }} placeholders over earlier answers.")
+    label: str | None = Field(None, description="A short name for the review screen and checklists.")
+    help: str | None = Field(None, description="Why it matters and how to answer, shown on demand.")
+    options: list[OptionSpec] | None = Field(None, description="The choices of a select, multi_select or ordered question.")
+    none_label: str | None = Field(None, description="For an optional select or party: the label of the 'nothing' choice.")
+    required: bool | None = None
+    default: Any = Field(None, description="A literal, or a Jinja2 expression in {{ }} over earlier answers.")
+    when: str | None = Field(None, description="A Jinja2 expression: ask only when it is true.")
+    quick: bool | None = Field(None, description="Asked in quick mode; otherwise its default is used.")
+    store: bool | None = Field(None, description="false: the answer steers later questions but is not written to the answers file.")
+    each: Literal["party"] | None = Field(None, description="party: ask once per party, filling a mapping keyed by party key.")
+    unique: bool | None = Field(None, description="In a group: no two entries may give the same answer.")
+    min: float | None = Field(None, description="The smallest number, or the fewest entries of a list or group.")
+    max: float | None = Field(None, description="The largest number, or the most entries of a list or group.")
+    add_prompt: str | None = Field(None, description="Group: asked before the first entry beyond the minimum.")
+    more_prompt: str | None = Field(None, description="Group: asked before each further entry.")
+    count: str | None = Field(None, description="Group: a Jinja2 expression, the number of entries proposed (and used when not asked).")
+    item: str | None = Field(None, description="List: what one entry is called (Duty, Strength).")
+    remove: bool = Field(False, description="Take the question out of the interview; its default answers for it.")
+
+
+class QuestionFile(BaseModel):
+    """A file under a library layer's questions/ folder."""
+
+    model_config = ConfigDict(extra="forbid", title="agreementkit question file")
+
+    pages: list[PageSpec] = []
+    questions: list[QuestionSpec] = []
+
+
+@dataclass
+class Page:
+    id: str
+    title: str
+    why: str
+    feeds: list[str]
+    rules: list[str]
+    order: int
+    layer: str
+    questions: list[Question] = field(default_factory=list)
+
+
+@dataclass
+class Question:
+    """A question after layering: every field settled."""
+
+    id: str
+    page: str
+    type: QuestionType
+    prompt: str
+    label: str
+    help: str
+    options: list[OptionSpec]
+    none_label: str | None
+    required: bool
+    default: Any
+    when: str | None
+    quick: bool
+    store: bool
+    each: str | None
+    unique: bool
+    min: float | None
+    max: float | None
+    add_prompt: str | None
+    more_prompt: str | None
+    count: str | None
+    item: str | None
+    removed: bool
+    layer: str
+    changed_by: list[str] = field(default_factory=list)
+    children: list[Question] = field(default_factory=list)
+
+    @property
+    def parent_id(self) -> str | None:
+        """The group this question belongs to: `parties` for `parties[].name`."""
+        return self.id.rsplit("[]", 1)[0] if "[]." in self.id else None
+
+    @property
+    def relative(self) -> str:
+        """The path inside its group entry: `signatory.name` for `parties[].signatory.name`."""
+        return self.id.rsplit("[].", 1)[1] if "[]." in self.id else self.id
+
+    @property
+    def field_path(self) -> tuple[str, ...]:
+        return tuple(self.relative.split("."))
+
+    @property
+    def is_extra(self) -> bool:
+        return self.id.startswith("extra.")
+
+    def walk(self) -> list[Question]:
+        """This question and every question inside it."""
+        return [self, *(q for child in self.children for q in child.walk())]
+
+
+@dataclass(eq=False)
+class Interview:
+    pages: list[Page]
+    layers: list[str]
+    extra_model: Any = None  # built on first use by interview.extra
+
+    def questions(self) -> list[Question]:
+        """Every question, in the order asked."""
+        return [q for page in self.pages for top in page.questions for q in top.walk()]
+
+    def question(self, question_id: str) -> Question:
+        for q in self.questions():
+            if q.id == question_id:
+                return q
+        raise KeyError(question_id)
+
+    def page(self, page_id: str) -> Page:
+        for page in self.pages:
+            if page.id == page_id:
+                return page
+        raise KeyError(page_id)
+
+    def extra_questions(self) -> list[Question]:
+        """The top-level questions that fill `extra` (their children come with them)."""
+        return [q for page in self.pages for q in page.questions if q.is_extra and q.store]
+
+
+_FIELD_DEFAULTS: dict[str, Any] = {
+    "label": None, "help": "", "options": [], "none_label": None, "required": True, "default": None, "when": None,
+    "quick": False, "store": True, "each": None, "unique": False, "min": None, "max": None, "add_prompt": None,
+    "more_prompt": None, "count": None, "item": None,
+}
+
+
+def question_file_schema() -> dict[str, Any]:
+    """The JSON Schema of a question file, for editors to validate and complete."""
+    schema = QuestionFile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
+def _read_question_file(path: Path) -> tuple[QuestionFile, LocatedData]:
+    from ..answers import describe_error, user_path
+
+    located = parse_yaml(read_text(path, "question"), str(path))
+    data = located.data if located.data is not None else {}
+    if not isinstance(data, dict):
+        raise ClauseLibraryError(str(path), [Problem("", "expected a mapping with pages: and questions:", 1)])
+    try:
+        return QuestionFile.model_validate(data), located
+    except ValidationError as exc:
+        names = set(QuestionSpec.model_fields) | set(PageSpec.model_fields) | set(OptionSpec.model_fields) | {"pages", "questions"}
+        problems = []
+        for error in exc.errors():
+            loc = user_path(error["loc"])
+            problems.append(Problem(format_path(loc), describe_error(error, names), located.line_of(loc)))
+        raise ClauseLibraryError(str(path), problems) from None
+
+
+class _Builder:
+    """Applies layers one after another, collecting every problem."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, dict[str, Any]] = {}
+        self.fields: dict[str, dict[str, Any]] = {}
+        self.sequence: list[str] = []
+        self.problems: list[Problem] = []
+
+    def problem(self, path: Path, located: LocatedData, where: PathKey, message: str) -> None:
+        self.problems.append(Problem(format_path(where), f"{path}: {message}", located.line_of(where)))
+
+    def add_file(self, path: Path, layer: str, builtin: bool) -> None:
+        try:
+            spec, located = _read_question_file(path)
+        except InvalidInputError as exc:
+            self.problems.extend(Problem(p.path, f"{path}: {p.message}", p.line) for p in exc.problems)
+            return
+        for index, page in enumerate(spec.pages):
+            given = page.model_dump(exclude_unset=True)
+            if page.id not in self.pages:
+                if page.title is None or page.order is None:
+                    self.problem(path, located, ("pages", index), f"new page '{page.id}' needs a title and an order")
+                    continue
+                self.pages[page.id] = {"why": "", "feeds": [], "rules": [], "layer": layer, **given}
+            else:
+                self.pages[page.id].update(given)
+        file_page = spec.pages[0].id if len(spec.pages) == 1 else None
+        for index, question in enumerate(spec.questions):
+            self.add_question(question, path, located, ("questions", index), layer, builtin, file_page)
+
+    def add_question(self, q: QuestionSpec, path: Path, located: LocatedData, where: PathKey, layer: str,
+                     builtin: bool, file_page: str | None) -> None:
+        given = q.model_dump(exclude_unset=True, exclude={"remove"})
+        if "options" in given:
+            given["options"] = list(q.options or [])
+        for key in ("when", "count"):
+            if given.get(key):
+                error = check_syntax(given[key], template=False)
+                if error:
+                    self.problem(path, located, (*where, key), f"{key} is not a valid expression: {error}")
+        for key in ("prompt", "default", "add_prompt", "more_prompt"):
+            if isinstance(given.get(key), str):
+                error = check_syntax(given[key], template=True)
+                if error:
+                    self.problem(path, located, (*where, key), f"{key} is not a valid template: {error}")
+        known = self.fields.get(q.id)
+        if known is None:
+            if q.remove:
+                self.problem(path, located, (*where, "id"), f"no question '{q.id}' to remove in the layers before this one")
+                return
+            if not builtin and not q.id.startswith("extra."):
+                self.problem(path, located, (*where, "id"),
+                             f"a new question fills an answer under extra.<name> (not '{q.id}'); "
+                             "to change a built-in question, reuse its exact id (see `agreementkit questions list`)")
+                return
+            if q.type is None or q.prompt is None:
+                self.problem(path, located, where, f"new question '{q.id}' needs a type and a prompt")
+                return
+            parent = q.id.rsplit("[]", 1)[0] if "[]." in q.id else None
+            if parent is not None and (parent not in self.fields or self.fields[parent]["type"] != QuestionType.group):
+                self.problem(path, located, (*where, "id"), f"'{q.id}' belongs to group '{parent}', which is not declared before it as type: group")
+                return
+            page = given.get("page") or (self.fields[parent]["page"] if parent else file_page)
+            if page is None:
+                self.problem(path, located, where, f"question '{q.id}' needs a page: its file declares no single page")
+                return
+            record = {**_FIELD_DEFAULTS, **given, "page": page, "removed": False, "layer": layer, "changed_by": [],
+                      "source": f"{path}:{located.line_of(where) or 1}"}
+            if record["type"] in CHOICE_TYPES and not record["options"]:
+                self.problem(path, located, where, f"a {record['type'].value} question needs options")
+                return
+            self.fields[q.id] = record
+            self.place(q.id, q.after, path, located, where)
+            return
+        if q.type is not None and q.type != known["type"]:
+            self.problem(path, located, (*where, "type"),
+                         f"'{q.id}' is a {known['type'].value} question; a layer may change its wording, not its type")
+            return
+        known.update(given)
+        known["changed_by"].append(layer)
+        if q.remove:
+            known["removed"] = True
+        if q.after is not None:
+            self.sequence.remove(q.id)
+            self.place(q.id, q.after, path, located, where)
+
+    def place(self, question_id: str, after: str | None, path: Path, located: LocatedData, where: PathKey) -> None:
+        if after is None:
+            self.sequence.append(question_id)
+            return
+        if after not in self.fields or after not in self.sequence:
+            self.problem(path, located, (*where, "after"), f"after: no question '{after}'")
+            self.sequence.append(question_id)
+            return
+        # After a group means after everything inside it.
+        position = self.sequence.index(after)
+        while position + 1 < len(self.sequence) and self.sequence[position + 1].startswith(after + "[]."):
+            position += 1
+        self.sequence.insert(position + 1, question_id)
+
+    def build(self, layers: list[str]) -> Interview:
+        for question_id, record in self.fields.items():
+            if record["page"] not in self.pages:
+                known = ", ".join(sorted(self.pages))
+                self.problems.append(Problem("page", f"{record['source']}: question '{question_id}' is on unknown page '{record['page']}' (pages: {known})"))
+            if record["removed"] and record["default"] is None and _required(question_id, record):
+                self.problems.append(Problem("remove", f"{record['source']}: '{question_id}' must have an answer, so removing it needs a default: for it"))
+        if self.problems:
+            raise ClauseLibraryError("question files", self.problems)
+        made: dict[str, Question] = {}
+        for question_id in self.sequence:
+            record = self.fields[question_id]
+            values = {k: v for k, v in record.items() if k in Question.__dataclass_fields__ and k != "children"}
+            values["label"] = values["label"] or question_id.rsplit(".", 1)[-1].replace("_", " ")
+            made[question_id] = Question(**values)
+        pages = {pid: Page(id=pid, title=p["title"], why=p.get("why") or "", feeds=list(p.get("feeds") or []),
+                           rules=list(p.get("rules") or []), order=p["order"], layer=p["layer"])
+                 for pid, p in self.pages.items()}
+        for question in made.values():
+            parent = question.parent_id
+            if parent is not None:
+                made[parent].children.append(replace(question, page=made[parent].page) if question.page != made[parent].page else question)
+            else:
+                pages[question.page].questions.append(question)
+        ordered = sorted(pages.values(), key=lambda p: (p.order, p.id))
+        return Interview([p for p in ordered if p.questions], layers)
+
+
+def _required(question_id: str, record: dict[str, Any]) -> bool:
+    """Whether the answers must hold this question's answer."""
+    from .fields import model_field
+
+    if record.get("required") is False or record.get("store") is False:
+        return False
+    if question_id.startswith("extra."):
+        return bool(record.get("required"))
+    info = model_field(question_id)
+    return info is not None and info.is_required()
+
+
+def layer_name(folder: Path, builtin: bool) -> str:
+    return "built-in" if builtin else str(folder)
+
+
+@lru_cache(maxsize=32)
+def _load_interview(layers: tuple[str, ...]) -> Interview:
+    builder = _Builder()
+    folders = [(builtin_clauses(), True)] + [(Path(p), False) for p in layers]
+    for folder, builtin in folders:
+        if not folder.is_dir():
+            raise ClauseLibraryError(str(folder), [Problem("", "no such clause library folder")])
+        for path in sorted((folder / QUESTIONS_DIR).glob("*.yaml")):
+            builder.add_file(path, layer_name(folder, builtin), builtin)
+    return builder.build(list(layers))
+
+
+def load_interview(layers: list[Path] | list[str] | None = None) -> Interview:
+    """The built-in interview with each custom layer's question files applied, in order."""
+    return _load_interview(tuple(str(p) for p in (layers or [])))

@@ -1,0 +1,180 @@
+"""The value types a question can ask for: reading what a person typed, and
+the pydantic type that validates the same value in an answers file.
+
+One definition per type serves the terminal, the browser and answers files,
+so "£250,000" typed at a prompt and `250000` in a file are the same answer.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, Field
+
+
+class QuestionType(str, Enum):
+    text = "text"
+    paragraph = "paragraph"
+    date = "date"
+    email = "email"
+    integer = "integer"
+    number = "number"
+    money = "money"
+    percent = "percent"
+    yes_no = "yes_no"
+    select = "select"
+    multi_select = "multi_select"
+    ordered = "ordered"
+    party = "party"
+    parties = "parties"
+    list = "list"
+    group = "group"
+
+
+TEXT_TYPES = {QuestionType.text, QuestionType.paragraph, QuestionType.date, QuestionType.email,
+              QuestionType.integer, QuestionType.number, QuestionType.money, QuestionType.percent}
+CHOICE_TYPES = {QuestionType.select, QuestionType.multi_select, QuestionType.ordered}
+MANY_TYPES = {QuestionType.multi_select, QuestionType.ordered, QuestionType.parties}
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Currency signs and codes people type in front of or after an amount.
+_CURRENCY = re.compile(r"^(?:[£$€¥₹]|[A-Z]{3}|US\$|A\$|C\$)\s*|\s*(?:[£$€¥₹]|[A-Z]{3})$")
+
+
+class Invalid(ValueError):
+    """What is wrong with an answer, as a sentence to show beside the question."""
+
+
+def check_email(value: str) -> str:
+    if not EMAIL.match(value):
+        raise ValueError(f"{value!r} is not an email address (it needs a name, an @ and a domain, like ana@example.org)")
+    return value
+
+
+Email = Annotated[str, AfterValidator(check_email)]
+
+
+def _number(text: str, what: str, example: str) -> Decimal:
+    cleaned = text.replace(",", "").replace("_", "").replace(" ", "").replace("\u00a0", "")
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        raise Invalid(f"{text!r} is not {what}; write it like {example}.") from None
+    if not amount.is_finite():
+        raise Invalid(f"{text!r} is not {what}; write it like {example}.")
+    return amount
+
+
+def plain_number(amount: Decimal) -> int | float:
+    """250000 rather than Decimal('250000.00'): what an answers file shows."""
+    return int(amount) if amount == amount.to_integral_value() else float(amount)
+
+
+def parse(kind: QuestionType, raw: Any, *, minimum: float | None = None, maximum: float | None = None) -> Any:
+    """The answer a person gave, as the value the answers file stores.
+
+    Raises `Invalid` with a sentence saying what to type instead. Stored
+    values parse to themselves, so replaying a draft is the same as typing.
+    """
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if kind in (QuestionType.text, QuestionType.paragraph, QuestionType.party, QuestionType.list):
+        return str(raw).strip()
+    if kind == QuestionType.date:
+        text = raw.isoformat() if isinstance(raw, date) else str(raw).strip()
+        if not _DATE.match(text):
+            raise Invalid(f"{text!r} is not a date; write it as YYYY-MM-DD, for example 2027-01-15.")
+        try:
+            date.fromisoformat(text)
+        except ValueError:
+            raise Invalid(f"{text} is not a real date; check the month and the day.") from None
+        return text
+    if kind == QuestionType.email:
+        text = str(raw).strip()
+        if not EMAIL.match(text):
+            raise Invalid(f"{text!r} is not an email address; it needs a name, an @ and a domain, like ana@example.org.")
+        return text
+    if kind == QuestionType.yes_no:
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text in ("y", "yes", "true"):
+            return True
+        if text in ("n", "no", "false"):
+            return False
+        raise Invalid(f"{raw!r} is not yes or no.")
+    if kind in (QuestionType.integer, QuestionType.number, QuestionType.money, QuestionType.percent):
+        return _parse_number(kind, raw, minimum, maximum)
+    if kind in MANY_TYPES:
+        return list(raw) if isinstance(raw, (list, tuple)) else [raw]
+    return raw
+
+
+def _parse_number(kind: QuestionType, raw: Any, minimum: float | None, maximum: float | None) -> int | float:
+    text = str(raw).strip()
+    if kind == QuestionType.integer:
+        amount = _number(text, "a whole number", "30")
+        if amount != amount.to_integral_value():
+            raise Invalid(f"{text!r} is not a whole number; write it like 30.")
+    elif kind == QuestionType.money:
+        amount = _number(_CURRENCY.sub("", text), "an amount", "250000 or £250,000")
+        if amount < 0:
+            raise Invalid("An amount cannot be negative.")
+    elif kind == QuestionType.percent:
+        amount = _number(text.removesuffix("%").strip(), "a percentage", "25 or 12.5%")
+        if amount < 0 or amount > 100:
+            raise Invalid(f"A percentage is between 0 and 100, not {plain_number(amount):g}.")
+    else:
+        amount = _number(text, "a number", "12.5")
+    if minimum is not None and amount < Decimal(str(minimum)):
+        raise Invalid(f"Give {minimum:g} or more.")
+    if maximum is not None and amount > Decimal(str(maximum)):
+        raise Invalid(f"Give at most {maximum:g}.")
+    return plain_number(amount)
+
+
+def describe(kind: QuestionType, value: Any) -> str:
+    """A stored value as a person reads it on a review screen."""
+    if value is None or value == [] or value == "":
+        return "—"
+    if kind == QuestionType.yes_no:
+        return "yes" if value else "no"
+    if kind == QuestionType.percent:
+        return f"{value}%"
+    if isinstance(value, (list, tuple)):
+        return "; ".join(map(str, value))
+    return str(value)
+
+
+def annotation(kind: QuestionType, *, values: list[Any] | None = None, minimum: float | None = None,
+               maximum: float | None = None, party_ref: Any = str) -> Any:
+    """The pydantic type an answers file's value must have for this question type."""
+    bounds: dict[str, Any] = {}
+    if minimum is not None:
+        bounds["ge"] = minimum
+    if maximum is not None:
+        bounds["le"] = maximum
+    choice: Any = Literal[tuple(values)] if values else str  # type: ignore[valid-type]
+    table: dict[QuestionType, Any] = {
+        QuestionType.text: Annotated[str, Field(min_length=1)],
+        QuestionType.paragraph: Annotated[str, Field(min_length=1)],
+        QuestionType.date: date,
+        QuestionType.email: Email,
+        QuestionType.integer: Annotated[int, Field(**bounds)],
+        QuestionType.number: Annotated[Decimal, Field(**bounds)],
+        QuestionType.money: Annotated[Decimal, Field(ge=0, **{k: v for k, v in bounds.items() if k != "ge"})],
+        QuestionType.percent: Annotated[Decimal, Field(ge=0, le=100)],
+        QuestionType.yes_no: bool,
+        QuestionType.select: choice,
+        QuestionType.multi_select: list[choice],
+        QuestionType.ordered: list[choice],
+        QuestionType.party: party_ref,
+        QuestionType.parties: list[party_ref],
+        QuestionType.list: list[Annotated[str, Field(min_length=1)]],
+    }
+    return table[kind]
