@@ -32,6 +32,9 @@ app = typer.Typer(
 )
 clauses_app = typer.Typer(help="Look at the clause library.", no_args_is_help=True)
 app.add_typer(clauses_app, name="clauses")
+questions_app = typer.Typer(help="Look at the interview: the questions `agreementkit new` asks, as the library layers define them.",
+                            no_args_is_help=True)
+app.add_typer(questions_app, name="questions")
 
 
 def _console(stderr: bool = True) -> Console:
@@ -55,7 +58,7 @@ LibraryOption = Annotated[
     typer.Option(
         "--library",
         "-l",
-        help="A folder of custom clauses layered over the built-in library (repeat for several; the last wins).",
+        help="A library layer (a folder of clauses and questions) applied over the built-in library; repeat for several, the last wins.",
         show_default=False,
     ),
 ]
@@ -85,6 +88,7 @@ def new(
     draft_path: Annotated[
         Optional[Path], typer.Option("--draft", help="Where to keep the draft. (default: OUTPUT/agreementkit-draft.yaml)", show_default=False)
     ] = None,
+    library: LibraryOption = None,
 ) -> None:
     """Answer a guided questionnaire and get the answers file and the MOU.
 
@@ -100,6 +104,11 @@ def new(
       agreementkit new --resume drafts/agreementkit-draft.yaml
 
       agreementkit new --from examples/cold-chain-pilot.yaml -o revised/
+
+      agreementkit new --library my-clauses/ -o drafts/    (asks the layer's questions too)
+
+    Keys while answering: Ctrl-P goes back to the previous question (later
+    answers are kept as defaults), F1 or Ctrl-G shows help on the question.
     """
     from .errors import AgreementkitError, UserError
 
@@ -109,11 +118,13 @@ def new(
             "To make documents without questions, write an answers file (see examples/) and run:\n"
             "  agreementkit render ANSWERS -o OUTPUT"
         ))
+    from .interview.spec import load_interview
     from .questionnaire import Draft, Terminal, resume_command, run_new
     from .questionnaire.draft import load_draft
     from .render import DEFAULT_FORMATS, parse_formats
 
     ui = Terminal()
+    layers = [str(p) for p in library or []]
     try:
         if resume and from_answers:
             raise UserError("give either --resume DRAFT or --from ANSWERS, not both")
@@ -124,21 +135,27 @@ def new(
                 resume = path
         if resume is not None:
             draft = load_draft(resume)
+            if library is not None and layers != draft.libraries:
+                ui.say(f"Using --library {' '.join(layers)} instead of the layers the draft was made with "
+                       f"({', '.join(draft.libraries) or 'none'}).", style="yellow")
+                draft.libraries = layers
+            interview = load_interview(draft.libraries)
         else:
+            interview = load_interview(layers)
             defaults = None
             if from_answers:
                 from .answers import load_answers
 
-                defaults = load_answers(from_answers).model_dump(mode="json", exclude_none=True)
+                defaults = load_answers(from_answers, interview=interview).model_dump(mode="json", exclude_none=True)
             chosen = parse_formats(formats) if formats else list(DEFAULT_FORMATS)
-            draft = Draft(path, quick=quick, defaults=defaults, output=str(output), formats=chosen)
+            draft = Draft(path, quick=quick, defaults=defaults, output=str(output), formats=chosen, libraries=layers)
             draft.save()
     except (KeyboardInterrupt, EOFError):
         raise typer.Exit(130) from None
     except AgreementkitError as exc:
         raise _fail(exc) from None
     try:
-        result = run_new(ui, draft)
+        result = run_new(ui, draft, interview=interview)
     except (KeyboardInterrupt, EOFError):
         ui.say("")
         ui.say(f"Stopped. Every answer so far is saved in {draft.path}.", style="yellow")
@@ -187,9 +204,10 @@ def render(
         from .answers import load_answers
         from .assembly import assemble, default_library
         from .checks import check_answers
+        from .interview.spec import load_interview
         from .library import load_library
 
-        loaded = load_answers(answers)
+        loaded = load_answers(answers, interview=load_interview(library))
         report = check_answers(loaded, str(answers))
         if report.errors:
             _print_findings(report, console, severities=("error",))
@@ -222,6 +240,7 @@ def check(
         str, typer.Option("--format", "-f", help="table for people, json for tools.", case_sensitive=False)
     ] = "table",
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too, not only on errors.")] = False,
+    library: LibraryOption = None,
 ) -> None:
     """Review the partnership's design as an advisor would.
 
@@ -247,7 +266,9 @@ def check(
     try:
         if output_format.lower() not in ("table", "json"):
             raise UserError(f"unknown --format '{output_format}': choose table or json")
-        report = check_answers(load_answers(answers, check_references=False), str(answers))
+        from .interview.spec import load_interview
+
+        report = check_answers(load_answers(answers, check_references=False, interview=load_interview(library)), str(answers))
     except AgreementkitError as exc:
         raise _fail(exc) from None
     if output_format.lower() == "json":
@@ -292,19 +313,102 @@ def _print_findings(
 
 
 @app.command()
-def schema() -> None:
+def schema(library: LibraryOption = None) -> None:
     """Print the JSON Schema of the answers file format (format 1).
 
     Point your editor at it to get validation and completion while you edit
-    an answers file, for example:
+    an answers file. With --library, `extra` is described by the questions
+    the layers declare (their types, choices and which are required).
 
       agreementkit schema > agreementkit.schema.json
+
+      agreementkit schema --library my-clauses/ > agreementkit.schema.json
     """
     import json
 
     from .answers import answers_schema
+    from .errors import AgreementkitError
+    from .interview.spec import load_interview
 
-    typer.echo(json.dumps(answers_schema(), indent=2, ensure_ascii=False))
+    try:
+        interview = load_interview(library)
+    except AgreementkitError as exc:
+        raise _fail(exc) from None
+    typer.echo(json.dumps(answers_schema(interview), indent=2, ensure_ascii=False))
+
+
+@questions_app.command("list")
+def questions_list(
+    library: LibraryOption = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="table for people, json for tools, md for a printable checklist to send a client.",
+                          case_sensitive=False)
+    ] = "table",
+) -> None:
+    """List every question of the interview: page, id, type, quick or not, condition, layer.
+
+    --format md prints a checklist of every question with its help and
+    choices, to send a client before the meeting.
+
+    Examples:
+
+      agreementkit questions list
+
+      agreementkit questions list --library my-clauses/ --format md > checklist.md
+    """
+    from .errors import AgreementkitError, UserError
+    from .interview.listing import checklist_markdown, question_rows
+
+    try:
+        chosen = output_format.lower()
+        if chosen not in ("table", "json", "md"):
+            raise UserError(f"unknown --format '{output_format}': choose table, json or md")
+        from .interview.spec import load_interview
+
+        interview = load_interview(library)
+    except AgreementkitError as exc:
+        raise _fail(exc) from None
+    if chosen == "md":
+        typer.echo(checklist_markdown(interview), nl=False)
+        return
+    rows = question_rows(interview)
+    if chosen == "json":
+        import json
+
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    from rich.table import Table
+
+    console = _console(stderr=False)
+    id_width = max(len(row["id"]) for row in rows)
+    for page in interview.pages:
+        console.print(f"[bold]page {page.id}[/]: {page.title}  [dim](feeds: {', '.join(page.feeds) or 'no section'})[/]")
+        table = Table(box=None, pad_edge=False, show_header=page is interview.pages[0])
+        table.add_column("id", no_wrap=True, width=id_width)
+        table.add_column("type", no_wrap=True, width=12)
+        table.add_column("quick", no_wrap=True, width=5)
+        table.add_column("asked when", overflow="fold", min_width=14)
+        table.add_column("layer", overflow="fold", min_width=8)
+        for row in (r for r in rows if r["page"] == page.id):
+            layer = row["layer"] + "".join(f", changed by {name}" for name in row["changed_by"])
+            table.add_row(row["id"], row["type"], "yes" if row["quick"] else "",
+                          "removed" if row["removed"] else row["when"] or "always", layer)
+        console.print(table)
+
+
+@questions_app.command("schema")
+def questions_schema() -> None:
+    """Print the JSON Schema of question files (a layer's questions/*.yaml).
+
+    Point your editor at it while you write question files, for example:
+
+      agreementkit questions schema > agreementkit-questions.schema.json
+    """
+    import json
+
+    from .interview.spec import question_file_schema
+
+    typer.echo(json.dumps(question_file_schema(), indent=2, ensure_ascii=False))
 
 
 @clauses_app.command("list")
