@@ -320,6 +320,8 @@ def schema(library: LibraryOption = None) -> None:
     an answers file. With --library, `extra` is described by the questions
     the layers declare (their types, choices and which are required).
 
+    Examples:
+
       agreementkit schema > agreementkit.schema.json
 
       agreementkit schema --library my-clauses/ > agreementkit.schema.json
@@ -400,7 +402,9 @@ def questions_list(
 def questions_schema() -> None:
     """Print the JSON Schema of question files (a layer's questions/*.yaml).
 
-    Point your editor at it while you write question files, for example:
+    Point your editor at it while you write question files.
+
+    Example:
 
       agreementkit questions schema > agreementkit-questions.schema.json
     """

@@ -123,7 +123,8 @@ def test_schema_prints_json_schema() -> None:
 
 def test_help_explains_each_command_with_an_example() -> None:
     for args in (["--help"], ["new", "--help"], ["render", "--help"], ["check", "--help"], ["schema", "--help"],
-                 ["clauses", "list", "--help"], ["clauses", "show", "--help"]):
+                 ["clauses", "list", "--help"], ["clauses", "show", "--help"], ["questions", "list", "--help"],
+                 ["questions", "schema", "--help"]):
         result = run(*args)
         assert result.returncode == 0
         # Every command's help carries an example command line, not just the usage line.

@@ -277,7 +277,8 @@ class _Builder:
             if parent is not None and (parent not in self.fields or self.fields[parent]["type"] != QuestionType.group):
                 self.problem(path, located, (*where, "id"), f"'{q.id}' belongs to group '{parent}', which is not declared before it as type: group")
                 return
-            page = given.get("page") or (self.fields[parent]["page"] if parent else file_page)
+            near = self.fields.get(q.after or "", {}).get("page")
+            page = given.get("page") or (self.fields[parent]["page"] if parent else near or file_page)
             if page is None:
                 self.problem(path, located, where, f"question '{q.id}' needs a page: its file declares no single page")
                 return
