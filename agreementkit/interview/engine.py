@@ -225,7 +225,6 @@ class InterviewRun:
         key = self._visited[-1]
         self.draft.stale[key] = self.draft.log.pop(key, None)
         self.draft.save()
-        self._shown_page = None
 
     # --- questions --------------------------------------------------------------
 
@@ -293,7 +292,8 @@ class InterviewRun:
             return self.draft.stale[key]
         if q.store:
             present, value = self._revised(scope, path)
-            if present:
+            # A required answer is never "nothing": absent, it was not asked then (its condition was false).
+            if present and (value is not None or not q.required):
                 return value
         value = render_value(q.default, self._context(scope), f"{q.id}: default")
         return None if _empty(value) else value

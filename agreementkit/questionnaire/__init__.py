@@ -61,8 +61,12 @@ def _summary(ui: Terminal, run: InterviewRun) -> None:
         by_page: dict[str, list[str]] = {}
         for item in run.defaulted:
             by_page.setdefault(item.page, []).append(f"{item.label}: {item.value}")
+        stated = Table.grid(padding=(0, 2))
+        stated.add_column(style="dim", no_wrap=True)
+        stated.add_column()
         for page_id, items in by_page.items():
-            ui.say(f"  - {titles[page_id]}: " + "; ".join(items))
+            stated.add_row(titles[page_id], "; ".join(items))
+        ui.show(stated)
 
 
 def _page_of(interview: Interview, rule: str | None, path: str) -> str:

@@ -40,7 +40,7 @@ _BACK = object()
 _HINTS = {
     QuestionType.date: "(YYYY-MM-DD)",
     QuestionType.email: "(name@example.org)",
-    QuestionType.money: "(a number; £, € or $ and thousands commas are fine)",
+    QuestionType.money: "(e.g. 60000 or £60,000)",
     QuestionType.percent: "(a percentage)",
     QuestionType.integer: "(a whole number)",
 }
