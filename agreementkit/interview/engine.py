@@ -15,6 +15,7 @@ return what the person chose; they hold no question of their own.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -484,6 +485,8 @@ class InterviewRun:
         entries: list[str] = []
         maximum = int(q.max) if q.max is not None else None
         prompt = self._text(q.prompt, scope, q)
+        # `Channel (e.g. a monthly call)` numbers as `Channel #2 (e.g. a monthly call)`.
+        main, aside = re.match(r"^(.*?)(\s*\(.*\))?$", prompt, re.DOTALL).groups()  # type: ignore[union-attr]
         while maximum is None or len(entries) < maximum:
             index = len(entries)
             key = f"{base_key}[{index}]"
@@ -493,7 +496,7 @@ class InterviewRun:
                 self._page_asked += 1
             else:
                 default = self.draft.stale.get(key, defaults[index] if index < len(defaults) else None)
-                value = self._prompt(q, key, "entry", QuestionType.list, f"{prompt} #{index + 1}", default,
+                value = self._prompt(q, key, "entry", QuestionType.list, f"{main} #{index + 1}{aside or ''}", default,
                                      index < int(q.min or 0), scope, page)
             if _empty(value):
                 break
@@ -530,7 +533,7 @@ class InterviewRun:
         forget: set[str] = set()
         messages = []
         for path, message in found:
-            messages.append(f"{format_path(path)}: {_sentence(message)}")
+            messages.append(f"{_sentence(message)} ({format_path(path)})")
             forget.update(self._keys_under(path, page_keys))
         if not forget:
             if page.id in self.full_pages:

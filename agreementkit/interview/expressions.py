@@ -119,7 +119,7 @@ def months_between(start: Any, end: Any) -> int:
 _RESOURCE_WORDS = {
     "funding": ("fund", "cash", "grant", "budget", "£", "€", "$", "money", "pay"),
     "personnel": ("engineer", "staff", "people", "team", "researcher", "coordinator", "manager", "developer",
-                  "scientist", "officer", "time", "fte", "person", "hours", "days"),
+                  "scientist", "officer", "fte", "person", "secondment"),
     "equipment": ("equipment", "device", "sensor", "machine", "hardware", "tool", "vehicle", "robot"),
     "facilities": ("lab", "office", "site", "facility", "facilities", "building", "space", "premises", "warehouse"),
     "data": ("data", "dataset", "records"),

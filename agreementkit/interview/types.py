@@ -146,6 +146,8 @@ def describe(kind: QuestionType, value: Any) -> str:
         return "yes" if value else "no"
     if kind == QuestionType.percent:
         return f"{value}%"
+    if kind == QuestionType.money and isinstance(value, (int, float)):
+        return f"{value:,}"
     if isinstance(value, (list, tuple)):
         return "; ".join(map(str, value))
     return str(value)
