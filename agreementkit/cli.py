@@ -77,7 +77,7 @@ TemplatesOption = Annotated[
 def new(
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the answers file, the documents and the draft.")] = Path("."),
     formats: FormatsOption = None,
-    quick: Annotated[bool, typer.Option("--quick", help="Ask only what cannot be defaulted (about fifteen questions for two parties).")] = False,
+    quick: Annotated[bool, typer.Option("--quick", help="Ask only what a sound MOU needs (about 28 questions for two parties); the rest take defaults, stated at the review.")] = False,
     resume: Annotated[
         Optional[Path], typer.Option("--resume", help="Continue an interrupted questionnaire from its draft file.", show_default=False)
     ] = None,

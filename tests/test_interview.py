@@ -404,3 +404,58 @@ def test_questions_list_prints_the_interview_and_a_client_checklist() -> None:
     assert "- [ ] **Who signs for …? (name)**" in checklist
     assert "*joint controllers*: the parties decide together why and how the data is used" in checklist
     assert cli("questions", "list", "--format", "pdf").returncode == 2
+
+
+# --- every question type --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("kind", "typed", "stored"), [
+    ("money", "£250,000", 250000), ("money", "EUR 1 250.50", 1250.5), ("money", "60000", 60000),
+    ("percent", "12.5%", 12.5), ("percent", "40", 40), ("integer", "1,200", 1200), ("number", "-3.25", -3.25),
+    ("date", "2027-01-15", "2027-01-15"), ("email", "ana@example.org", "ana@example.org"), ("yes_no", "yes", True),
+    ("text", "  spaced  ", "spaced"), ("multi_select", ["a", "b"], ["a", "b"]),
+])
+def test_typed_answers_are_stored_as_plain_values(kind: str, typed: Any, stored: Any) -> None:
+    from agreementkit.interview.types import QuestionType, parse
+
+    assert parse(QuestionType(kind), typed) == stored
+    assert parse(QuestionType(kind), stored) == stored  # a stored value replays as itself
+
+
+@pytest.mark.parametrize(("kind", "typed", "message"), [
+    ("money", "lots", "'lots' is not an amount; write it like 250000 or £250,000."),
+    ("money", "-5", "An amount cannot be negative."),
+    ("percent", "120", "A percentage is between 0 and 100, not 120."),
+    ("integer", "2.5", "'2.5' is not a whole number; write it like 30."),
+    ("date", "15/01/2027", "'15/01/2027' is not a date; write it as YYYY-MM-DD, for example 2027-01-15."),
+    ("email", "ana@", "'ana@' is not an email address"),
+])
+def test_wrong_typed_answers_are_explained(kind: str, typed: str, message: str) -> None:
+    from agreementkit.interview.types import Invalid, QuestionType, parse
+
+    with pytest.raises(Invalid) as caught:
+        parse(QuestionType(kind), typed)
+    assert str(caught.value).startswith(message)
+
+
+def test_multi_select_and_party_pickers_from_a_layer(tmp_path: Path) -> None:
+    layer = make_layer(tmp_path, "sites", [
+        {"id": "extra.sites", "type": "multi_select", "prompt": "Which sites take part?", "page": "governance", "quick": True,
+         "options": [{"value": "leeds", "label": "Leeds"}, {"value": "york", "label": "York"}, {"value": "hull", "label": "Hull"}]},
+        {"id": "extra.funders", "type": "parties", "prompt": "Which parties fund the pilot?", "page": "governance", "quick": True},
+        {"id": "extra.press_lead", "type": "party", "prompt": "Who speaks to the press?", "page": "governance", "quick": True,
+         "required": False, "none_label": "nobody in particular"},
+        {"id": "extra.budget", "type": "money", "prompt": "Pilot budget", "page": "governance", "quick": True, "min": 1000},
+    ])
+    draft = Draft(tmp_path / "draft.yaml", quick=True, libraries=[str(layer)])
+    keys = [*quick_start(), DOWN + " " + DOWN + " " + ENTER,  # York and Hull
+            " " + ENTER,  # Acme
+            DOWN + DOWN + ENTER,  # Beta
+            t("500"), PAUSE, t("€25,000"), ENTER]
+    run = drive(keys, draft, tmp_path, formats=["md"])
+    assert run.result is not None, run.printed[-3000:]
+    extra = yaml.safe_load(run.result.answers_path.read_text(encoding="utf-8"))["extra"]
+    assert extra == {"sites": ["york", "hull"], "funders": ["acme"], "press_lead": "beta", "budget": 25000}
+    assert "✗ Give 1000 or more." in run.printed
+    review = run.printed.split("Check every answer")[-1]
+    assert "York, Hull" in review and "25,000" in review  # labels and amounts as a person reads them

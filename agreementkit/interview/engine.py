@@ -509,7 +509,7 @@ class InterviewRun:
         from ..answers import Answers, describe_error, user_path
 
         answers = self.answers()
-        keys = {p.get("key") for p in answers.get("parties") or [] if isinstance(p, dict)}
+        keys = {str(p.get("key")) for p in answers.get("parties") or [] if isinstance(p, dict)}
         found: list[tuple[PathKey, str]] = []
         fields = list(dict.fromkeys(q.field_path[0] for q in page.questions if q.store))
         for name in fields:

@@ -29,11 +29,11 @@ def _field(q: Question) -> tuple[Any, Any]:
         item = create_model(f"Extra_{q.relative}", __base__=_Extra,
                             **{child.relative: _field(child) for child in q.children if child.store})  # type: ignore[call-overload]
         kind: Any = list[item]  # type: ignore[valid-type]
-        bounds = {k: int(v) for k, v in (("min_length", q.min), ("max_length", q.max)) if v is not None}
-        if bounds:
+        if q.min is not None or q.max is not None:
             from typing import Annotated
 
-            kind = Annotated[kind, Field(**bounds)]
+            kind = Annotated[kind, Field(min_length=int(q.min) if q.min is not None else None,
+                                         max_length=int(q.max) if q.max is not None else None)]
     else:
         kind = annotation(q.type, values=[o.value for o in q.options if o.value is not None] or None,
                           minimum=q.min if q.type != QuestionType.list else None,

@@ -34,7 +34,7 @@ def page_rows(run: InterviewRun, page: Page) -> list[tuple[str, str]]:
         if not q.store:
             continue
         if q.type == QuestionType.group:
-            items = run.data
+            items: Any = run.data
             for part in q.field_path:
                 items = items.get(part) if isinstance(items, dict) else None
             for index, item in enumerate(items or []):
