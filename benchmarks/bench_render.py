@@ -9,6 +9,10 @@ For each example it prints medians and ratios:
 - PDF: our writer against bare WeasyPrint on the same HTML; target <= 1.1x.
 - CLI: cold start of `agreementkit --help` against `python -c pass`;
   target under 250 ms.
+- Interview: replaying a complete draft of the five-party example (what
+  `new --resume` does before its first question) against validating the
+  same answers once with the model; target <= 40x (a few ms), so that resuming stays
+  instant (the engine validates each page and renders every prompt).
 Machines here are shared and noisy: read the ratios, not the seconds.
 """
 
@@ -37,6 +41,48 @@ from agreementkit.writers.pdf import write_pdf  # noqa: E402
 TARGET_DOCX = 0.5
 TARGET_PDF = 1.1
 TARGET_HELP_MS = 250
+TARGET_REPLAY = 40
+
+
+class _Replayer:
+    """A front end that is never asked: every answer comes from the draft."""
+
+    def ask(self, ask: object) -> object:
+        raise AssertionError("a complete draft asked a question")
+
+    def invalid(self, *args: object) -> None: ...
+    def enter_page(self, *args: object) -> None: ...
+    def page_problems(self, *args: object) -> None: ...
+    def note(self, *args: object) -> None: ...
+
+
+class _Log:
+    def __init__(self, log: dict[str, object]):
+        self.log, self.stale = log, {}
+
+    def save(self) -> None: ...
+
+
+def replay_ratio(repeat: int) -> tuple[float, float, int]:
+    """(replay ms, validate ms, answers) for a complete draft of the five-party example."""
+    from agreementkit.answers import validate_answers
+    from agreementkit.interview import InterviewRun, load_interview
+
+    interview = load_interview()
+    data = load_answers(ROOT / "examples" / "five-party-consortium.yaml").model_dump(mode="json", exclude_none=True)
+
+    class _Defaults(_Replayer):
+        """Accepts every proposed answer once, to build the complete draft."""
+
+        def ask(self, ask: object) -> object:
+            return ask.default  # type: ignore[attr-defined]
+
+    log = _Log({})
+    InterviewRun(interview, log, _Defaults(), revising=data).run()
+    full = dict(log.log)
+    replay_ms = median_seconds(lambda: InterviewRun(interview, _Log(dict(full)), _Replayer(), revising=data).run(), repeat) * 1000
+    validate_ms = median_seconds(lambda: validate_answers(data), repeat) * 1000
+    return replay_ms, validate_ms, len(full)
 
 
 def median_seconds(work: Callable[[], object], repeat: int) -> float:
@@ -130,6 +176,11 @@ def main() -> int:
     bare_ms = cold_start_ms([sys.executable, "-c", "pass"], args.repeat)
     print(f"\ncold start: agreementkit --help {help_ms:.0f} ms, python -c pass {bare_ms:.0f} ms ({help_ms / bare_ms:.1f}x)")
     verdicts.append(("agreementkit --help cold start", help_ms, TARGET_HELP_MS, " ms"))
+
+    replay_ms, validate_ms, count = replay_ratio(args.repeat)
+    print(f"interview replay: {count} answers in {replay_ms:.1f} ms, validate_answers {validate_ms:.2f} ms "
+          f"({replay_ms / validate_ms:.1f}x)")
+    verdicts.append(("interview replay vs one validation (five-party-consortium)", replay_ms / validate_ms, TARGET_REPLAY, "x"))
 
     print()
     failed = 0
