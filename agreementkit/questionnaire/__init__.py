@@ -18,7 +18,8 @@ from ..errors import AnswersError
 from ..interview.engine import InterviewRun
 from ..interview.spec import Interview, load_interview
 from .draft import Draft
-from .ui import Option, Terminal
+from ..interview.engine import Choice
+from .ui import Terminal
 
 __all__ = ["Draft", "Terminal", "NewResult", "run_new", "resume_command"]
 
@@ -107,12 +108,12 @@ def _findings(ui: Terminal, run: InterviewRun, data: dict[str, Any]) -> dict[str
     return per_page
 
 
-def _review_options(interview: Interview, per_page: dict[str, int]) -> list[Option]:
-    options = [Option(ACCEPT, "Accept and write the answers file and documents")]
+def _review_options(interview: Interview, per_page: dict[str, int]) -> list[Choice]:
+    options = [Choice(ACCEPT, "Accept and write the answers file and documents")]
     for page in interview.pages:
         count = per_page.get(page.id, 0)
-        options.append(Option(page.id, f"Edit: {page.title}", f"{count} point{'s' if count != 1 else ''} raised" if count else ""))
-    options.append(Option(QUIT, "Save the draft and stop here"))
+        options.append(Choice(page.id, f"Edit: {page.title}", f"{count} point{'s' if count != 1 else ''} raised" if count else ""))
+    options.append(Choice(QUIT, "Save the draft and stop here"))
     return options
 
 

@@ -22,15 +22,6 @@ KEYS_LINE = "Ctrl-P: previous question · F1 or Ctrl-G: help on this question ·
 
 
 @dataclass(frozen=True)
-class Option:
-    """One entry of a menu outside the interview (the review): value, title, why pick it."""
-
-    value: Any
-    title: str
-    help: str = ""
-
-
-@dataclass(frozen=True)
 class _Help:
     typed: str
 
@@ -227,10 +218,11 @@ class Terminal:
         question = questionary.text(message, default=default, validate=validate, instruction=instruction, qmark="?", **self._io)
         return str(question.unsafe_ask())
 
-    def select(self, message: str, options: Sequence[Option], default: Any = None) -> Any:
+    def select(self, message: str, options: Sequence[Choice], default: Any = None) -> Any:
+        """A menu outside the interview (the review's next step)."""
         import questionary
 
-        choices = self._choices([Choice(o.value, o.title, o.help) for o in options])
+        choices = self._choices(options)
         chosen = next((c for c in choices if c.value == default), choices[0])
         return questionary.select(message, choices=choices, default=chosen, use_search_filter=True, use_jk_keys=False,
                                   qmark="?", **self._io).unsafe_ask()
