@@ -135,7 +135,7 @@ class Agreement(_Model):
     def _after_start(cls, value: date | None, info: ValidationInfo) -> date | None:
         start = info.data.get("effective_date")
         if value is not None and start is not None and value <= start:
-            raise ValueError(f"end_date {value} is not after effective_date {start}")
+            raise ValueError(f"the end date ({value}) must come after the start (effective_date {start})")
         return value
 
     @model_validator(mode="after")

@@ -58,7 +58,7 @@ class _Replayer:
 
 class _Log:
     def __init__(self, log: dict[str, object]):
-        self.log, self.stale = log, {}
+        self.log, self.stale, self.derived = log, {}, set()
 
     def save(self) -> None: ...
 

@@ -94,7 +94,7 @@ def test_each_rule_names_the_path(tmp_path: Path, changes: dict, expected: str) 
 
 def test_end_date_must_follow_the_effective_date(tmp_path: Path) -> None:
     data = varied(example_data(), **{"agreement.term_months": DELETE, "agreement.end_date": "2026-01-01"})
-    assert any("end_date 2026-01-01 is not after effective_date 2027-01-15" in p for p in problems(write_answers(tmp_path, data)))
+    assert any("the end date (2026-01-01) must come after the start (effective_date 2027-01-15)" in p for p in problems(write_answers(tmp_path, data)))
 
 
 def test_empty_file(tmp_path: Path) -> None:

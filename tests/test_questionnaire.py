@@ -192,7 +192,7 @@ def test_full_three_party_run_with_repeated_groups(tmp_path: Path) -> None:
         assert name in markdown
     # Wrong values were refused with their reasons and the corrections kept.
     assert "✗ 'pounds' is not a currency code: use a 3-letter ISO code such as GBP, EUR or USD." in run.printed
-    assert "✗ Shares total 90%, not 100%. (costs.shares)" in run.printed
+    assert "✗ Shares total 90%, not 100%." in run.printed
     # Only the three shares were asked again, not the whole resources section.
     # (each prompt is drawn more than once; the ratio says how often it was asked)
     assert run.screen.count("Northwind's share of joint costs") == 2 * run.screen.count("How are joint costs handled?") > 0

@@ -23,6 +23,7 @@ from typing import Any, Protocol
 
 from pydantic import TypeAdapter, ValidationError
 
+from ..errors import UserError
 from ..yamlfile import PathKey, format_path
 from .expressions import render_value, evaluate
 from .fields import field_adapter
@@ -36,8 +37,9 @@ class GoBack(Exception):
     """Raised by a front end: the person wants the previous question again."""
 
 
-class InterviewDefinitionError(Exception):
-    """The question files cannot produce valid answers (a library bug, not the person's)."""
+class InterviewDefinitionError(UserError):
+    """The question files cannot produce valid answers: a mistake in a library layer,
+    reported to its author like any other library error."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class Log(Protocol):
 
     log: dict[str, Any]
     stale: dict[str, Any]
+    derived: set[str]  # answers that were the proposal worked out from other answers
 
     def save(self) -> None: ...
 
@@ -193,10 +196,9 @@ class InterviewRun:
         """Ask a page again (editing at the review), its answers proposed as defaults."""
         page = self.interview.page(page_id)
         self.full_pages.add(page_id)
-        prefixes = {q.id.split(".")[0].split("[")[0] for q in page.questions}
-        for key in [k for k in self.draft.log if k.split(".")[0].split("[")[0] in prefixes]:
+        bases = [q.relative for q in page.questions]
+        for key in [k for k in self.draft.log if any(k == b or k.startswith((b + ".", b + "[")) for b in bases)]:
             self.draft.stale[key] = self.draft.log.pop(key)
-        self.revising = copy.deepcopy(self.answers())
         self._shown_page = None
         self.draft.save()
 
@@ -258,7 +260,7 @@ class InterviewRun:
             for party in self.data.get("parties") or []:
                 key = f"{scope.prefix}{q.relative}.{party.get('key')}"
                 sub = _Scope(scope.prefix, scope.item, scope.items, scope.index, scope.revising, scope.revising_present, party)
-                value = self._single(q, key, (*path, str(party.get("key"))), sub, page)
+                value = self._single(q, key, (*path, str(party.get("key"))), sub, page, (*base, *path, str(party.get("key"))))
                 if not _empty(value):
                     _set(target, (*path, str(party.get("key"))), value)
         elif q.type == QuestionType.list:
@@ -266,7 +268,7 @@ class InterviewRun:
             if entries:
                 _set(target, path, entries)
         else:
-            value = self._single(q, f"{scope.prefix}{q.relative}", path, scope, page)
+            value = self._single(q, f"{scope.prefix}{q.relative}", path, scope, page, (*base, *path))
             if not q.store:
                 _set(target, path, value)
                 self._transient.append((*base, *path))
@@ -288,18 +290,24 @@ class InterviewRun:
             return True, None
         return _get(scope.revising, path[:1])[0], None
 
-    def _default(self, q: Question, key: str, path: tuple[str | int, ...], scope: _Scope) -> Any:
-        if key in self.draft.stale:
-            return self.draft.stale[key]
+    def _default(self, q: Question, key: str, path: tuple[str | int, ...], scope: _Scope) -> tuple[Any, bool]:
+        """The answer to propose, and whether it was worked out from other answers.
+
+        An answer that was itself the worked-out proposal (the first review from
+        the start and cadence) is worked out again when asked anew, so editing
+        the cadence at the review moves the first review with it."""
+        if key in self.draft.stale and key not in self.draft.derived:
+            return self.draft.stale[key], False
         if q.store:
             present, value = self._revised(scope, path)
             # A required answer is never "nothing": absent, it was not asked then (its condition was false).
             if present and (value is not None or not q.required):
-                return value
+                return value, False
         value = render_value(q.default, self._context(scope), f"{q.id}: default")
-        return None if _empty(value) else value
+        derived = isinstance(q.default, str) and "{" in q.default
+        return (None if _empty(value) else value), derived
 
-    def _single(self, q: Question, key: str, path: tuple[str | int, ...], scope: _Scope, page: Page) -> Any:
+    def _single(self, q: Question, key: str, path: tuple[str | int, ...], scope: _Scope, page: Page, where: PathKey) -> Any:
         if key in self.draft.log:
             try:
                 value = self._check(q, self.draft.log[key], scope)
@@ -308,19 +316,21 @@ class InterviewRun:
                 return value
             except Invalid:
                 self.draft.stale[key] = self.draft.log.pop(key)
-        default = self._default(q, key, path, scope)
+        default, derived = self._default(q, key, path, scope)
         if not self._asked(q, page):
-            try:
-                value = self._check(q, default, scope, enforce_required=False)
-            except Invalid:
-                value = None
+            value = self._quiet_check(q, default, scope)
             if not _empty(value) and q.store:
                 self.defaulted.append(Defaulted(page.id, self._label(q, scope), self.describe(q, value)))
             return value
-        return self._prompt(q, key, "value", q.type, self._text(q.prompt, scope, q), default, q.required, scope, page)
+        value = self._prompt(q, key, "value", q.type, self._text(q.prompt, scope, q), default, q.required, scope, page, where)
+        if derived and value == self._quiet_check(q, default, scope):
+            self.draft.derived.add(key)
+        else:
+            self.draft.derived.discard(key)
+        return value
 
     def _prompt(self, q: Question, key: str, kind: str, kind_type: QuestionType, prompt: str, default: Any,
-                required: bool, scope: _Scope, page: Page) -> Any:
+                required: bool, scope: _Scope, page: Page, where: PathKey = ()) -> Any:
         if self._shown_page != page.id:
             resumed = self._page_index if self._resuming else None
             self._resuming = False
@@ -341,6 +351,8 @@ class InterviewRun:
                         raise Invalid(f"Give at least {q.min:g} entries.")
                 else:
                     value = self._check(q, raw, scope)
+                    if where and q.store and not _empty(value):
+                        self._fits(where, value)
                 break
             except Invalid as exc:
                 self.frontend.invalid(ask, str(exc))
@@ -388,6 +400,35 @@ class InterviewRun:
             if value in others:
                 raise Invalid(f"{value!r} is already given for another {self._item_noun(q)}; each needs its own.")
         return value
+
+    def _fits(self, where: PathKey, value: Any) -> None:
+        """Check an answer against the answers it must agree with (an end date after
+        the start), so the person hears of it at once, beside the question."""
+        from ..answers import describe_error, user_path
+
+        top = where[0]
+        adapter = field_adapter(str(top)) if top != "extra" else None
+        if adapter is None:
+            return
+        data = self.answers()
+        target: Any = data
+        for part in where[:-1]:
+            target = target.setdefault(part, {}) if isinstance(target, dict) else target[part]
+        target[where[-1]] = value
+        keys = {str(p.get("key")) for p in data.get("parties") or [] if isinstance(p, dict)}
+        try:
+            adapter.validate_python(data[str(top)], context={"party_keys": keys})
+        except ValidationError as exc:
+            for error in exc.errors():
+                if (top, *user_path(error["loc"])) == tuple(where):
+                    raise Invalid(_sentence(describe_error(error))) from None
+
+    def _quiet_check(self, q: Question, value: Any, scope: _Scope) -> Any:
+        """A proposed value as it would be stored, or None when it would be refused."""
+        try:
+            return self._check(q, value, scope, enforce_required=False)
+        except Invalid:
+            return None
 
     def _adapter(self, q: Question) -> TypeAdapter[Any] | None:
         if not q.is_extra:
@@ -533,7 +574,7 @@ class InterviewRun:
         forget: set[str] = set()
         messages = []
         for path, message in found:
-            messages.append(f"{_sentence(message)} ({format_path(path)})")
+            messages.append(_sentence(message))
             forget.update(self._keys_under(path, page_keys))
         if not forget:
             if page.id in self.full_pages:

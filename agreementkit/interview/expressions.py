@@ -102,6 +102,22 @@ def months_later(value: Any, months: Any) -> str:
     return add_months(start, count).isoformat() if start else ""
 
 
+def first_review(start: Any, months: Any, objectives: Any = ()) -> str:
+    """One cadence after the start, brought forward to a week before the first
+    objective falls due when that comes sooner: a review after a deadline is too late."""
+    begin = _as_date(start)
+    if begin is None:
+        return ""
+    try:
+        review = add_months(begin, int(months))
+    except (TypeError, ValueError):
+        return ""
+    dues = [d for d in (_as_date(o.get("due")) for o in objectives or [] if isinstance(o, dict)) if d and d > begin]
+    if dues and review > min(dues):
+        review = max(min(dues) - timedelta(days=7), begin + timedelta(days=1))
+    return review.isoformat()
+
+
 def first_of_next_month(value: Any) -> str:
     start = _as_date(value) or date.today()
     return (start.replace(day=1) + timedelta(days=32)).replace(day=1).isoformat()
@@ -119,7 +135,8 @@ def months_between(start: Any, end: Any) -> int:
 _RESOURCE_WORDS = {
     "funding": ("fund", "cash", "grant", "budget", "£", "€", "$", "money", "pay"),
     "personnel": ("engineer", "staff", "people", "team", "researcher", "coordinator", "manager", "developer",
-                  "scientist", "officer", "fte", "person", "secondment"),
+                  "scientist", "officer", "fte", "person", "secondment", "fellow", "worker", "volunteer", "analyst",
+                  "adviser", "advisor", "consultant", "student", "expert", "postdoc", "employee"),
     "equipment": ("equipment", "device", "sensor", "machine", "hardware", "tool", "vehicle", "robot"),
     "facilities": ("lab", "office", "site", "facility", "facilities", "building", "space", "premises", "warehouse"),
     "data": ("data", "dataset", "records"),
@@ -159,6 +176,7 @@ FILTERS = {
     "upfirst": upfirst,
     "months_later": months_later,
     "first_of_next_month": first_of_next_month,
+    "first_review": first_review,
     "months_between": months_between,
     "cadence_months": cadence_months,
     "party_label": party_label,

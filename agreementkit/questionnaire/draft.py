@@ -34,6 +34,7 @@ class Draft:
     libraries: list[str] = field(default_factory=list)  # the custom layers the interview was made with
     stale: dict[str, Any] = field(default_factory=dict)  # answers taken back (going back, re-asking): proposed again
     full_pages: list[str] = field(default_factory=list)  # pages asked in full although the run is quick
+    derived: set[str] = field(default_factory=set)  # answers that took the proposal worked out from others
 
     def save(self) -> None:
         data = {
@@ -46,6 +47,7 @@ class Draft:
             "log": self.log,
             "stale": self.stale,
             "full_pages": self.full_pages,
+            "derived": sorted(self.derived),
         }
         text = HEADER.format(path=self.path) + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
         atomic_write(self.path, text.encode("utf-8"))
@@ -74,4 +76,5 @@ def load_draft(path: Path) -> Draft:
         libraries=listed("libraries"),
         stale=dict(data["stale"]) if isinstance(data.get("stale"), dict) else {},
         full_pages=listed("full_pages"),
+        derived=set(listed("derived")),
     )
