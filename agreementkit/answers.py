@@ -455,11 +455,26 @@ def describe_error(error: Any, field_names: set[str] | None = None) -> str:
         return f"unknown field '{name}'" + (f"; did you mean '{hint[0]}'?" if hint else "")
     if kind == "missing":
         return "required but missing"
+    value = error.get("input")
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"{value!r} is not a whole number"
+    if kind in ("decimal_parsing", "decimal_type", "float_parsing", "float_type"):
+        return f"{value!r} is not a number"
+    if kind in ("bool_parsing", "bool_type"):
+        return f"{value!r} is not yes or no (write true or false)"
+    if kind == "list_type":
+        return f"expected a list, found {value!r}"
+    if kind == "too_short" and isinstance(value, list):
+        return f"needs at least {error.get('ctx', {}).get('min_length')} entries"
+    if kind == "too_long" and isinstance(value, list):
+        return f"has more than {error.get('ctx', {}).get('max_length')} entries"
     if kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
         return f"not a real date: {error.get('input')!r}; write it as YYYY-MM-DD"
     if kind == "enum" or kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
-        return f"{error.get('input')!r} is not one of {expected}"
+        choices = re.findall(r"'([^']*)'", str(expected))
+        hint = difflib.get_close_matches(str(error.get("input")), choices, n=1)
+        return f"{error.get('input')!r} is not one of {expected}" + (f"; did you mean '{hint[0]}'?" if hint else "")
     if kind == "string_pattern_mismatch" and loc and loc[-1] == "key":
         return f"{error.get('input')!r} is not a usable key: use lower case letters, digits, - or _, starting with a letter"
     if kind == "string_pattern_mismatch" and loc and loc[-1] == "currency":
@@ -537,7 +552,7 @@ def validate_answers(
             found.append((user_path(error["loc"]), describe_error(error, names)))
     recorded = data.get("libraries") if isinstance(data.get("libraries"), list) else None
     extra, extra_problems = validate_extra(interview or load_interview(), data.get("extra"), keys if check_references else None,
-                                           [str(p) for p in recorded] if recorded else None)
+                                           [str(p) for p in recorded] if recorded else None, answers=data)
     found.extend(extra_problems)
     if found:
         unique = list(dict.fromkeys(found))

@@ -58,7 +58,7 @@ def test_a_layer_question_is_asked_on_its_page_and_its_answer_reaches_the_clause
     assert answers["libraries"] == [str(LAYER)]
     # Asked on the confidentiality page, after the decision rule of the governance page.
     assert "Section 10 of 13: Confidentiality" in run.printed
-    assert run.screen.index("Will the parties share personal data") > run.screen.index("How does it decide?")
+    assert run.screen.index("Will the parties share personal data") > run.screen.index("How does the Joint Steering Committee take decisions?")
     markdown = run.result.documents[0].read_text(encoding="utf-8")
     assert "They will act as joint controllers" in markdown
     assert "sign by 1 January 2027" in markdown
@@ -81,6 +81,21 @@ def _layer_answers(tmp_path: Path, extra: Any, **more: Any) -> Path:
     data["extra"] = extra
     data.update(more)
     return write_answers(tmp_path, data)
+
+
+def test_a_layer_validate_rule_holds_in_the_interview_and_in_answers_files(tmp_path: Path) -> None:
+    path = _layer_answers(tmp_path, {"personal_data": True, "data_roles": "joint", "sharing_agreement_by": "2026-01-01"})
+    result = cli("check", str(path), "--library", str(LAYER))
+    assert result.returncode == 2
+    assert ("extra.sharing_agreement_by: the data sharing agreement cannot be signed before the partnership starts "
+            "(2027-01-15)") in result.stderr
+    layer = make_layer(tmp_path, "dated", [{"id": "extra.kickoff", "type": "date", "prompt": "Kick-off meeting", "page": "agreement",
+                                              "after": "agreement.effective_date", "quick": True,
+                                              "validate": "{{ 'it must be on or after the start' if value < agreement.effective_date }}"}])
+    draft = Draft(tmp_path / "draft.yaml", quick=True, libraries=[str(layer)])
+    run = drive([t("Build robots."), t("2027-03-01"), t("2027-02-01"), PAUSE, t("2027-03-05")], draft, tmp_path, interrupt=True)
+    assert "✗ It must be on or after the start." in run.printed
+    assert draft.log["extra.kickoff"] == "2027-03-05"
 
 
 def test_render_refuses_a_bad_extra_value_with_its_path_and_line(tmp_path: Path) -> None:
@@ -108,7 +123,10 @@ def test_an_undeclared_extra_value_names_the_missing_library(tmp_path: Path) -> 
             "--library legal/data-sharing; pass it again") in result.stderr
     path = _layer_answers(tmp_path, {"personal_dta": True})
     result = cli("render", str(path), "--library", str(LAYER), "-o", str(tmp_path / "x.md"))
-    assert "'personal_dta' is declared by no loaded layer: did you mean to pass --library?" in result.stderr
+    assert "extra.personal_dta: unknown field 'personal_dta'; did you mean 'personal_data'?" in result.stderr
+    path = _layer_answers(tmp_path, {"budget": 5})
+    result = cli("render", str(path), "-o", str(tmp_path / "x.md"))
+    assert "extra.budget: 'budget' is declared by no loaded layer: did you mean to pass --library?" in result.stderr
 
 
 def test_a_good_extra_value_renders_in_every_format_from_the_cli(tmp_path: Path) -> None:
@@ -302,7 +320,7 @@ def test_wrong_values_are_explained_beside_the_question_as_sentences(tmp_path: P
             t("Raj"), t("raj.example.com"), PAUSE, t("raj@example.com")]
     run = drive(keys, draft, tmp_path, interrupt=True)
     assert "✗ 'next week' is not a date; write it as YYYY-MM-DD, for example 2027-01-15." in run.printed
-    assert "✗ 'raj.example.com' is not an email address; it needs a name, an @ and a domain, like ana@example.org." in run.printed
+    assert "✗ 'raj.example.com' is not an email address: it needs one @ between a name and a domain, like ana@example.org." in run.printed
     assert draft.log["parties[0].manager.email"] == "raj@example.com"
 
 
@@ -401,7 +419,8 @@ def test_questions_list_prints_the_interview_and_a_client_checklist() -> None:
     checklist = cli("questions", "list", "--format", "md", "--library", str(LAYER)).stdout
     assert checklist.startswith("# Partnership MOU: what we will ask you")
     assert "## 2. Parties" in checklist and "For each party (at least 2):" in checklist
-    assert "- [ ] **Who signs for …? (name)**" in checklist
+    assert "- [ ] **Who signs for this party? (name)**" in checklist
+    assert "Short key for this party" not in checklist  # technical questions stay off the client's list
     assert "*joint controllers*: the parties decide together why and how the data is used" in checklist
     assert cli("questions", "list", "--format", "pdf").returncode == 2
 
@@ -428,7 +447,8 @@ def test_typed_answers_are_stored_as_plain_values(kind: str, typed: Any, stored:
     ("percent", "120", "A percentage is between 0 and 100, not 120."),
     ("integer", "2.5", "'2.5' is not a whole number; write it like 30."),
     ("date", "15/01/2027", "'15/01/2027' is not a date; write it as YYYY-MM-DD, for example 2027-01-15."),
-    ("email", "ana@", "'ana@' is not an email address"),
+    ("email", "ana@", "'ana@' is not an email address: its domain (nothing) needs a dot"),
+    ("email", "tom.rees@ashdown", "'tom.rees@ashdown' is not an email address: its domain (ashdown) needs a dot, like example.org."),
 ])
 def test_wrong_typed_answers_are_explained(kind: str, typed: str, message: str) -> None:
     from agreementkit.interview.types import Invalid, QuestionType, parse

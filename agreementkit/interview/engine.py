@@ -399,6 +399,10 @@ class InterviewRun:
             others = [_get(item, q.field_path)[1] for item in scope.items]
             if value in others:
                 raise Invalid(f"{value!r} is already given for another {self._item_noun(q)}; each needs its own.")
+        if q.validate_:
+            message = render_value(q.validate_, {**self._context(scope), "value": value}, f"{q.id}: validate")
+            if message and str(message).strip():
+                raise Invalid(_sentence(str(message)))
         return value
 
     def _fits(self, where: PathKey, value: Any) -> None:

@@ -69,8 +69,12 @@ def _plain(value: Any) -> Any:
 
 
 def validate_extra(interview: Interview, data: Any, party_keys: set[str] | None,
-                   recorded_layers: list[str] | None = None) -> tuple[dict[str, Any], list[tuple[PathKey, str]]]:
-    """The validated `extra` answers and every problem with them (path, message)."""
+                   recorded_layers: list[str] | None = None,
+                   answers: dict[str, Any] | None = None) -> tuple[dict[str, Any], list[tuple[PathKey, str]]]:
+    """The validated `extra` answers and every problem with them (path, message).
+
+    With the rest of the `answers` (plain data), each question's `validate`
+    template is applied too, as the interview applies it."""
     from ..answers import describe_error, user_path
 
     model = extra_model(interview)
@@ -81,6 +85,12 @@ def validate_extra(interview: Interview, data: Any, party_keys: set[str] | None,
         for error in exc.errors():
             loc = user_path(error["loc"])
             if error["type"] == "extra_forbidden" and len(loc) == 1:
+                import difflib
+
+                close = difflib.get_close_matches(str(loc[0]), list(model.model_fields), n=1)
+                if close:
+                    problems.append((("extra", *loc), f"unknown field '{loc[0]}'; did you mean '{close[0]}'?"))
+                    continue
                 hint = "did you mean to pass --library?"
                 if recorded_layers:
                     hint = f"this file was made with --library {' --library '.join(recorded_layers)}; pass it again"
@@ -88,7 +98,25 @@ def validate_extra(interview: Interview, data: Any, party_keys: set[str] | None,
             else:
                 problems.append((("extra", *loc), describe_error(error)))
         return {}, problems
-    return _plain(validated.model_dump(exclude_none=True)), []
+    values = _plain(validated.model_dump(exclude_none=True))
+    return values, _validators(interview, values, answers) if answers is not None else []
+
+
+def _validators(interview: Interview, values: dict[str, Any], answers: dict[str, Any]) -> list[tuple[PathKey, str]]:
+    import json
+
+    from .expressions import render_value
+
+    plain = json.loads(json.dumps({**answers, "extra": values}, default=str))
+    problems: list[tuple[PathKey, str]] = []
+    for q in interview.extra_questions():
+        name = q.relative.removeprefix("extra.")
+        if q.validate_ and name in values:
+            value = plain["extra"][name]
+            message = render_value(q.validate_, {**plain, "value": value}, f"{q.id}: validate")
+            if message and str(message).strip():
+                problems.append((("extra", name), str(message).strip()))
+    return problems
 
 
 def extra_schema(interview: Interview) -> dict[str, Any]:

@@ -37,17 +37,27 @@ def question_rows(interview: Interview) -> list[dict[str, Any]]:
     return rows
 
 
-def _readable(prompt: str) -> str:
-    """A prompt template made readable on paper: `{{ item.short_name }}` becomes `…`."""
+def _readable(prompt: str, noun: str) -> str:
+    """A prompt template made readable on paper: `Who signs for {{ item.short_name }}?`
+    becomes `Who signs for this party?`."""
     import re
 
-    text = re.sub(r"\{\{\s*index\s*\+\s*1\s*\}\}", "N", prompt)
-    text = re.sub(r"\{\{.*?\}\}", "…", text)
+    def placeholder(match: re.Match[str]) -> str:
+        inside = match.group(1)
+        if re.fullmatch(r"\s*index\s*\+\s*1\s*", inside):
+            return "N"
+        if "item" in inside:
+            return f"this {noun}"
+        if "party" in inside:
+            return "each party"
+        return "…"
+
+    text = re.sub(r"\{\{(.*?)\}\}", placeholder, prompt)
     return text[:1].upper() + text[1:]
 
 
-def _question_lines(q: Question, depth: int) -> list[str]:
-    if q.removed or not q.store and q.type != QuestionType.yes_no and q.type != QuestionType.select:
+def _question_lines(q: Question, depth: int, noun: str = "entry") -> list[str]:
+    if q.removed or not q.checklist:
         return []
     pad = "  " * depth
     what = _TYPE_WORDS[q.type]
@@ -58,14 +68,14 @@ def _question_lines(q: Question, depth: int) -> list[str]:
         notes.append("for each party")
     if q.when:
         notes.append("if it applies")
-    lines = [f"{pad}- [ ] **{_readable(q.prompt)}** ({what}{'; ' + '; '.join(notes) if notes else ''})"]
+    lines = [f"{pad}- [ ] **{_readable(q.prompt, noun)}** ({what}{'; ' + '; '.join(notes) if notes else ''})"]
     if q.help:
         lines.append(f"{pad}  {q.help}")
     for option in q.options:
         if option.help:
             lines.append(f"{pad}  - *{option.label}*: {option.help}")
     for child in q.children:
-        lines.extend(_question_lines(child, depth + 1))
+        lines.extend(_question_lines(child, depth + 1, q.item or "entry"))
     return lines
 
 
@@ -82,7 +92,7 @@ def checklist_markdown(interview: Interview) -> str:
                 out.append(f"For each {q.item or 'entry'} ({size}):")
                 out.append("")
                 for child in q.children:
-                    out.extend(_question_lines(child, 0))
+                    out.extend(_question_lines(child, 0, q.item or "entry"))
             else:
                 out.extend(_question_lines(q, 0))
         out.append("")

@@ -54,7 +54,7 @@ class PageSpec(BaseModel):
 class QuestionSpec(BaseModel):
     """One question as a file declares it; unset fields keep an earlier layer's value."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     id: str = Field(pattern=_ID, description="The answers path it fills: agreement.purpose, parties[].kind, extra.<name>.")
     page: str | None = Field(None, description="The page it is asked on; defaults to the one page its file declares.")
@@ -77,7 +77,11 @@ class QuestionSpec(BaseModel):
     add_prompt: str | None = Field(None, description="Group: asked before the first entry beyond the minimum.")
     more_prompt: str | None = Field(None, description="Group: asked before each further entry.")
     count: str | None = Field(None, description="Group: a Jinja2 expression, the number of entries proposed (and used when not asked).")
-    item: str | None = Field(None, description="List: what one entry is called (Duty, Strength).")
+    item: str | None = Field(None, description="Group or list: what one entry is called (party, Duty).")
+    validate_: str | None = Field(None, alias="validate", description=(
+        "A Jinja2 template giving a message when the answer (`value`) is not acceptable, and nothing when it is: "
+        "\"{{ 'It must come after the start' if value < agreement.effective_date }}\"."))
+    checklist: bool | None = Field(None, description="false leaves a technical question out of the client checklist.")
     remove: bool = Field(False, description="Take the question out of the interview; its default answers for it.")
 
 
@@ -127,6 +131,8 @@ class Question:
     more_prompt: str | None
     count: str | None
     item: str | None
+    validate_: str | None
+    checklist: bool
     removed: bool
     layer: str
     changed_by: list[str] = field(default_factory=list)
@@ -185,7 +191,7 @@ class Interview:
 _FIELD_DEFAULTS: dict[str, Any] = {
     "label": None, "help": "", "options": [], "none_label": None, "required": True, "default": None, "when": None,
     "quick": False, "store": True, "each": None, "unique": False, "min": None, "max": None, "add_prompt": None,
-    "more_prompt": None, "count": None, "item": None,
+    "more_prompt": None, "count": None, "item": None, "validate_": None, "checklist": True,
 }
 
 
@@ -255,7 +261,7 @@ class _Builder:
                 error = check_syntax(given[key], template=False)
                 if error:
                     self.problem(path, located, (*where, key), f"{key} is not a valid expression: {error}")
-        for key in ("prompt", "default", "add_prompt", "more_prompt"):
+        for key in ("prompt", "default", "add_prompt", "more_prompt", "validate_"):
             if isinstance(given.get(key), str):
                 error = check_syntax(given[key], template=True)
                 if error:

@@ -50,9 +50,22 @@ class Invalid(ValueError):
     """What is wrong with an answer, as a sentence to show beside the question."""
 
 
+def email_problem(value: str) -> str | None:
+    """What is wrong with an email address, in words, or None."""
+    if EMAIL.match(value):
+        return None
+    if value.count("@") != 1:
+        return f"{value!r} is not an email address: it needs one @ between a name and a domain, like ana@example.org"
+    name, domain = value.split("@")
+    if not name or any(c.isspace() for c in value):
+        return f"{value!r} is not an email address: it needs a name before the @ and no spaces, like ana@example.org"
+    return f"{value!r} is not an email address: its domain ({domain or 'nothing'}) needs a dot, like example.org"
+
+
 def check_email(value: str) -> str:
-    if not EMAIL.match(value):
-        raise ValueError(f"{value!r} is not an email address (it needs a name, an @ and a domain, like ana@example.org)")
+    problem = email_problem(value)
+    if problem:
+        raise ValueError(problem)
     return value
 
 
@@ -96,8 +109,9 @@ def parse(kind: QuestionType, raw: Any, *, minimum: float | None = None, maximum
         return text
     if kind == QuestionType.email:
         text = str(raw).strip()
-        if not EMAIL.match(text):
-            raise Invalid(f"{text!r} is not an email address; it needs a name, an @ and a domain, like ana@example.org.")
+        problem = email_problem(text)
+        if problem:
+            raise Invalid(problem + ".")
         return text
     if kind == QuestionType.yes_no:
         if isinstance(raw, bool):

@@ -208,5 +208,6 @@ def _write(ui: Terminal, data: dict[str, Any], output: Path, formats: list[str],
     ui.say(f"wrote {answers_path}", style="green")
     for path in documents:
         ui.say(f"wrote {path}", style="green")
-    ui.say(f"Re-render after editing the answers with: agreementkit render {answers_path} -o {output} --force", style="dim")
+    layers = "".join(f" --library {layer}" for layer in interview.layers)
+    ui.say(f"Re-render after editing the answers with: agreementkit render {answers_path} -o {output}{layers} --force", style="dim")
     return NewResult(answers_path, documents)
