@@ -40,7 +40,10 @@ app.add_typer(questions_app, name="questions")
 def _console(stderr: bool = True) -> Console:
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    stream = sys.stderr if stderr else sys.stdout
+    # Piped into a file or another tool, tables keep whole words on one line.
+    width = None if stream.isatty() else 200
+    return Console(stderr=stderr, highlight=False, soft_wrap=True, width=width)
 
 
 def _fail(exc: Exception) -> typer.Exit:

@@ -231,6 +231,20 @@ def test_a_wrong_question_file_is_refused_with_its_file_and_line(tmp_path: Path,
     assert "q.yaml" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_every_mistake_in_question_files_is_reported_at_once(tmp_path: Path) -> None:
+    layer = make_layer(tmp_path, "typos", [
+        {"id": "extra.a", "type": "text", "prompt": "A", "page": "resource"},
+        {"id": "extra.b", "type": "text", "prompt": "B", "page": "agreement", "after": "costs.modle"},
+        {"id": "extra.c", "type": "interger", "prompt": "C", "page": "agreement"},
+    ])
+    result = cli("questions", "list", "--library", str(layer))
+    assert result.returncode == 2
+    assert "3 problems" in result.stderr
+    assert "questions[0].page" in result.stderr and "did you mean 'resources'?" in result.stderr
+    assert "questions[1].after" in result.stderr and "did you mean 'costs.model'?" in result.stderr
+    assert "questions[2].type" in result.stderr and "did you mean 'integer'?" in result.stderr
+
+
 def test_a_layer_adds_a_page_and_places_a_question_after_another(tmp_path: Path) -> None:
     layer = make_layer(tmp_path, "funding", [
         {"id": "extra.grant_reference", "type": "text", "prompt": "Grant reference", "after": "agreement.reference", "required": False},

@@ -202,22 +202,40 @@ def question_file_schema() -> dict[str, Any]:
     return schema
 
 
-def _read_question_file(path: Path) -> tuple[QuestionFile, LocatedData]:
+def _read_question_file(path: Path) -> tuple[list[PageSpec], list[tuple[int, QuestionSpec]], LocatedData, list[Problem]]:
+    """A question file, keeping every entry that is well formed and reporting
+    every one that is not, so a library author sees all mistakes at once."""
     from ..answers import describe_error, user_path
 
     located = parse_yaml(read_text(path, "question"), str(path))
     data = located.data if located.data is not None else {}
     if not isinstance(data, dict):
         raise ClauseLibraryError(str(path), [Problem("", "expected a mapping with pages: and questions:", 1)])
-    try:
-        return QuestionFile.model_validate(data), located
-    except ValidationError as exc:
-        names = set(QuestionSpec.model_fields) | set(PageSpec.model_fields) | set(OptionSpec.model_fields) | {"pages", "questions"}
-        problems = []
-        for error in exc.errors():
-            loc = user_path(error["loc"])
-            problems.append(Problem(format_path(loc), describe_error(error, names), located.line_of(loc)))
-        raise ClauseLibraryError(str(path), problems) from None
+    names = set(QuestionSpec.model_fields) | set(PageSpec.model_fields) | set(OptionSpec.model_fields) | {"pages", "questions", "validate"}
+    problems: list[Problem] = []
+
+    def validated(model: type[BaseModel], value: Any, where: PathKey) -> Any:
+        try:
+            return model.model_validate(value)
+        except ValidationError as exc:
+            for error in exc.errors():
+                loc = (*where, *user_path(error["loc"]))
+                problems.append(Problem(format_path(loc), f"{path}: {describe_error(error, names)}", located.line_of(loc)))
+            return None
+
+    unknown = [k for k in data if k not in ("pages", "questions")]
+    for key in unknown:
+        problems.append(Problem(str(key), f"{path}: unknown field '{key}' (a question file has pages: and questions:)", located.line_of((key,))))
+    entries: dict[str, list[Any]] = {}
+    for key, model in (("pages", PageSpec), ("questions", QuestionSpec)):
+        value = data.get(key) or []
+        if not isinstance(value, list):
+            problems.append(Problem(key, f"{path}: expected a list of {key}", located.line_of((key,))))
+            value = []
+        entries[key] = [validated(model, item, (key, index)) for index, item in enumerate(value)]
+    pages = [p for p in entries["pages"] if p is not None]
+    questions = [(index, q) for index, q in enumerate(entries["questions"]) if q is not None]
+    return pages, questions, located, problems
 
 
 class _Builder:
@@ -234,11 +252,12 @@ class _Builder:
 
     def add_file(self, path: Path, layer: str, builtin: bool) -> None:
         try:
-            spec, located = _read_question_file(path)
+            pages, questions, located, problems = _read_question_file(path)
         except InvalidInputError as exc:
             self.problems.extend(Problem(p.path, f"{path}: {p.message}", p.line) for p in exc.problems)
             return
-        for index, page in enumerate(spec.pages):
+        self.problems.extend(problems)
+        for index, page in enumerate(pages):
             given = page.model_dump(exclude_unset=True)
             if page.id not in self.pages:
                 if page.title is None or page.order is None:
@@ -247,8 +266,8 @@ class _Builder:
                 self.pages[page.id] = {"why": "", "feeds": [], "rules": [], "layer": layer, **given}
             else:
                 self.pages[page.id].update(given)
-        file_page = spec.pages[0].id if len(spec.pages) == 1 else None
-        for index, question in enumerate(spec.questions):
+        file_page = pages[0].id if len(pages) == 1 else None
+        for index, question in questions:
             self.add_question(question, path, located, ("questions", index), layer, builtin, file_page)
 
     def add_question(self, q: QuestionSpec, path: Path, located: LocatedData, where: PathKey, layer: str,
@@ -289,7 +308,7 @@ class _Builder:
                 self.problem(path, located, where, f"question '{q.id}' needs a page: its file declares no single page")
                 return
             record = {**_FIELD_DEFAULTS, **given, "page": page, "removed": False, "layer": layer, "changed_by": [],
-                      "source": f"{path}:{located.line_of(where) or 1}"}
+                      "where": (path, where, located.line_of(where))}
             if record["type"] in CHOICE_TYPES and not record["options"]:
                 self.problem(path, located, where, f"a {record['type'].value} question needs options")
                 return
@@ -313,7 +332,7 @@ class _Builder:
             self.sequence.append(question_id)
             return
         if after not in self.fields or after not in self.sequence:
-            self.problem(path, located, (*where, "after"), f"after: no question '{after}'")
+            self.problem(path, located, (*where, "after"), f"after: no question '{after}'{_hint(after, self.sequence)}")
             self.sequence.append(question_id)
             return
         # After a group means after everything inside it.
@@ -324,17 +343,20 @@ class _Builder:
 
     def build(self, layers: list[str]) -> Interview:
         for question_id, record in self.fields.items():
+            path, where, line = record["where"]
             if record["page"] not in self.pages:
                 known = ", ".join(sorted(self.pages))
-                self.problems.append(Problem("page", f"{record['source']}: question '{question_id}' is on unknown page '{record['page']}' (pages: {known})"))
+                self.problems.append(Problem(format_path((*where, "page")), f"{path}: question '{question_id}' is on unknown page "
+                                             f"'{record['page']}'{_hint(record['page'], list(self.pages))} (pages: {known})", line))
             if record["removed"] and record["default"] is None and _required(question_id, record):
-                self.problems.append(Problem("remove", f"{record['source']}: '{question_id}' must have an answer, so removing it needs a default: for it"))
+                self.problems.append(Problem(format_path((*where, "remove")), f"{path}: '{question_id}' must have an answer, "
+                                             "so removing it needs a default: for it", line))
         if self.problems:
             raise ClauseLibraryError("question files", self.problems)
         made: dict[str, Question] = {}
         for question_id in self.sequence:
             record = self.fields[question_id]
-            values = {k: v for k, v in record.items() if k in Question.__dataclass_fields__ and k != "children"}
+            values = {k: v for k, v in record.items() if k in Question.__dataclass_fields__ and k not in ("children", "where")}
             values["label"] = values["label"] or question_id.rsplit(".", 1)[-1].replace("_", " ")
             made[question_id] = Question(**values)
         pages = {pid: Page(id=pid, title=p["title"], why=p.get("why") or "", feeds=list(p.get("feeds") or []),
@@ -348,6 +370,13 @@ class _Builder:
                 pages[question.page].questions.append(question)
         ordered = sorted(pages.values(), key=lambda p: (p.order, p.id))
         return Interview([p for p in ordered if p.questions], layers)
+
+
+def _hint(name: str, known: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, known, n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def _required(question_id: str, record: dict[str, Any]) -> bool:
