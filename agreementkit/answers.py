@@ -587,10 +587,25 @@ def load_answers(path: str | Path, *, check_references: bool = True, interview: 
     return validate_answers(located.data, located, source, check_references=check_references, interview=interview)
 
 
+def _yaml_plain(value: Any) -> Any:
+    """Model values as a person writes them in YAML: 250000 rather than '250000', dates as text."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _yaml_plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_yaml_plain(v) for v in value]
+    return value
+
+
 def answers_to_yaml(answers: Answers) -> str:
     """Answers as an answers file, with defaults left out so it stays short."""
     import yaml
 
-    data = answers.model_dump(mode="json", exclude_defaults=True)
+    data = _yaml_plain(answers.model_dump(exclude_defaults=True))
     data = {"format": FORMAT_VERSION, **data}
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=88)

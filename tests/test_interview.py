@@ -347,13 +347,20 @@ def test_every_list_filters_as_you_type(tmp_path: Path) -> None:
 
 def test_resume_says_how_far_it_got_and_goes_to_the_question(tmp_path: Path) -> None:
     draft = Draft(tmp_path / "draft.yaml", quick=True)
-    drive(quick_start()[:18], draft, tmp_path, interrupt=True)
+    drive(quick_start()[:17], draft, tmp_path, interrupt=True)  # up to the end of the parties
     saved = load_draft(draft.path)
     run = drive([t("Build a prototype")], saved, tmp_path, interrupt=True)
     assert "Resuming: 2 of 13 sections done." in run.printed
     assert "Section 1 of 13" not in run.printed and "Section 2 of 13" not in run.printed
     assert "Section 3 of 13: Objectives and KPIs" in run.printed
     assert saved.log["objectives[0].title"] == "Build a prototype"
+    # Stopped at the start of a page, there is nothing to recall; mid-page, the answers so far are shown.
+    assert "Already answered in this section" not in run.printed
+    again = Draft(tmp_path / "again" / "draft.yaml", quick=True)
+    drive(quick_start()[:5], again, tmp_path / "again", interrupt=True)
+    run = drive([t("Bea")], load_draft(again.path), tmp_path / "again", interrupt=True)
+    assert "Already answered in this section:" in run.printed
+    assert "Q1 Party 1: full legal name  Acme Robotics Ltd" in run.printed and "Q2 What kind of organisation is it?  company" in run.printed
 
 
 def test_a_draft_saved_before_questions_became_data_still_resumes(tmp_path: Path) -> None:

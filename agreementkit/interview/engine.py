@@ -75,8 +75,11 @@ class Frontend(Protocol):
     def invalid(self, ask: Ask, message: str) -> None:
         """Show why an answer was refused, beside its question."""
 
-    def enter_page(self, page: Page, number: int, count: int, resumed: int | None) -> None:
-        """A page's first question is about to be asked (resumed: pages already done)."""
+    def enter_page(self, page: Page, number: int, count: int, resumed: int | None,
+                   answered: list[tuple[str, str]]) -> None:
+        """A page's first question is about to be asked. When a draft is resumed,
+        `resumed` counts the pages already done and `answered` recalls the
+        answers already given on this page (prompt, answer)."""
 
     def page_problems(self, page: Page, messages: list[str]) -> None:
         """The page's answers do not fit together; the wrong ones are asked again."""
@@ -178,6 +181,7 @@ class InterviewRun:
         self._resuming = bool(draft.log)
         self._page_index = 0
         self._page_asked = 0
+        self._trail: list[tuple[str, str]] = []
 
     # --- the walk ---------------------------------------------------------------
 
@@ -217,6 +221,7 @@ class InterviewRun:
         for index, page in enumerate(self.interview.pages):
             self._page_index = index
             self._page_asked = 0
+            self._trail = []
             for question in page.questions:
                 self._question(question, self.data, (), _Scope(revising=self.revising, revising_present=bool(self.revising)), page)
             self._validate(page)
@@ -313,6 +318,8 @@ class InterviewRun:
                 value = self._check(q, self.draft.log[key], scope)
                 self._visited.append(key)
                 self._page_asked += 1
+                if self._resuming:
+                    self._trail.append((f"Q{self._page_asked} {self._text(q.prompt, scope, q)}", self.describe(q, value)))
                 return value
             except Invalid:
                 self.draft.stale[key] = self.draft.log.pop(key)
@@ -334,7 +341,8 @@ class InterviewRun:
         if self._shown_page != page.id:
             resumed = self._page_index if self._resuming else None
             self._resuming = False
-            self.frontend.enter_page(page, self._page_index + 1, len(self.interview.pages), resumed)
+            self.frontend.enter_page(page, self._page_index + 1, len(self.interview.pages), resumed,
+                                     self._trail if resumed is not None else [])
             self._shown_page = page.id
         ask = Ask(key=key, question=q, kind=kind, type=kind_type, prompt=prompt, help=self._text(q.help, scope, q),
                   default=default, choices=tuple(self._choices(q, required) if kind == "value" else ()),

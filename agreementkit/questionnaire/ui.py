@@ -75,11 +75,16 @@ class Terminal:
 
     # --- the interview's front end --------------------------------------------
 
-    def enter_page(self, page: Page, number: int, count: int, resumed: int | None) -> None:
+    def enter_page(self, page: Page, number: int, count: int, resumed: int | None,
+                   answered: list[tuple[str, str]]) -> None:
         if resumed is not None:
             self.say(f"Resuming: {resumed} of {count} sections done.", style="bold")
         self.heading(f"Section {number} of {count}: {page.title}", page.why)
         self.say(KEYS_LINE, style="dim")
+        if answered:
+            self.say("Already answered in this section:", style="dim")
+            for prompt, value in answered:
+                self.say(f"  {prompt}  {value}", style="dim")
 
     def invalid(self, ask: Ask, message: str) -> None:
         self.say(f"  ✗ {message}", style="bold red")
