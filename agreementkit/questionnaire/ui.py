@@ -18,7 +18,7 @@ from ..interview.engine import NOTHING, Ask, Choice, GoBack
 from ..interview.spec import Page
 from ..interview.types import QuestionType
 
-KEYS_LINE = "Ctrl-P: previous question · F1 or Ctrl-G: help on this question · Ctrl-C: stop (your answers are kept)"
+KEYS_LINE = "Ctrl-P: previous question · F1 or Ctrl-G: help · Ctrl-C: stop (answers are kept)"
 
 
 @dataclass(frozen=True)
