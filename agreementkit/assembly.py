@@ -21,7 +21,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from . import __version__
 from .answers import Answers
 from .dates import long_date, review_dates, strategic_review_dates
-from .document import Block, Cell, Clause, Document, Inline, ItemList, Metadata, Paragraph, Ref, Section, SignatureBlock, Table
+from .document import Block, Cell, Clause, Document, Inline, ItemList, Metadata, Paragraph, Ref, Section, SignatureBlock, Table, Text
 from .errors import ClauseLibraryError, Problem
 from .library import ClauseFile, ClauseLibrary, load_library
 from .markup import Md, MarkupError, escape, to_blocks
@@ -45,6 +45,23 @@ def money(value: Decimal | int | float | None, currency: str | None = None) -> s
 
 def percent(value: Decimal | int | float) -> str:
     return f"{Decimal(value):g}%"
+
+
+_INSTITUTION_WORDS = {
+    "centre", "center", "institute", "institution", "chartered", "royal", "international", "court", "chamber",
+    "academy", "society", "association", "council", "foundation", "authority", "office", "department", "ministry",
+    "president", "chair", "secretary", "london", "netherlands", "singapore", "hong", "american", "german", "swiss",
+}
+
+
+def institution(name: object) -> str:
+    """`Centre for Effective Dispute Resolution` -> `the Centre for Effective Dispute Resolution`;
+    `CEDR` and `the LCIA` stay as they are: a named body reads with its article."""
+    text = str(name or "")
+    words = text.split()
+    if not words or words[0].lower() in ("the", "a", "an") or len(words) < 2:
+        return text
+    return f"the {text}" if words[0].lower() in _INSTITUTION_WORDS or " of " in text or " for " in text else text
 
 
 def _long_date(value: date | None) -> str:
@@ -84,6 +101,7 @@ def _environment() -> SandboxedEnvironment:
         count=_count,
         upfirst=lambda text: Md(escape(text[:1].upper() + text[1:])) if text else Md(""),
         lowerfirst=_lower_first,
+        institution=institution,
     )
     return env
 
@@ -223,7 +241,7 @@ def _resolve(blocks: list[Block], labels: dict[str, str], clause: ClauseFile) ->
 
     def resolved(block: Block) -> Block:
         if isinstance(block, Paragraph):
-            return Paragraph(runs(block.inlines))
+            return replace(block, inlines=runs(block.inlines))
         if isinstance(block, ItemList):
             return replace(block, items=tuple(runs(item) for item in block.items))
         if isinstance(block, Table):
@@ -233,12 +251,24 @@ def _resolve(blocks: list[Block], labels: dict[str, str], clause: ClauseFile) ->
     return [resolved(block) for block in blocks]
 
 
+def _lead_ins(blocks: list[Block]) -> list[Block]:
+    """Mark a paragraph that ends in a colon to stay with the block it introduces."""
+    out = list(blocks)
+    for index, block in enumerate(out[:-1]):
+        if isinstance(block, Paragraph) and block.inlines:
+            last = block.inlines[-1]
+            if isinstance(last, Text) and last.text.rstrip().endswith(":"):
+                out[index] = replace(block, keep_with_next=True)
+    return out
+
+
 def assemble(answers: Answers, library: ClauseLibrary | None = None) -> Document:
     """The memorandum these answers call for, as a document model."""
     library = library or default_library()
     context = _context(answers)
     plan = _plan(library, context)
     binding_ids = [c.meta.id for _, clauses in plan.sections for c in clauses if c.meta.binds]
+    surviving_ids = [c.meta.id for _, clauses in plan.sections for c in clauses if c.meta.survives]
 
     def ref(target: str) -> Md:
         return Md(f"[{escape(target)}](#{target})")
@@ -251,12 +281,16 @@ def assemble(answers: Answers, library: ClauseLibrary | None = None) -> Document
         noun = "clause" if len(ordered) == 1 else "clauses"
         return Md(f"{noun} {and_list(ref(t) for t in ordered)}")
 
-    context.update(ref=ref, refs=refs, binding_clauses=binding_ids, included=lambda cid: cid in plan.labels)
+    context.update(ref=ref, refs=refs, binding_clauses=binding_ids, surviving_clauses=surviving_ids,
+                   included=lambda cid: cid in plan.labels)
+    # A clause that binds speaks in obligations even in a non-binding MOU.
+    binding_context = {**context, "shall": "shall"}
     sections: list[Section] = []
     for meta, clause_files in plan.sections:
         clauses = []
         for clause_file in clause_files:
-            blocks = _resolve(_render_clause(clause_file, context, answers), plan.labels, clause_file)
+            clause_context = binding_context if clause_file.meta.binds else context
+            blocks = _lead_ins(_resolve(_render_clause(clause_file, clause_context, answers), plan.labels, clause_file))
             # A schedule holding one table titled like itself needs no second heading.
             title = "" if clause_file.meta.title == meta.title else clause_file.meta.title
             clauses.append(

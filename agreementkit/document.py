@@ -39,6 +39,8 @@ Inline = Union[Text, Ref]
 @dataclass(frozen=True)
 class Paragraph:
     inlines: tuple[Inline, ...]
+    # A lead-in ("The Recipient shall:") belongs on the same page as what it introduces.
+    keep_with_next: bool = False
 
 
 @dataclass(frozen=True)

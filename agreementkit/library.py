@@ -38,7 +38,8 @@ class ClauseMeta(BaseModel):
     variants: list[Literal["binding", "non_binding"]] = Field(
         [], description="Wordings in the body as `::: binding` / `::: non_binding` blocks, picked by agreement.binding."
     )
-    binds: bool = Field(False, description="Binds the parties even in a non-binding MOU.")
+    binds: bool = Field(False, description="Binds the parties even in a non-binding MOU (and is worded with 'shall').")
+    survives: bool = Field(False, description="Outlives the agreement by its nature; named by the survival clause.")
     uses: list[str] = Field([], description="Answers the clause draws on, for the reader and the linter.")
     enabled: bool = Field(True, description="false switches off a clause of the same id from an earlier layer.")
 

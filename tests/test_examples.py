@@ -24,7 +24,7 @@ SECTION_TITLES = [
     "Risk management and change",
     "Confidentiality and information sharing",
     "Intellectual property",
-    "Independence of the parties",
+    "Independence of the Parties",
     "Term, termination and exit",
     "Legal status, governing law and language",
     "General provisions",

@@ -11,9 +11,11 @@ from agreementkit.answers import validate_answers
 from agreementkit.assembly import assemble
 from agreementkit.render import render_bytes
 
+# Clauses that only make sense if they bind, so they bind even in a non-binding MOU.
 BINDING_TITLES = {
     "Costs", "Shared costs", "Arbitration", "Courts", "Variation", "Confidentiality",
-    "Independence and non-exclusivity", "Governing law", "Language",
+    "Independence and non-exclusivity", "Legal status", "Governing law", "Language", "Entire understanding", "Notices",
+    "Assignment", "Publicity", "Anti-bribery and compliance", "Liability", "Counterparts and electronic signature",
 }
 
 
@@ -50,6 +52,9 @@ def test_legal_status_names_exactly_the_binding_clauses(changes: dict) -> None:
     listed = re.search(r"Only clauses? ([\d., and]+?) (?:is|are) legally binding", sentence)
     assert listed, sentence
     assert re.findall(r"\d+\.\d+", listed.group(1)) == expected
+    # The library marks exactly these clauses as binding; liability, publicity and entire understanding among them.
+    assert expected == [c.number for s in document.sections for c in s.clauses if c.binds]
+    assert {"Liability", "Publicity", "Entire understanding"} <= {c.title for s in document.sections for c in s.clauses if c.binds}
     pdf = PdfView(render_bytes(document, "pdf"))
     assert listed.group(0) in pdf.text
 

@@ -82,7 +82,9 @@ class _Builder:
 
     def block(self, block: Block) -> None:
         if isinstance(block, Paragraph):
-            self.paragraph("body", block.inlines)
+            paragraph = self.paragraph("body", block.inlines)
+            if block.keep_with_next:
+                paragraph.paragraph_format.keep_with_next = True
         elif isinstance(block, ItemList):
             for label, item in zip(block.labels(), block.items):
                 if block.ordered:
