@@ -45,6 +45,9 @@ CASES = [
     ("party-idle", {"responsibilities": [{"party": "brightwave", "role": "Software lead"}]}, "parties[0]",
      "Aurora Mobile plc has no responsibility", {}),
     ("party-manager", {"parties.0.manager": None}, "parties[0].manager", "Aurora Mobile plc", {}),
+    ("notice-address", {"parties.0.manager": None, "parties.0.address": None}, "parties[0].address",
+     "Aurora Mobile plc has neither an address nor a partnership manager's email",
+     {"parties.0.address": None, "parties.0.manager": {"name": "Ana", "email": "ana@aurora.example"}}),
     ("cost-shares-total", {"costs": {"model": "shared", "shares": {"aurora": 60, "brightwave": 30}}}, "costs.shares",
      "total 90%", {"costs": {"model": "shared", "shares": {"aurora": 60, "brightwave": 40}}}),
     ("cost-shares-total", {"costs": {"model": "shared", "shares": {"aurora": 60, "bw": 40}}}, "costs.shares.bw",
@@ -100,7 +103,7 @@ def test_every_rule_in_practice_md_is_registered_with_its_severity() -> None:
     check_answers(validate_answers(example_data(BASE)))
     expected = {
         "objective-measurable": "warning", "objective-owner": "warning", "party-idle": "warning", "party-manager": "advice",
-        "cost-shares-total": "error", "unknown-party": "error", "deadlock-risk": "warning", "control-mismatch": "advice",
+        "notice-address": "warning", "cost-shares-total": "error", "unknown-party": "error", "deadlock-risk": "warning", "control-mismatch": "advice",
         "ladder-open": "warning", "ladder-cross-border": "advice", "review-late": "warning", "review-annual": "advice",
         "exit-triggers": "advice", "autonomy-none": "advice", "cross-sector-values": "advice", "cross-border-language": "advice",
     }

@@ -97,6 +97,19 @@ def party_manager(answers: Answers) -> Out:
             )
 
 
+@rule("notice-address", "warning", "Every party can receive notices: it has an address or a manager's email.")
+def notice_address(answers: Answers) -> Out:
+    for index, party in enumerate(answers.parties):
+        if not party.address and not (party.manager and party.manager.email):
+            yield (
+                f"parties[{index}].address",
+                f"{party.name} has neither an address nor a partnership manager's email.",
+                "Notices (ending the partnership, raising a dispute) must go somewhere; with neither, the other parties cannot "
+                "serve one and the document has to fall back on an address to be given later.",
+                f"Give {party.label}'s registered address, or its partnership manager's email.",
+            )
+
+
 @rule("cost-shares-total", "error", "Shared costs name known parties and total 100%.")
 def cost_shares_total(answers: Answers) -> Out:
     costs = answers.costs
