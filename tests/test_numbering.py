@@ -15,7 +15,7 @@ from agreementkit.render import render_bytes
 BINDING_TITLES = {
     "Costs", "Shared costs", "Arbitration", "Courts", "Variation", "Confidentiality",
     "Independence and non-exclusivity", "Legal status", "Governing law", "Language", "Entire understanding", "Notices",
-    "Assignment", "Publicity", "Anti-bribery and compliance", "Liability", "Counterparts and electronic signature",
+    "Assignment", "Publicity", "Personal data", "Anti-bribery and compliance", "Liability", "Counterparts and electronic signature",
 }
 
 
