@@ -15,7 +15,8 @@ from agreementkit.render import render_bytes
 BINDING_TITLES = {
     "Costs", "Shared costs", "Arbitration", "Courts", "Variation", "Confidentiality",
     "Independence and non-exclusivity", "Legal status", "Governing law", "Language", "Entire understanding", "Notices",
-    "Assignment", "Publicity", "Personal data", "Anti-bribery and compliance", "Liability", "Counterparts and electronic signature",
+    "Assignment", "Publicity", "Personal data", "Interpretation", "Approach", "Negotiation", "Escalation", "Mediation",
+    "Expert determination", "Background intellectual property", "Anti-bribery and compliance", "Liability", "Counterparts and electronic signature",
 }
 
 
@@ -49,7 +50,7 @@ def test_legal_status_names_exactly_the_binding_clauses(changes: dict) -> None:
     docx = DocxView(render_bytes(document, "docx"))
     expected = numbers_of(docx, BINDING_TITLES)
     sentence = binding_sentence(docx)
-    listed = re.search(r"Only clauses? ([\d., and]+?) (?:is|are) legally binding", sentence)
+    listed = re.search(r"Only clauses? ([\d., and]+?),? with the definitions they use wherever those are set out, (?:is|are) legally binding", sentence)
     assert listed, sentence
     assert re.findall(r"\d+\.\d+", listed.group(1)) == expected
     # The library marks exactly these clauses as binding; liability, publicity and entire understanding among them.
