@@ -8,6 +8,8 @@ can name another clause's number and stay right when others are left out.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -103,6 +105,8 @@ def _environment() -> SandboxedEnvironment:
         lowerfirst=_lower_first,
         institution=institution,
     )
+    # `select('search', 'announce|publicity')`: answers that mention a word, case as the pattern says.
+    env.tests["search"] = lambda value, pattern: re.search(pattern, str(value)) is not None
     return env
 
 

@@ -200,7 +200,9 @@ def test_metadata_records_title_authors_and_trace(example: Path) -> None:
     info = pdf.reader.metadata
     assert info.title == answers.agreement.title
     assert info["/agreementkitanswerssha256"] == answers.fingerprint()
-    assert "legal.status@2" in info["/agreementkitclauses"]
+    from agreementkit.library import load_library
+
+    assert f"legal.status@{load_library().clauses['legal.status'].meta.version}" in info["/agreementkitclauses"]
 
 
 def test_rendering_is_reproducible(example: Path) -> None:
