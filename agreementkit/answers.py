@@ -191,6 +191,7 @@ class Resource(_Model):
     description: Text
     value: Annotated[Decimal, Field(ge=0)] | None = None
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. GBP")] | None = None
+    until: date | None = Field(None, description="The last day the resource is available, when it is committed for a period.")
 
     @model_validator(mode="after")
     def _currency(self) -> Resource:
@@ -202,6 +203,8 @@ class Resource(_Model):
 class Costs(_Model):
     model: Literal["each_bears_own", "shared"] = "each_bears_own"
     shares: dict[PartyRef, Annotated[Decimal, Field(ge=0, le=100)]] | None = None
+    cap: Annotated[Decimal, Field(gt=0)] | None = Field(None, description="The most the Shared Costs may total without every Party's agreement.")
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = Field(None, description="ISO 4217 code of the cap, e.g. GBP.")
 
     @field_validator("shares")
     @classmethod
@@ -222,6 +225,14 @@ class Costs(_Model):
                 raise ValueError("shared costs need shares: the percentage each party bears")
         elif self.shares:
             raise ValueError("shares are given but the model is each_bears_own; set model: shared")
+        elif self.cap is not None:
+            raise ValueError("a cap is given but the model is each_bears_own; set model: shared or remove the cap")
+        return self
+
+    @model_validator(mode="after")
+    def _cap_needs_currency(self) -> Costs:
+        if self.cap is not None and self.currency is None:
+            raise ValueError("a cap needs a currency (for example GBP or EUR)")
         return self
 
 
@@ -498,6 +509,64 @@ def _control_characters(data: Any, path: PathKey = ()) -> list[tuple[PathKey, st
     return found
 
 
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def term_end(agreement: Any) -> date | None:
+    """The last day of the term from plain answers data, or None when it cannot be told yet."""
+    if not isinstance(agreement, dict):
+        return None
+    start = _as_date(agreement.get("effective_date"))
+    if agreement.get("end_date") is not None:
+        return _as_date(agreement.get("end_date"))
+    try:
+        months = int(str(agreement.get("term_months")))
+    except (TypeError, ValueError):
+        return None
+    if start is None:
+        return None
+    from datetime import timedelta
+
+    from .dates import add_months
+
+    return add_months(start, months) - timedelta(days=1)
+
+
+def cross_field_problems(data: Any) -> list[tuple[PathKey, str]]:
+    """Answers that cannot all be true, each at the path of the answer to change.
+
+    Works on plain data, complete or not, so the questionnaire can ask again
+    the moment a date contradicts the term, and answers files are refused the
+    same way."""
+    if not isinstance(data, dict) or not isinstance(data.get("agreement"), dict):
+        return []
+    start = _as_date(data["agreement"].get("effective_date"))
+    end = term_end(data["agreement"])
+    if start is None:
+        return []
+    found: list[tuple[PathKey, str]] = []
+    review = data.get("review")
+    first = _as_date(review.get("first_review")) if isinstance(review, dict) and review.get("first_review") else None
+    if first is not None and first < start:
+        found.append((("review", "first_review"),
+                      f"the first review ({first}) comes before the agreement starts ({start}); set it after the start"))
+    elif first is not None and end is not None and first > end:
+        found.append((("review", "first_review"),
+                      f"the first review ({first}) comes after the term ends ({end}); set it within the term"))
+    for index, objective in enumerate(data.get("objectives") or []):
+        due = _as_date(objective.get("due")) if isinstance(objective, dict) and objective.get("due") else None
+        if due is not None and due < start:
+            found.append((("objectives", index, "due"),
+                          f"'{objective.get('title')}' is due ({due}) before the agreement starts ({start})"))
+    return found
+
+
 def _declared_party_keys(data: dict[str, Any]) -> tuple[set[str] | None, list[tuple[PathKey, str]]]:
     """The party keys the file declares, and where a key is declared twice."""
     parties = data.get("parties")
@@ -550,6 +619,8 @@ def validate_answers(
         names = _all_field_names()
         for error in exc.errors():
             found.append((user_path(error["loc"]), describe_error(error, names)))
+    if model is not None:
+        found.extend(cross_field_problems(data))
     recorded = data.get("libraries") if isinstance(data.get("libraries"), list) else None
     extra, extra_problems = validate_extra(interview or load_interview(), data.get("extra"), keys if check_references else None,
                                            [str(p) for p in recorded] if recorded else None, answers=data)

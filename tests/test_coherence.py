@@ -62,3 +62,93 @@ def test_the_wind_down_settles_shared_costs_only_where_there_are_some() -> None:
     assert "Shared Costs" not in own
     two = markdown_of(varied(example_data("telecom-edge-binding")))
     assert "or a Party withdraws" not in two
+
+
+# --- answers that must hang together ---------------------------------------------------
+
+import json  # noqa: E402
+import os  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+from helpers import write_answers  # noqa: E402
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "agreementkit", *args], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "NO_COLOR": "1", "COLUMNS": "200"})
+
+
+@pytest.mark.parametrize(("changes", "path", "message"), [
+    ({"review.first_review": "2026-11-15"}, "review.first_review",
+     "the first review (2026-11-15) comes before the agreement starts (2027-01-15)"),
+    ({"review.first_review": "2030-01-01"}, "review.first_review",
+     "the first review (2030-01-01) comes after the term ends (2029-01-14)"),
+    ({"objectives.0.due": "2026-12-31"}, "objectives[0].due",
+     "'Pilot the tracking service with member distributors' is due (2026-12-31) before the agreement starts (2027-01-15)"),
+])
+def test_answers_that_cannot_all_be_true_are_refused(tmp_path: Path, changes: dict, path: str, message: str) -> None:
+    answers = write_answers(tmp_path, varied(example_data(), **changes))
+    for command in (["render", str(answers), "-o", str(tmp_path / "out.md")], ["check", str(answers)]):
+        result = cli(*command)
+        assert result.returncode == 2, result.stderr
+        assert f"{path}: {message}" in result.stderr
+        assert "line " in result.stderr
+    assert not (tmp_path / "out.md").exists()
+
+
+@pytest.mark.parametrize(("rule", "changes", "path"), [
+    ("objective-after-term", {"objectives.2.due": "2029-06-30"}, "objectives[2].due"),
+    ("resource-ends-early", {"resources.1.until": "2027-06-30"}, "resources[1].until"),
+    ("reserved-none", {"governance.decision_rule": "majority", "governance.reserved_matters": []}, "governance.reserved_matters"),
+    ("shared-costs-uncapped", {}, "costs.cap"),
+])
+def test_answers_that_hang_together_badly_are_findings(tmp_path: Path, rule: str, changes: dict, path: str) -> None:
+    answers = write_answers(tmp_path, varied(example_data(), **changes))
+    report = json.loads(cli("check", str(answers), "--format", "json").stdout)
+    assert any(f["rule"] == rule and f["path"] == path for f in report["findings"]), report["findings"]
+    table = cli("check", str(answers))
+    assert rule in table.stdout
+
+
+def test_a_cap_on_shared_costs_is_written_and_silences_the_finding(tmp_path: Path) -> None:
+    data = varied(example_data(), **{"costs.cap": 50000, "costs.currency": "GBP"})
+    text = markdown_of(data)
+    assert "The Shared Costs shall not exceed GBP 50,000 in total without the prior written agreement of every Party." in text
+    from agreementkit.checks import check_answers
+
+    assert not [f for f in check_answers(validate_answers(data)).findings if f.rule == "shared-costs-uncapped"]
+    result = cli("check", str(write_answers(tmp_path, varied(example_data(), **{"costs.cap": 50000}))))
+    assert result.returncode == 2 and "a cap needs a currency" in result.stderr
+
+
+def test_the_questionnaire_asks_again_a_first_review_before_the_start(tmp_path: Path) -> None:
+    from terminal import ENTER, PAUSE, drive, t
+
+    from agreementkit.answers import load_answers
+    from agreementkit.questionnaire import Draft
+
+    from agreementkit.interview import InterviewRun, load_interview
+
+    answers = load_answers(Path(__file__).resolve().parent.parent / "examples" / "cold-chain-pilot.yaml")
+    draft = Draft(tmp_path / "draft.yaml", defaults=answers.model_dump(mode="json", exclude_none=True))
+
+    class UpToTheReview:
+        """Accepts every proposed answer until the first review is asked."""
+
+        def ask(self, ask: object) -> object:
+            if ask.key == "review.first_review":  # type: ignore[attr-defined]
+                raise KeyboardInterrupt
+            return ask.default  # type: ignore[attr-defined]
+
+        def invalid(self, *args: object) -> None: ...
+        def enter_page(self, *args: object) -> None: ...
+        def page_problems(self, *args: object) -> None: ...
+        def note(self, *args: object) -> None: ...
+
+    with pytest.raises(KeyboardInterrupt):
+        InterviewRun(load_interview(), draft, UpToTheReview(), revising=draft.defaults).run()
+    draft.stale["review.first_review"] = "2026-12-01"  # as if the person had typed it before going back
+    run = drive([ENTER, PAUSE, t("2027-04-01")], draft, tmp_path, interrupt=True)
+    assert "✗ The first review (2026-12-01) comes before the agreement starts (2027-01-15); set it after the start." in run.printed
+    assert draft.log["review.first_review"] == "2027-04-01"

@@ -114,10 +114,10 @@ FULL_KEYS = [
     "n",
     # resources (the kind proposed from the description), a wrong currency, a value typed
     # with its currency sign, then shared costs that total 90%: only the shares are asked again
-    "y", ENTER, t("Connectivity for 500 sensors"), DOWN * 4 + ENTER, t("60000"), ENTER,
-    "y", ENTER, t("Two engineers"), ENTER, t("£90,000"), ENTER,
-    "y", ENTER, t("A coordinator"), ENTER, t("25000"), t("pounds"), PAUSE, t("GBP"),
-    "n", DOWN + ENTER, t("50"), t("30"), t("10"),
+    "y", ENTER, t("Connectivity for 500 sensors"), DOWN * 4 + ENTER, t("60000"), ENTER, ENTER,
+    "y", ENTER, t("Two engineers"), ENTER, t("£90,000"), ENTER, ENTER,
+    "y", ENTER, t("A coordinator"), ENTER, t("25000"), t("pounds"), PAUSE, t("GBP"), ENTER,
+    "n", DOWN + ENTER, t("50"), t("30"), t("10"), ENTER,  # no cap
     ENTER, ENTER, t("20"),
     # governance
     ENTER, t("2"), ENTER, t("Admitting a new party"), ENTER, t("Pricing of its own services"), ENTER, ENTER,

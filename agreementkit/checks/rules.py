@@ -252,6 +252,54 @@ def review_late(answers: Answers) -> Out:
                f"Move review.first_review before {earliest.isoformat()}.")
 
 
+@rule("objective-after-term", "warning", "Every objective falls due within the term.")
+def objective_after_term(answers: Answers) -> Out:
+    end = answers.agreement.end
+    for index, objective in enumerate(answers.objectives):
+        if objective.due and objective.due > end:
+            yield (f"objectives[{index}].due",
+                   f"'{objective.title}' is due ({objective.due.isoformat()}) after the term ends ({end.isoformat()}).",
+                   "An objective due after the partnership ends can never be reviewed or acted on under it.",
+                   f"Bring the due date within the term, or extend the term past {objective.due.isoformat()}.")
+
+
+@rule("resource-ends-early", "warning", "A resource committed for a period lasts until the objectives its party owns are due.")
+def resource_ends_early(answers: Answers) -> Out:
+    for index, resource in enumerate(answers.resources):
+        if resource.until is None:
+            continue
+        late = [o for o in answers.objectives if o.owner == resource.party and o.due and o.due > resource.until]
+        if late:
+            latest = max(late, key=lambda o: o.due)  # type: ignore[arg-type, return-value]
+            yield (f"resources[{index}].until",
+                   f"{_name(answers, resource.party)}'s '{resource.description}' ends on {resource.until.isoformat()}, before "
+                   f"'{latest.title}', which it owns, is due ({latest.due.isoformat() if latest.due else ''}).",
+                   "A party that loses its resources before its objective is due will miss it.",
+                   f"Extend the resource to {latest.due.isoformat() if latest.due else 'the due date'}, or move the objective earlier.")
+
+
+@rule("reserved-none", "advice", "When a majority or one party decides, some matters still need everyone's consent.")
+def reserved_none(answers: Answers) -> Out:
+    rule_ = answers.governance.decision_rule
+    if rule_ in (DecisionRule.majority, DecisionRule.lead_party, DecisionRule.weighted) and not answers.governance.reserved_matters:
+        yield ("governance.reserved_matters",
+               f"Decisions are taken by {rule_.value.replace('_', ' ')} and no matter is reserved to every party.",
+               "Without reserved matters a majority (or one party) can change the purpose, admit a party or commit the others' money.",
+               "List reserved_matters, for example admitting a new party, changing a contribution and spending above a limit.")
+
+
+@rule("shared-costs-uncapped", "warning", "Shared costs that a decision without every party's vote can commit have a cap.")
+def shared_costs_uncapped(answers: Answers) -> Out:
+    costs = answers.costs
+    rule_ = answers.governance.decision_rule
+    if costs.model == "shared" and costs.cap is None and rule_ != DecisionRule.unanimous:
+        how = "silence counts as consent" if rule_ == DecisionRule.consensus else f"decisions are taken by {rule_.value.replace('_', ' ')}"
+        yield ("costs.cap",
+               f"Shared costs have no cap, and {how}.",
+               "A party can be committed to spending it never voted for, with no upper limit.",
+               "Set costs.cap and costs.currency: spending above the cap then needs every party's agreement.")
+
+
 @rule("review-annual", "advice", "A partnership of more than a year has an annual strategic review.")
 def review_annual(answers: Answers) -> Out:
     agreement = answers.agreement

@@ -434,6 +434,11 @@ class InterviewRun:
             for error in exc.errors():
                 if (top, *user_path(error["loc"])) == tuple(where):
                     raise Invalid(_sentence(describe_error(error))) from None
+        from ..answers import cross_field_problems
+
+        for path, message in cross_field_problems(data):
+            if tuple(path) == tuple(where):
+                raise Invalid(_sentence(message))
 
     def _quiet_check(self, q: Question, value: Any, scope: _Scope) -> Any:
         """A proposed value as it would be stored, or None when it would be refused."""
@@ -580,6 +585,9 @@ class InterviewRun:
             except ValidationError as exc:
                 for error in exc.errors():
                     found.append(((name, *user_path(error["loc"])), describe_error(error)))
+        from ..answers import cross_field_problems
+
+        found.extend((path, message) for path, message in cross_field_problems(answers) if path[0] in fields)
         if not found:
             return
         page_keys = [k for k in self._visited if k.split(".")[0].split("[")[0] in fields]
