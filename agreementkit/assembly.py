@@ -312,7 +312,8 @@ def assemble(answers: Answers, library: ClauseLibrary | None = None) -> Document
         title=answers.agreement.title,
         subtitle=_between(answers),
         reference=answers.agreement.reference,
-        parties_line=f"Dated {long_date(answers.agreement.effective_date)}",
+        # The document is dated when the last party signs; the start is a term of its own (clause "Term").
+        parties_line=f"Effective date {long_date(answers.agreement.effective_date)}",
         sections=sections,
         metadata=_metadata(answers, sections),
     )

@@ -152,3 +152,25 @@ def test_the_questionnaire_asks_again_a_first_review_before_the_start(tmp_path: 
     run = drive([ENTER, PAUSE, t("2027-04-01")], draft, tmp_path, interrupt=True)
     assert "✗ The first review (2026-12-01) comes before the agreement starts (2027-01-15); set it after the start." in run.printed
     assert draft.log["review.first_review"] == "2027-04-01"
+
+
+def test_every_ladder_step_has_a_time_limit_and_mediation_is_a_duty(example: Path) -> None:
+    text = rendered(example, "md").decode("utf-8")
+    assert "None set" not in text
+    assert "once a step's time limit has passed, any Party concerned may begin the next step" in text
+    if " Mediation\n" in text:
+        mediation = text.split(" Mediation\n")[1].split("###")[0]
+        assert "shall refer it to mediation" in mediation and "before any later step is taken" in mediation
+
+
+def test_a_deadlock_and_an_empty_meeting_do_not_stall_the_partnership(example: Path) -> None:
+    text = rendered(example, "md").decode("utf-8")
+    assert "the adjourned meeting is quorate with the Parties represented at it" in text
+    if "(a **Deadlock**), any Party may refer the matter to the chief executives" in text:
+        assert "any Party may treat the matter as a Dispute under clause 9.1" in text
+
+
+def test_the_document_is_dated_by_its_last_signature(example: Path) -> None:
+    text = rendered(example, "md").decode("utf-8")
+    assert "Dated " not in text.split("##")[0]
+    assert "is dated the date of the last signature below; it takes effect on the date set out in clause 14.1" in text
