@@ -142,8 +142,25 @@ def _context(answers: Answers) -> dict[str, Any]:
         ],
         "resource_totals": totals,
         "instrument": "Agreement" if agreement.binding else "MOU",
+        # Two parties read as "the other Party", never "the others".
+        **_other_party_words(len(answers.parties)),
         "party": answers.party,
         "label": lambda key: answers.party(key).label,
+    }
+
+
+def _other_party_words(count: int) -> dict[str, str]:
+    two = count == 2
+    return {
+        "others": "the other Party" if two else "the other Parties",
+        "others_poss": "the other Party's" if two else "the other Parties'",
+        "each_other": "the other Party" if two else "each other Party",
+        "every_other": "the other Party" if two else "every other Party",
+        "any_concerned": "either Party" if two else "any Party concerned",
+        "in_dispute": "the Parties" if two else "the Parties in dispute",
+        "they_need": "it reasonably needs" if two else "they reasonably need",
+        "they_request": "it reasonably requests" if two else "they reasonably request",
+        "them": "it" if two else "them",
     }
 
 

@@ -174,3 +174,13 @@ def test_the_document_is_dated_by_its_last_signature(example: Path) -> None:
     text = rendered(example, "md").decode("utf-8")
     assert "Dated " not in text.split("##")[0]
     assert "is dated the date of the last signature below; it takes effect on the date set out in clause 14.1" in text
+
+
+def test_a_two_party_agreement_never_speaks_of_others_in_the_plural() -> None:
+    for name in ("telecom-edge-binding", "university-materials-research"):
+        text = rendered(Path(__file__).resolve().parent.parent / "examples" / f"{name}.yaml", "md").decode("utf-8")
+        body = text.split("## Signatures")[0]
+        for phrase in ("the others", "other Parties", "every other Party", "each other Party", "Parties concerned",
+                       "Parties in dispute", "any of them"):
+            assert phrase not in body, (name, phrase)
+        assert "the other Party" in body

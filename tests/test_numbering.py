@@ -77,7 +77,7 @@ def test_binding_agreement_says_so_and_uses_shall() -> None:
     docx = DocxView(render_bytes(assemble(validate_answers(data)), "docx"))
     assert any(t.startswith("This Agreement is legally binding on the Parties") for _, t in docx.paragraphs)
     assert not any("are legally binding on the Parties, and they continue" in t for _, t in docx.paragraphs)
-    assert "Each Party shall co-operate with the others in good faith" in docx.text
+    assert "Each Party shall co-operate with the other Parties in good faith" in docx.text
 
 
 def test_only_the_chosen_final_forum_appears() -> None:
