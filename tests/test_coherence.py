@@ -184,3 +184,10 @@ def test_a_two_party_agreement_never_speaks_of_others_in_the_plural() -> None:
                        "Parties in dispute", "any of them"):
             assert phrase not in body, (name, phrase)
         assert "the other Party" in body
+
+
+def test_a_binding_agreement_allows_subcontracting_and_says_targets_are_not_promises() -> None:
+    text = rendered(Path(__file__).resolve().parent.parent / "examples" / "telecom-edge-binding.yaml", "md").decode("utf-8")
+    assert "A Party may subcontract the performance of its role, but remains responsible for everything its subcontractors do" in text
+    assert "missing one is not a breach of this Agreement" in text
+    assert "No Party may assign or transfer any of its rights or obligations" in text
