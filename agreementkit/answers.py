@@ -32,6 +32,7 @@ from pydantic import (
     model_validator,
 )
 
+from .dates import as_date
 from .errors import AnswersError, InvalidInputError, Problem
 
 if TYPE_CHECKING:
@@ -509,22 +510,13 @@ def _control_characters(data: Any, path: PathKey = ()) -> list[tuple[PathKey, st
     return found
 
 
-def _as_date(value: Any) -> date | None:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        return None
-
-
 def term_end(agreement: Any) -> date | None:
     """The last day of the term from plain answers data, or None when it cannot be told yet."""
     if not isinstance(agreement, dict):
         return None
-    start = _as_date(agreement.get("effective_date"))
+    start = as_date(agreement.get("effective_date"))
     if agreement.get("end_date") is not None:
-        return _as_date(agreement.get("end_date"))
+        return as_date(agreement.get("end_date"))
     try:
         months = int(str(agreement.get("term_months")))
     except (TypeError, ValueError):
@@ -546,13 +538,13 @@ def cross_field_problems(data: Any) -> list[tuple[PathKey, str]]:
     same way."""
     if not isinstance(data, dict) or not isinstance(data.get("agreement"), dict):
         return []
-    start = _as_date(data["agreement"].get("effective_date"))
+    start = as_date(data["agreement"].get("effective_date"))
     end = term_end(data["agreement"])
     if start is None:
         return []
     found: list[tuple[PathKey, str]] = []
     review = data.get("review")
-    first = _as_date(review.get("first_review")) if isinstance(review, dict) and review.get("first_review") else None
+    first = as_date(review.get("first_review")) if isinstance(review, dict) and review.get("first_review") else None
     if first is not None and first < start:
         found.append((("review", "first_review"),
                       f"the first review ({first}) comes before the agreement starts ({start}); set it after the start"))
@@ -560,7 +552,7 @@ def cross_field_problems(data: Any) -> list[tuple[PathKey, str]]:
         found.append((("review", "first_review"),
                       f"the first review ({first}) comes after the term ends ({end}); set it within the term"))
     for index, objective in enumerate(data.get("objectives") or []):
-        due = _as_date(objective.get("due")) if isinstance(objective, dict) and objective.get("due") else None
+        due = as_date(objective.get("due")) if isinstance(objective, dict) and objective.get("due") else None
         if due is not None and due < start:
             found.append((("objectives", index, "due"),
                           f"'{objective.get('title')}' is due ({due}) before the agreement starts ({start})"))

@@ -4,6 +4,17 @@ from __future__ import annotations
 
 import calendar
 from datetime import date
+from typing import Any
+
+
+def as_date(value: Any) -> date | None:
+    """A date from an answer that may still be text (`2027-01-15`), or None when it is not one yet."""
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return None
 
 
 def add_months(start: date, months: int) -> date:

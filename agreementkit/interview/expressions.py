@@ -18,7 +18,7 @@ from jinja2 import ChainableUndefined, TemplateError, Undefined, pass_context
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
-from ..dates import add_months
+from ..dates import add_months, as_date
 from ..errors import UserError
 
 _WHOLE_EXPRESSION = re.compile(r"^\s*\{\{(.*)\}\}\s*$", re.DOTALL)
@@ -83,18 +83,9 @@ def upfirst(text: Any) -> str:
     return value[:1].upper() + value[1:]
 
 
-def _as_date(value: Any) -> date | None:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        return None
-
-
 def months_later(value: Any, months: Any) -> str:
     """An ISO date `months` after another, or nothing when the date is not set yet."""
-    start = _as_date(value)
+    start = as_date(value)
     try:
         count = int(months)
     except (TypeError, ValueError):
@@ -105,27 +96,27 @@ def months_later(value: Any, months: Any) -> str:
 def first_review(start: Any, months: Any, objectives: Any = ()) -> str:
     """One cadence after the start, brought forward to a week before the first
     objective falls due when that comes sooner: a review after a deadline is too late."""
-    begin = _as_date(start)
+    begin = as_date(start)
     if begin is None:
         return ""
     try:
         review = add_months(begin, int(months))
     except (TypeError, ValueError):
         return ""
-    dues = [d for d in (_as_date(o.get("due")) for o in objectives or [] if isinstance(o, dict)) if d and d > begin]
+    dues = [d for d in (as_date(o.get("due")) for o in objectives or [] if isinstance(o, dict)) if d and d > begin]
     if dues and review > min(dues):
         review = max(min(dues) - timedelta(days=7), begin + timedelta(days=1))
     return review.isoformat()
 
 
 def first_of_next_month(value: Any) -> str:
-    start = _as_date(value) or date.today()
+    start = as_date(value) or date.today()
     return (start.replace(day=1) + timedelta(days=32)).replace(day=1).isoformat()
 
 
 def months_between(start: Any, end: Any) -> int:
     """Whole months from one date to another (0 when either is not set)."""
-    first, last = _as_date(start), _as_date(end)
+    first, last = as_date(start), as_date(end)
     if not first or not last:
         return 0
     months = (last.year - first.year) * 12 + last.month - first.month
