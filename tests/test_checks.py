@@ -104,7 +104,7 @@ def test_every_rule_in_practice_md_is_registered_with_its_severity() -> None:
     expected = {
         "objective-measurable": "warning", "objective-owner": "warning", "party-idle": "warning", "party-manager": "advice",
         "notice-address": "warning", "objective-after-term": "warning", "resource-ends-early": "warning",
-        "reserved-none": "advice", "shared-costs-uncapped": "warning", "cost-shares-total": "error", "unknown-party": "error", "deadlock-risk": "warning", "control-mismatch": "advice",
+        "reserved-none": "advice", "shared-costs-uncapped": "warning", "currency-mixed": "warning", "cost-shares-total": "error", "unknown-party": "error", "deadlock-risk": "warning", "control-mismatch": "advice",
         "ladder-open": "warning", "ladder-cross-border": "advice", "review-late": "warning", "review-annual": "advice",
         "exit-triggers": "advice", "autonomy-none": "advice", "cross-sector-values": "advice", "cross-border-language": "advice",
     }

@@ -102,6 +102,7 @@ def test_answers_that_cannot_all_be_true_are_refused(tmp_path: Path, changes: di
     ("resource-ends-early", {"resources.1.until": "2027-06-30"}, "resources[1].until"),
     ("reserved-none", {"governance.decision_rule": "majority", "governance.reserved_matters": []}, "governance.reserved_matters"),
     ("shared-costs-uncapped", {}, "costs.cap"),
+    ("currency-mixed", {"resources.0.currency": "EUR"}, "costs.currency"),
 ])
 def test_answers_that_hang_together_badly_are_findings(tmp_path: Path, rule: str, changes: dict, path: str) -> None:
     answers = write_answers(tmp_path, varied(example_data(), **changes))
@@ -191,3 +192,11 @@ def test_a_binding_agreement_allows_subcontracting_and_says_targets_are_not_prom
     assert "A Party may subcontract the performance of its role, but remains responsible for everything its subcontractors do" in text
     assert "missing one is not a breach of this Agreement" in text
     assert "No Party may assign or transfer any of its rights or obligations" in text
+
+
+def test_shared_costs_say_when_they_are_paid_and_that_taxes_are_extra() -> None:
+    text = markdown_of(varied(example_data(), **{"costs.payment_days": 45}))
+    shared = text.split("Shared costs\n")[1].split("###")[0]
+    assert "each invoice is to be paid within 45 days of receipt" in shared
+    assert "Amounts are exclusive of VAT or any equivalent tax" in shared
+    assert "within 30 days of receipt" in markdown_of(example_data())

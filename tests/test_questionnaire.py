@@ -117,7 +117,7 @@ FULL_KEYS = [
     "y", ENTER, t("Connectivity for 500 sensors"), DOWN * 4 + ENTER, t("60000"), ENTER, ENTER,
     "y", ENTER, t("Two engineers"), ENTER, t("£90,000"), ENTER, ENTER,
     "y", ENTER, t("A coordinator"), ENTER, t("25000"), t("pounds"), PAUSE, t("GBP"), ENTER,
-    "n", DOWN + ENTER, t("50"), t("30"), t("10"), ENTER,  # no cap
+    "n", DOWN + ENTER, t("50"), t("30"), t("10"), ENTER, ENTER,  # no cap; the standard 30 days to pay
     ENTER, ENTER, t("20"),
     # governance
     ENTER, t("2"), ENTER, t("Admitting a new party"), ENTER, t("Pricing of its own services"), ENTER, ENTER,

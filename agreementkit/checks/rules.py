@@ -300,6 +300,16 @@ def shared_costs_uncapped(answers: Answers) -> Out:
                "Set costs.cap and costs.currency: spending above the cap then needs every party's agreement.")
 
 
+@rule("currency-mixed", "warning", "Shared costs among contributions in several currencies say which currency they are kept in.")
+def currency_mixed(answers: Answers) -> Out:
+    currencies = sorted({r.currency for r in answers.resources if r.currency})
+    if answers.costs.model == "shared" and len(currencies) > 1 and answers.costs.currency is None:
+        yield ("costs.currency",
+               f"Costs are shared while contributions are valued in {', '.join(currencies)}, and no currency is stated for the Shared Costs.",
+               "Shares of costs in several currencies move with exchange rates: each party's real share is uncertain.",
+               f"Set costs.currency (for example {currencies[0]}), with a cap if there is one.")
+
+
 @rule("review-annual", "advice", "A partnership of more than a year has an annual strategic review.")
 def review_annual(answers: Answers) -> Out:
     agreement = answers.agreement
