@@ -152,13 +152,10 @@ class Agreement(_Model):
         """The last day of the term, whichever way it was given."""
         if self.end_date is not None:
             return self.end_date
-        from datetime import timedelta
-
-        from .dates import add_months
+        from .dates import last_day_of_term
 
         assert self.term_months is not None
-        # A 24-month term from 15 January ends on the 14th, two years on.
-        return add_months(self.effective_date, self.term_months) - timedelta(days=1)
+        return last_day_of_term(self.effective_date, self.term_months)
 
 
 class Objective(_Model):
@@ -524,11 +521,9 @@ def term_end(agreement: Any) -> date | None:
         return None
     if start is None:
         return None
-    from datetime import timedelta
+    from .dates import last_day_of_term
 
-    from .dates import add_months
-
-    return add_months(start, months) - timedelta(days=1)
+    return last_day_of_term(start, months)
 
 
 def cross_field_problems(data: Any) -> list[tuple[PathKey, str]]:

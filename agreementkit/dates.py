@@ -64,6 +64,14 @@ def strategic_review_dates(reviews: list[date], effective: date) -> set[date]:
     return chosen
 
 
+def last_day_of_term(start: date, months: int) -> date:
+    """The last day of a term of `months` from `start`: a 24-month term from
+    15 January ends on the 14th, two years on."""
+    from datetime import timedelta
+
+    return add_months(start, months) - timedelta(days=1)
+
+
 def term_months(start: date, last_day: date) -> int:
     """Whole months from `start` up to and including `last_day`
     (1 March 2027 to 28 February 2029 is 24 months)."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Protocol
 
@@ -28,7 +28,7 @@ from ..yamlfile import PathKey, format_path
 from .expressions import render_value, evaluate
 from .fields import field_adapter
 from .spec import Interview, Page, Question
-from .types import Invalid, QuestionType, annotation, describe, parse
+from .types import CHOICE_TYPES, Invalid, QuestionType, annotation, describe, parse
 
 NOTHING = "__none__"  # the value of a select's "nothing" choice, which a front end cannot show as None
 
@@ -138,8 +138,8 @@ def _set(target: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
     target[path[-1]] = value
 
 
-def _get(source: Any, path: tuple[str | int, ...]) -> tuple[bool, Any]:
-    """(present, value) at a path of plain data."""
+def value_at(source: Any, path: tuple[str | int, ...]) -> tuple[bool, Any]:
+    """(present, value) at a path of plain answers data."""
     for part in path:
         if isinstance(source, dict) and part in source:
             source = source[part]
@@ -152,7 +152,7 @@ def _get(source: Any, path: tuple[str | int, ...]) -> tuple[bool, Any]:
 
 def _delete(target: Any, path: PathKey) -> None:
     for part in path[:-1]:
-        present, target = _get(target, (part,))
+        present, target = value_at(target, (part,))
         if not present:
             return
     if isinstance(target, dict):
@@ -288,12 +288,12 @@ class InterviewRun:
         accepting every default reproduces the answers being revised."""
         if not scope.revising_present:
             return False, None
-        present, value = _get(scope.revising, path)
+        present, value = value_at(scope.revising, path)
         if present:
             return True, value
         if scope.item is not None:
             return True, None
-        return _get(scope.revising, path[:1])[0], None
+        return value_at(scope.revising, path[:1])[0], None
 
     def _default(self, q: Question, key: str, path: tuple[str | int, ...], scope: _Scope) -> tuple[Any, bool]:
         """The answer to propose, and whether it was worked out from other answers.
@@ -364,7 +364,7 @@ class InterviewRun:
                 break
             except Invalid as exc:
                 self.frontend.invalid(ask, str(exc))
-                ask = Ask(**{**ask.__dict__, "default": raw})
+                ask = replace(ask, default=raw)
         self.draft.log[key] = value
         self.draft.stale.pop(key, None)
         self.draft.save()
@@ -381,7 +381,7 @@ class InterviewRun:
             if q.required and enforce_required:
                 raise Invalid("An answer is needed here.")
             return None
-        if q.type in (QuestionType.select, QuestionType.multi_select, QuestionType.ordered):
+        if q.type in CHOICE_TYPES:
             allowed = [o.value for o in q.options]
             chosen = value if isinstance(value, list) else [value]
             wrong = [v for v in chosen if v not in allowed]
@@ -404,7 +404,7 @@ class InterviewRun:
                 error = exc.errors()[0]
                 raise Invalid(_sentence(describe_error({**error, "loc": (q.field_path[-1], *error["loc"])}))) from None
         if q.unique and scope.items:
-            others = [_get(item, q.field_path)[1] for item in scope.items]
+            others = [value_at(item, q.field_path)[1] for item in scope.items]
             if value in others:
                 raise Invalid(f"{value!r} is already given for another {self._item_noun(q)}; each needs its own.")
         if q.validate_:

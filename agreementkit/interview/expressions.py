@@ -18,7 +18,7 @@ from jinja2 import ChainableUndefined, TemplateError, Undefined, pass_context
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
-from ..dates import add_months, as_date
+from ..dates import add_months, as_date, term_months
 from ..errors import UserError
 
 _WHOLE_EXPRESSION = re.compile(r"^\s*\{\{(.*)\}\}\s*$", re.DOTALL)
@@ -115,12 +115,12 @@ def first_of_next_month(value: Any) -> str:
 
 
 def months_between(start: Any, end: Any) -> int:
-    """Whole months from one date to another (0 when either is not set)."""
+    """Whole months of a term from its start to its last day, counted as the
+    health check counts them (0 when either is not set)."""
     first, last = as_date(start), as_date(end)
     if not first or not last:
         return 0
-    months = (last.year - first.year) * 12 + last.month - first.month
-    return months - (1 if last.day < first.day else 0)
+    return term_months(first, last)
 
 
 _RESOURCE_WORDS = {

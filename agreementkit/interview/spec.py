@@ -202,7 +202,7 @@ def question_file_schema() -> dict[str, Any]:
     return schema
 
 
-def _read_question_file(path: Path) -> tuple[list[PageSpec], list[tuple[int, QuestionSpec]], LocatedData, list[Problem]]:
+def _read_question_file(path: Path) -> tuple[list[tuple[int, PageSpec]], list[tuple[int, QuestionSpec]], LocatedData, list[Problem]]:
     """A question file, keeping every entry that is well formed and reporting
     every one that is not, so a library author sees all mistakes at once."""
     from ..answers import describe_error, user_path
@@ -233,7 +233,8 @@ def _read_question_file(path: Path) -> tuple[list[PageSpec], list[tuple[int, Que
             problems.append(Problem(key, f"{path}: expected a list of {key}", located.line_of((key,))))
             value = []
         entries[key] = [validated(model, item, (key, index)) for index, item in enumerate(value)]
-    pages = [p for p in entries["pages"] if p is not None]
+    # Each entry kept with its position in the file, so messages point at the right line.
+    pages = [(index, p) for index, p in enumerate(entries["pages"]) if p is not None]
     questions = [(index, q) for index, q in enumerate(entries["questions"]) if q is not None]
     return pages, questions, located, problems
 
@@ -257,7 +258,7 @@ class _Builder:
             self.problems.extend(Problem(p.path, f"{path}: {p.message}", p.line) for p in exc.problems)
             return
         self.problems.extend(problems)
-        for index, page in enumerate(pages):
+        for index, page in pages:
             given = page.model_dump(exclude_unset=True)
             if page.id not in self.pages:
                 if page.title is None or page.order is None:
@@ -266,7 +267,7 @@ class _Builder:
                 self.pages[page.id] = {"why": "", "feeds": [], "rules": [], "layer": layer, **given}
             else:
                 self.pages[page.id].update(given)
-        file_page = pages[0].id if len(pages) == 1 else None
+        file_page = pages[0][1].id if len(pages) == 1 else None
         for index, question in questions:
             self.add_question(question, path, located, ("questions", index), layer, builtin, file_page)
 

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..interview.engine import InterviewRun
+from ..interview.engine import InterviewRun, value_at
 from ..interview.spec import Page, Question
 from ..interview.types import QuestionType
 
 
 def _value(run: InterviewRun, q: Question, data: dict[str, Any]) -> str | None:
-    value: Any = data
-    for part in q.field_path:
-        value = value.get(part) if isinstance(value, dict) else None
+    value = value_at(data, q.field_path)[1]
     if value is None or value == [] or value == {}:
         return None
     if q.each == "party" and isinstance(value, dict):
@@ -34,9 +32,7 @@ def page_rows(run: InterviewRun, page: Page) -> list[tuple[str, str]]:
         if not q.store:
             continue
         if q.type == QuestionType.group:
-            items: Any = run.data
-            for part in q.field_path:
-                items = items.get(part) if isinstance(items, dict) else None
+            items = value_at(run.data, q.field_path)[1]
             for index, item in enumerate(items or []):
                 parts = [f"{child.label}: {shown}" for child in q.children
                          if child.store and (shown := _value(run, child, item)) is not None]

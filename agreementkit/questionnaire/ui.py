@@ -16,7 +16,7 @@ from typing import Any
 
 from ..interview.engine import NOTHING, Ask, Choice, GoBack
 from ..interview.spec import Page
-from ..interview.types import QuestionType
+from ..interview.types import TEXT_TYPES, QuestionType
 
 KEYS_LINE = "Ctrl-P: previous question · F1 or Ctrl-G: help · Ctrl-C: stop (answers are kept)"
 
@@ -106,7 +106,7 @@ class Terminal:
                 raise GoBack
             if isinstance(answer, _Help):
                 self._show_help(ask)
-                typed = answer.typed if ask.type in _TEXT or ask.kind == "entry" else ask.default
+                typed = answer.typed if ask.type in TEXT_TYPES or ask.kind == "entry" else ask.default
                 continue
             return answer
 
@@ -234,10 +234,6 @@ class Terminal:
 
     def confirm(self, message: str, default: bool = True) -> bool:
         return bool(_confirm(message, default, "?", self._io).unsafe_ask())
-
-
-_TEXT = {QuestionType.text, QuestionType.paragraph, QuestionType.date, QuestionType.email, QuestionType.integer,
-         QuestionType.number, QuestionType.money, QuestionType.percent}
 
 
 def _confirm(message: str, default: bool, qmark: str, io: dict[str, Any]) -> Any:
