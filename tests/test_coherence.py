@@ -200,3 +200,20 @@ def test_shared_costs_say_when_they_are_paid_and_that_taxes_are_extra() -> None:
     assert "each invoice is to be paid within 45 days of receipt" in shared
     assert "Amounts are exclusive of VAT or any equivalent tax" in shared
     assert "within 30 days of receipt" in markdown_of(example_data())
+
+
+def test_the_ladder_can_always_be_completed_and_respects_a_deadlock_shortcut() -> None:
+    root = Path(__file__).resolve().parent.parent / "examples"
+    five = rendered(root / "five-party-consortium.yaml", "md").decode("utf-8")
+    assert "A Deadlock may nonetheless be referred straight to mediation under clause 6.5." in five
+    university = rendered(root / "university-materials-research.yaml", "md").decode("utf-8")
+    assert "a step that cannot apply to the Dispute" in university
+    assert "The expert is to be asked to decide within 60 days of appointment." in university
+    assert "every 6 months" in university and "every six months" not in university
+
+
+def test_what_a_party_decides_alone_stays_subject_to_the_reserved_matters(example: Path) -> None:
+    text = rendered(example, "md").decode("utf-8")
+    if "decides the following matters alone" in text:
+        assert "subject only to the reserved matters in clause 6.3 and the clauses of this" in text
+    assert "\\[" not in text, "a cross-reference was escaped instead of resolved"
