@@ -79,6 +79,37 @@ class PartyKind(str, Enum):
     other = "other"
 
 
+class LegalForm(str, Enum):
+    """What the law makes of a party: it decides who can sign and whether the party can contract at all."""
+
+    private_company = "private_company"
+    public_company = "public_company"
+    llp = "llp"
+    charity = "charity"
+    charitable_company = "charitable_company"
+    unincorporated_association = "unincorporated_association"
+    public_body = "public_body"
+    university = "university"
+    individual = "individual"
+
+    @property
+    def label(self) -> str:
+        return LEGAL_FORM_LABELS[self.value]
+
+
+LEGAL_FORM_LABELS = {
+    "private_company": "private limited company",
+    "public_company": "public limited company",
+    "llp": "limited liability partnership",
+    "charity": "charity",
+    "charitable_company": "charitable company",
+    "unincorporated_association": "unincorporated association",
+    "public_body": "statutory or public body",
+    "university": "university",
+    "individual": "individual",
+}
+
+
 class Person(_Model):
     name: Text
     title: Text
@@ -107,8 +138,10 @@ class Party(_Model):
     name: Text
     short_name: str | None = Field(None, description="How the text refers to the party; defaults to its name.")
     kind: PartyKind = PartyKind.company
+    legal_form: LegalForm | None = Field(None, description="The party's legal form, shown in the parties table and signature block.")
     jurisdiction: Text
     registration_number: str | None = None
+    charity_number: str | None = Field(None, description="Registered charity number, for a charity or charitable company.")
     address: str | None = None
     signatory: Person
     manager: Manager | None = None
@@ -130,6 +163,16 @@ class Agreement(_Model):
     binding: bool = False
     governing_law: Text
     language: str | None = Field(None, description="The language that prevails between translations.")
+    renewal: Literal["none", "by_agreement", "automatic"] | None = Field(
+        None, description="What happens at the end of the term: it ends (none), the Parties may extend it in writing "
+        "(by_agreement, the default) or it renews itself unless a Party gives notice (automatic)."
+    )
+    renewal_months: Annotated[int, Field(gt=0, le=120)] | None = Field(
+        None, description="The length of each automatic renewal; defaults to 12 months."
+    )
+    implementing_agreements: bool = Field(
+        False, description="Whether specific projects will be carried out under separate implementing agreements."
+    )
 
     @field_validator("end_date")
     @classmethod
@@ -145,6 +188,8 @@ class Agreement(_Model):
             raise ValueError("give the term as term_months or as end_date")
         if self.term_months is not None and self.end_date is not None:
             raise ValueError("give the term as term_months or end_date, not both")
+        if self.renewal_months is not None and self.renewal != "automatic":
+            raise ValueError("renewal_months is given but renewal is not automatic; set renewal: automatic or remove it")
         return self
 
     @property
@@ -354,6 +399,21 @@ class IntellectualProperty(_Model):
     background: Literal["retained", "licensed"] = "retained"
     foreground: Literal["creator", "joint", "lead_party"] = "creator"
     owner: PartyRef | None = Field(None, description="Who owns new IP when foreground is lead_party.")
+    joint_manager: PartyRef | None = Field(
+        None, description="The Party that applies for and maintains protection of jointly owned IP; "
+        "when not given, the co-owners decide together and share the cost equally."
+    )
+    joint_licensing: Literal["free", "notice", "consent"] = Field(
+        "notice", description="What a co-owner may do with jointly owned IP besides using it: license it freely (free), "
+        "license it after telling the others (notice), or only with their consent (consent)."
+    )
+    joint_accounting: bool = Field(
+        False, description="Whether a co-owner that licenses jointly owned IP shares the income with the other co-owners."
+    )
+    customer_licence: bool = Field(
+        True, description="When the Parties sell together, whether customers may be sublicensed Background IP "
+        "(and keep their licence after the partnership ends)."
+    )
 
     @model_validator(mode="after")
     def _owner(self) -> IntellectualProperty:
@@ -365,6 +425,106 @@ class IntellectualProperty(_Model):
 class Termination(_Model):
     notice_days: Annotated[int, Field(gt=0)] = 30
     exit_triggers: list[Text] = []
+    minimum_months: Annotated[int, Field(gt=0, le=600)] | None = Field(
+        None, description="No Party may leave for convenience before this many months from the effective date."
+    )
+    breach_days: Annotated[int, Field(gt=0, le=365)] | None = Field(
+        None, description="Days a Party in material breach has to remedy it once asked (default 30; binding agreements)."
+    )
+
+
+Money = Annotated[Decimal, Field(gt=0)]
+Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. GBP")]
+
+
+class Liability(_Model):
+    """A cap the reader can find on the face of the document; unanswered, it is each
+    Party's stated contributions, printed as an amount."""
+
+    cap: Money | None = Field(None, description="One cap on each Party's liability.")
+    caps: dict[PartyRef, Money] | None = Field(None, description="A cap per Party, by party key.")
+    currency: Currency | None = None
+    period: Literal["overall", "per_year"] = Field(
+        "overall", description="Whether the cap applies over the whole term (overall) or to each year of it (per_year)."
+    )
+
+    @model_validator(mode="after")
+    def _amounts(self) -> Liability:
+        if self.cap is not None and self.caps:
+            raise ValueError("give one cap for every party (cap) or a cap per party (caps), not both")
+        if (self.cap is not None or self.caps) and self.currency is None:
+            raise ValueError("a liability cap needs a currency (for example GBP or EUR)")
+        return self
+
+
+class Commercial(_Model):
+    """Selling together: who contracts with customers and how the money flows back."""
+
+    contracting_party: PartyRef = Field(description="The Party that contracts with and invoices customers.")
+    revenue_shares: dict[PartyRef, Annotated[Decimal, Field(ge=0, le=100)]] | None = Field(
+        None, description="Each Party's percentage of the net revenue received from customers."
+    )
+    pricing: str | None = Field(
+        None, description="Where each Party's prices are set out instead of (or as well as) revenue shares, "
+        "for example 'the pricing schedule approved by the Joint Steering Committee'."
+    )
+    payment_days: Annotated[int, Field(gt=0, le=365)] | None = Field(
+        None, description="Days the contracting Party has to pay each other Party once the customer pays (default 30)."
+    )
+
+    @field_validator("revenue_shares")
+    @classmethod
+    def _total(cls, shares: dict[str, Decimal] | None) -> dict[str, Decimal] | None:
+        if shares:
+            total = sum(shares.values())
+            if total != 100:
+                raise ValueError(f"revenue shares total {total:g}%, not 100%")
+        return shares
+
+    @model_validator(mode="after")
+    def _terms(self) -> Commercial:
+        if not self.revenue_shares and not self.pricing:
+            raise ValueError("say how revenue is shared: revenue_shares (a percentage per party) or pricing (where prices are set out)")
+        return self
+
+
+class DataProtection(_Model):
+    personal_data: bool | None = Field(None, description="Whether personal data will be shared between the Parties.")
+    roles: Literal["independent", "joint", "processor"] | None = Field(
+        None, description="independent controllers, joint controllers, or one Party processing for another."
+    )
+    controller: PartyRef | None = Field(None, description="With roles: processor, the Party for which the data is processed.")
+    processor: PartyRef | None = Field(None, description="With roles: processor, the Party that processes it.")
+    contact: PartyRef | None = Field(None, description="With roles: joint, the Party that is the contact point for individuals.")
+    data: list[Text] = Field([], description="The types of personal data shared, e.g. 'contact details'.")
+    subjects: list[Text] = Field([], description="Whose personal data it is, e.g. 'trial participants'.")
+
+    @model_validator(mode="after")
+    def _roles(self) -> DataProtection:
+        if self.personal_data and self.roles is None:
+            raise ValueError("personal_data is true: say in which roles (roles: independent, joint or processor)")
+        if self.roles is not None and self.personal_data is False:
+            raise ValueError("roles are given but personal_data is false")
+        if self.roles == "processor":
+            if self.controller is None or self.processor is None:
+                raise ValueError("roles processor needs controller and processor: the keys of both parties")
+            if self.controller == self.processor:
+                raise ValueError("the controller and the processor must be different parties")
+        return self
+
+
+class Insurance(_Model):
+    cover: Annotated[list[Text], Field(min_length=1)] = Field(
+        description="The kinds of insurance each Party keeps, e.g. 'public liability', 'professional indemnity'."
+    )
+    amount: Money | None = Field(None, description="The least cover for each claim.")
+    currency: Currency | None = None
+
+    @model_validator(mode="after")
+    def _currency(self) -> Insurance:
+        if self.amount is not None and self.currency is None:
+            raise ValueError("an amount of cover needs a currency (for example GBP or EUR)")
+        return self
 
 
 class CheckSettings(_Model):
@@ -388,6 +548,10 @@ class Answers(_Model):
     confidentiality: Confidentiality = Confidentiality()
     intellectual_property: IntellectualProperty = IntellectualProperty()
     termination: Termination = Termination()
+    liability: Liability = Liability()
+    commercial: Commercial | None = Field(None, description="How the Parties sell together, when they do.")
+    data_protection: DataProtection = DataProtection()
+    insurance: Insurance | None = None
     values: list[Text] = Field([], description="Shared values and ethical principles the parties commit to uphold.")
     check: CheckSettings = CheckSettings()
     libraries: list[str] = Field([], description="The custom library layers the answers were made with (recorded by `agreementkit new`).")
@@ -552,6 +716,13 @@ def cross_field_problems(data: Any) -> list[tuple[PathKey, str]]:
         if due is not None and due < start:
             found.append((("objectives", index, "due"),
                           f"'{objective.get('title')}' is due ({due}) before the agreement starts ({start})"))
+    termination = data.get("termination")
+    minimum = termination.get("minimum_months") if isinstance(termination, dict) else None
+    months = data["agreement"].get("term_months")
+    if isinstance(minimum, int) and isinstance(months, int) and minimum >= months:
+        found.append((("termination", "minimum_months"),
+                      f"the minimum period ({minimum} months) is not shorter than the term ({months} months); "
+                      "shorten it, or leave it out if no Party may leave early"))
     return found
 
 

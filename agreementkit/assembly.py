@@ -21,10 +21,11 @@ from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from . import __version__
-from .answers import Answers
-from .dates import long_date, review_dates, strategic_review_dates
+from .answers import Answers, Party
+from .dates import add_months, long_date, review_dates, strategic_review_dates
 from .document import Block, Cell, Clause, Document, Inline, ItemList, Metadata, Paragraph, Ref, Section, SignatureBlock, Table, Text
 from .errors import ClauseLibraryError, Problem
+from .liability import liability_caps
 from .library import ClauseFile, ClauseLibrary, load_library
 from .markup import Md, MarkupError, escape, to_blocks
 
@@ -104,6 +105,7 @@ def _environment() -> SandboxedEnvironment:
         upfirst=lambda text: Md(escape(text[:1].upper() + text[1:])) if text else Md(""),
         lowerfirst=_lower_first,
         institution=institution,
+        months_after=lambda value, months: add_months(value, int(months)),
     )
     # `select('search', 'announce|publicity')`: answers that mention a word, case as the pattern says.
     env.tests["search"] = lambda value, pattern: re.search(pattern, str(value)) is not None
@@ -141,6 +143,7 @@ def _context(answers: Answers) -> dict[str, Any]:
             for when in calendar
         ],
         "resource_totals": totals,
+        "liability_caps": liability_caps(answers),
         "instrument": "Agreement" if agreement.binding else "MOU",
         # Two parties read as "the other Party", never "the others".
         **_other_party_words(len(answers.parties)),
@@ -208,9 +211,26 @@ def _clause_error(clause: ClauseFile, message: str, line: int | None = None) -> 
     return ClauseLibraryError(str(clause.source), [Problem(clause.meta.id, message, line)])
 
 
+def party_description(party: Party) -> str:
+    """`a public limited company registered in England and Wales (number 08812345)`, or
+    nothing when the legal form is not stated: the signature block names who is bound."""
+    form = party.legal_form
+    if form is None:
+        return ""
+    numbers = [f"number {party.registration_number}"] if party.registration_number else []
+    if party.charity_number:
+        numbers.append(f"charity number {party.charity_number}")
+    suffix = f" ({', '.join(numbers)})" if numbers else ""
+    if form.value == "individual":
+        return f"of {party.address}" if party.address else ""
+    article = "an" if form.label[0] in "aeio" else "a"  # "a university", "an individual"
+    place = "established" if form.value in ("public_body", "university") else "registered"
+    return f"{article} {form.label} {place} in {party.jurisdiction}{suffix}"
+
+
 def _signature_blocks(answers: Answers) -> Callable[[], list[Block]]:
     def build() -> list[Block]:
-        return [SignatureBlock(p.name, p.signatory.name, p.signatory.title) for p in answers.parties]
+        return [SignatureBlock(p.name, p.signatory.name, p.signatory.title, party_description(p)) for p in answers.parties]
 
     return build
 
@@ -229,6 +249,17 @@ def _render_clause(clause: ClauseFile, context: dict[str, Any], answers: Answers
         return to_blocks(markdown, variant, {"signatures": _signature_blocks(answers)})
     except MarkupError as exc:
         raise _clause_error(clause, str(exc)) from None
+
+
+def _title(clause: ClauseFile, context: dict[str, Any]) -> str:
+    """A heading may follow the answers ("Entire {{ 'agreement' if binding else 'understanding' }}")."""
+    title = clause.meta.title
+    if "{" not in title:
+        return title
+    try:
+        return _environment().from_string(title).render(context).strip()
+    except TemplateError as exc:
+        raise _clause_error(clause, f"title template error: {exc}", line=2) from None
 
 
 def _template_line(exc: BaseException) -> int | None:
@@ -313,7 +344,7 @@ def assemble(answers: Answers, library: ClauseLibrary | None = None) -> Document
             clause_context = binding_context if clause_file.meta.binds else context
             blocks = _lead_ins(_resolve(_render_clause(clause_file, clause_context, answers), plan.labels, clause_file))
             # A schedule holding one table titled like itself needs no second heading.
-            title = "" if clause_file.meta.title == meta.title else clause_file.meta.title
+            title = "" if clause_file.meta.title == meta.title else _title(clause_file, clause_context)
             clauses.append(
                 Clause(
                     id=clause_file.meta.id,

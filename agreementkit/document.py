@@ -89,6 +89,8 @@ class SignatureBlock:
     party: str
     signatory: str
     title: str
+    # "a private limited company registered in England and Wales (number 01234567)": who exactly signs.
+    description: str = ""
 
 
 Block = Union[Paragraph, ItemList, Table, SignatureBlock]

@@ -30,7 +30,8 @@ class ClauseMeta(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_.-]*$", description="Stable id; reuse it to override a clause.")
-    title: str = Field("", description="Printed as the clause heading; may be empty in a plain section.")
+    title: str = Field("", description="Printed as the clause heading; may be empty in a plain section. "
+                       "It may use Jinja2 like a body, e.g. \"Entire {{ 'agreement' if binding else 'understanding' }}\".")
     section: str = Field(description="Id of the section (from sections.yaml) the clause belongs to.")
     order: int = Field(0, description="Position within its section; ties break on id.")
     version: int = Field(1, ge=1, description="Bump when the wording changes; recorded in the documents.")

@@ -33,7 +33,7 @@ def varied(data: dict[str, Any], **changes: Any) -> dict[str, Any]:
         target = out
         parts = dotted.split(".")
         for part in parts[:-1]:
-            target = target[int(part)] if isinstance(target, list) else target[part]
+            target = target[int(part)] if isinstance(target, list) else target.setdefault(part, {})
         last = parts[-1]
         if value is _DELETE:
             del target[last]

@@ -79,6 +79,17 @@ CASES = [
      {"parties.1.kind": "university", "values": ["Research integrity"]}),
     ("cross-border-language", {"parties.1.jurisdiction": "Germany", "agreement.language": None}, "agreement.language",
      "2 countries", {"parties.1.jurisdiction": "Germany"}),
+    ("party-unincorporated", {"parties.1.legal_form": "unincorporated_association"}, "parties[1].legal_form",
+     "Brightwave is an unincorporated association", {"parties.1.legal_form": "charity"}),
+    ("legal-form-missing", {"parties.0.legal_form": None}, "parties[0].legal_form", "Aurora's legal form",
+     {"parties.0.legal_form": "public_company"}),
+    ("liability-cap-unset", {"resources": [{"party": "aurora", "type": "funding", "description": "Cash", "value": 10, "currency": "GBP"},
+                                           {"party": "brightwave", "type": "data", "description": "Logs"}]},
+     "liability.cap", "Brightwave has no liability cap",
+     {"resources": [{"party": "aurora", "type": "funding", "description": "Cash"}, {"party": "brightwave", "type": "data", "description": "Logs"}],
+      "liability.cap": 100000, "liability.currency": "GBP"}),
+    ("processor-details", {"data_protection.subjects": []}, "data_protection.subjects", "the answers do not list whose data it is",
+     {"data_protection.roles": "independent", "data_protection.subjects": []}),
 ]
 
 
@@ -107,6 +118,8 @@ def test_every_rule_in_practice_md_is_registered_with_its_severity() -> None:
         "reserved-none": "advice", "shared-costs-uncapped": "warning", "currency-mixed": "warning", "cost-shares-total": "error", "unknown-party": "error", "deadlock-risk": "warning", "control-mismatch": "advice",
         "ladder-open": "warning", "ladder-cross-border": "advice", "review-late": "warning", "review-annual": "advice",
         "exit-triggers": "advice", "autonomy-none": "advice", "cross-sector-values": "advice", "cross-border-language": "advice",
+        "party-unincorporated": "warning", "legal-form-missing": "advice", "liability-cap-unset": "warning",
+        "processor-details": "warning",
     }
     assert {rid: r.severity.value for rid, r in RULES.items()} == expected
 

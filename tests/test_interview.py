@@ -57,7 +57,7 @@ def test_a_layer_question_is_asked_on_its_page_and_its_answer_reaches_the_clause
     assert answers["extra"] == {"personal_data": True, "data_roles": "joint", "sharing_agreement_by": "2027-01-01"}
     assert answers["libraries"] == [str(LAYER)]
     # Asked on the confidentiality page, after the decision rule of the governance page.
-    assert "Section 10 of 13: Confidentiality" in run.printed
+    assert "Section 11 of 15: Confidentiality and personal data" in run.printed
     assert run.screen.index("Will the parties share personal data") > run.screen.index("How does the Joint Steering Committee take decisions?")
     markdown = run.result.documents[0].read_text(encoding="utf-8")
     assert "They will act as joint controllers" in markdown
@@ -198,8 +198,9 @@ def test_a_layer_removes_a_question_and_its_default_answers_for_it(tmp_path: Pat
     interview = load_interview([layer])
     assert interview.question("agreement.governing_law").removed
     draft = Draft(tmp_path / "draft.yaml", quick=False, libraries=[str(layer)])
-    # title, reference, purpose, start, term by months, 24 months, not binding, then the language:
-    run = drive([ENTER, ENTER, t("Build robots."), ENTER, ENTER, ENTER, "n", ENTER], draft, tmp_path, interrupt=True)
+    # title, reference, purpose, start, term by months, 24 months, extension by agreement, no implementing
+    # agreements, not binding, then the language:
+    run = drive([ENTER, ENTER, t("Build robots."), ENTER, ENTER, ENTER, ENTER, ENTER, "n", ENTER], draft, tmp_path, interrupt=True)
     assert "Which law governs it?" not in run.screen
     assert "Which language prevails" in run.screen
     assert "agreement.governing_law" not in draft.log
@@ -251,7 +252,7 @@ def test_a_layer_adds_a_page_and_places_a_question_after_another(tmp_path: Path)
         {"id": "extra.tranches", "type": "group", "prompt": "Funding tranches", "item": "tranche", "min": 1, "max": 4},
         {"id": "extra.tranches[].amount", "type": "money", "prompt": "Amount of tranche {{ index + 1 }}"},
         {"id": "extra.tranches[].due", "type": "date", "prompt": "Paid by", "default": "{{ agreement.effective_date }}"},
-    ], pages=[{"id": "funding", "title": "Funding", "why": "When the money arrives.", "order": 55, "feeds": ["resources"]}])
+    ], pages=[{"id": "funding", "title": "Funding", "why": "When the money arrives.", "order": 52, "feeds": ["resources"]}])
     interview = load_interview([layer])
     ids = [q.id for q in interview.page("agreement").questions]
     assert ids.index("extra.grant_reference") == ids.index("agreement.reference") + 1
@@ -292,7 +293,7 @@ def test_quick_mode_for_a_council_and_a_company_gives_a_sound_mou(tmp_path: Path
 ])
 def test_the_kind_is_proposed_from_the_name_in_full_mode_too(tmp_path: Path, name: str, kind: str) -> None:
     draft = Draft(tmp_path / "draft.yaml", quick=False)
-    keys = [ENTER, ENTER, t("Work together."), ENTER, ENTER, ENTER, "n", ENTER, ENTER, t(name), ENTER, ENTER, ENTER]
+    keys = [ENTER, ENTER, t("Work together."), ENTER, ENTER, ENTER, ENTER, ENTER, "n", ENTER, ENTER, t(name), ENTER, ENTER, ENTER]
     drive(keys, draft, tmp_path, interrupt=True)
     assert draft.log["parties[0].kind"] == kind
 
@@ -350,9 +351,9 @@ def test_resume_says_how_far_it_got_and_goes_to_the_question(tmp_path: Path) -> 
     drive(quick_start()[:17], draft, tmp_path, interrupt=True)  # up to the end of the parties
     saved = load_draft(draft.path)
     run = drive([t("Build a prototype")], saved, tmp_path, interrupt=True)
-    assert "Resuming: 2 of 13 sections done." in run.printed
-    assert "Section 1 of 13" not in run.printed and "Section 2 of 13" not in run.printed
-    assert "Section 3 of 13: Objectives and KPIs" in run.printed
+    assert "Resuming: 2 of 15 sections done." in run.printed
+    assert "Section 1 of 15" not in run.printed and "Section 2 of 15" not in run.printed
+    assert "Section 3 of 15: Objectives and KPIs" in run.printed
     assert saved.log["objectives[0].title"] == "Build a prototype"
     # Stopped at the start of a page, there is nothing to recall; mid-page, the answers so far are shown.
     assert "Already answered in this section" not in run.printed
@@ -379,10 +380,17 @@ def test_a_draft_saved_before_questions_became_data_still_resumes(tmp_path: Path
     path = tmp_path / "old-draft.yaml"
     path.write_text(yaml.safe_dump(old, sort_keys=False), encoding="utf-8")
     draft = load_draft(path)
-    run = drive([t("Beta Labs GmbH")], draft, tmp_path, interrupt=True)
-    assert "Resuming: 1 of 13 sections done." in run.printed
+    # Questions added since (the end of the term, implementing agreements) are asked where they stand, then
+    # the interview goes on: party 1's new legal-form question is next, then party 2.
+    run = drive([ENTER, ENTER], draft, tmp_path, interrupt=True)
+    assert "Resuming: 0 of 15 sections done." in run.printed
+    assert "Q6 How many months does it run?  18" in run.printed
+    assert "What happens when the term ends?" in run.screen and "When does it start?" not in run.screen
+    assert draft.log["agreement.renewal"] == "by_agreement" and draft.log["agreement.implementing_agreements"] is False
+    run = drive([ENTER, t("Beta Labs GmbH")], load_draft(path), tmp_path, interrupt=True)
+    assert "Resuming: 1 of 15 sections done." in run.printed
     assert "Party 2: full legal name" in run.screen and "Party 1: full legal name" not in run.screen
-    assert draft.log["parties[1].name"] == "Beta Labs GmbH"
+    assert load_draft(path).log["parties[1].name"] == "Beta Labs GmbH"
 
 
 def test_the_draft_removal_is_announced(tmp_path: Path) -> None:

@@ -34,11 +34,14 @@ QUICK_KEYS = [
 QUICK_EXPECTED = {
     "format": 1,
     "agreement": {"title": "Memorandum of Understanding", "purpose": "Build and test a warehouse robot together.",
-                  "effective_date": "2026-12-01", "term_months": 24, "governing_law": "England and Wales", "language": "English"},
+                  "effective_date": "2026-12-01", "term_months": 24, "governing_law": "England and Wales", "language": "English",
+                  "renewal": "by_agreement"},
     "parties": [
-        {"key": "acme", "name": "Acme Robotics Ltd", "short_name": "Acme", "kind": "company", "jurisdiction": "England and Wales",
+        {"key": "acme", "name": "Acme Robotics Ltd", "short_name": "Acme", "kind": "company", "legal_form": "private_company",
+         "jurisdiction": "England and Wales",
          "signatory": {"name": "Ann Lee", "title": "Chief Executive"}, "manager": {"name": "Raj Patel", "email": "raj@acme.example"}},
-        {"key": "beta", "name": "Beta Labs GmbH", "short_name": "Beta", "kind": "company", "jurisdiction": "Germany",
+        {"key": "beta", "name": "Beta Labs GmbH", "short_name": "Beta", "kind": "company", "legal_form": "private_company",
+         "jurisdiction": "Germany",
          "signatory": {"name": "Bo Schmidt", "title": "CTO"}, "manager": {"name": "Lena Vogt", "email": "lena@beta.example"}},
     ],
     "objectives": [{"title": "Build a prototype", "kpi": "Prototype demonstrations", "target": "3 demos", "due": "2027-06-30", "owner": "acme"}],
@@ -56,6 +59,7 @@ QUICK_EXPECTED = {
     "confidentiality": {"enabled": True, "years": 3},
     "intellectual_property": {"background": "retained", "foreground": "creator"},
     "termination": {"notice_days": 30},
+    "data_protection": {"personal_data": False},
 }
 
 
@@ -93,15 +97,15 @@ def test_quick_mode_asks_what_a_real_mou_needs(tmp_path: Path) -> None:
 FULL_KEYS = [
     # the agreement
     ENTER, t("MOU-7"), t("Pilot cold-chain tracking for regional food distributors."), t("2027-01-15"),
-    ENTER, ENTER, "n", ENTER, ENTER,
+    ENTER, ENTER, ENTER, ENTER, "n", ENTER, ENTER,  # in months, 24; extend by agreement, no implementing agreements
     # parties: three, with managers and strengths
-    t("Northwind Telecom plc"), ENTER, ENTER, ENTER, ENTER, t("04122331"), t("12 Quay Street, Manchester"),
+    t("Northwind Telecom plc"), ENTER, ENTER, ENTER, ENTER, ENTER, t("04122331"), t("12 Quay Street, Manchester"),
     t("Priya Shah"), t("Chief Partnerships Officer"), t("Tom Reilly"), t("tom@northwind.example"), ENTER,
     t("National 5G network"), t("Enterprise sales"), ENTER,
-    t("Frostline Analytics Ltd"), ENTER, ENTER, ENTER, t("Scotland"), ENTER, ENTER,
+    t("Frostline Analytics Ltd"), ENTER, ENTER, ENTER, ENTER, t("Scotland"), ENTER, ENTER,
     t("Ewan Gallagher"), t("Chief Executive Officer"), ENTER, ENTER,
     "y",
-    t("Harbour Food Network"), t("the Network"), ENTER, "nonprofit" + ENTER, ENTER, ENTER, ENTER,
+    t("Harbour Food Network"), t("the Network"), ENTER, "nonprofit" + ENTER, ENTER, ENTER, ENTER, ENTER,
     t("Dr Amara Osei"), t("Director"), t("Lucy Hart"), ENTER, ENTER, t("40 member distributors"), ENTER,
     "n",
     # objectives: two
@@ -119,6 +123,7 @@ FULL_KEYS = [
     "y", ENTER, t("A coordinator"), ENTER, t("25000"), t("pounds"), PAUSE, t("GBP"), ENTER,
     "n", DOWN + ENTER, t("50"), t("30"), t("10"), ENTER, ENTER,  # no cap; the standard 30 days to pay
     ENTER, ENTER, t("20"),
+    ENTER,  # not selling together
     # governance
     ENTER, t("2"), ENTER, t("Admitting a new party"), ENTER, t("Pricing of its own services"), ENTER, ENTER,
     # disputes: add arbitration to the proposed ladder, keep the order shown
@@ -126,9 +131,10 @@ FULL_KEYS = [
     # review, communication, confidentiality, IP, termination, values
     ENTER, ENTER, DOWN * 2 + ENTER, ENTER, ENTER,
     t("Monthly operations call"), ENTER, t("5"),
-    ENTER, ENTER,
-    ENTER, ENTER,
-    t("60"), t("Fewer than 4 distributors in the pilot at the second review"), ENTER,
+    ENTER, ENTER, ENTER,  # confidentiality for 3 years; no personal data shared
+    ENTER, ENTER, ENTER, ENTER, ENTER,  # IP: retained, creator; joint IP licensed after notice, no accounting, decided together
+    ENTER,  # no insurance required
+    t("60"), ENTER, t("Fewer than 4 distributors in the pilot at the second review"), ENTER,
     t("Openness with each other"), ENTER,
     # review screen: accept
     ENTER,
@@ -137,15 +143,16 @@ FULL_EXPECTED: dict[str, Any] = {
     "format": 1,
     "agreement": {"title": "Memorandum of Understanding", "reference": "MOU-7",
                   "purpose": "Pilot cold-chain tracking for regional food distributors.", "effective_date": "2027-01-15",
-                  "term_months": 24, "binding": False, "governing_law": "England and Wales", "language": "English"},
+                  "term_months": 24, "binding": False, "governing_law": "England and Wales", "language": "English",
+                  "renewal": "by_agreement"},
     "parties": [
         {"key": "northwind", "name": "Northwind Telecom plc", "short_name": "Northwind", "kind": "company",
-         "jurisdiction": "England and Wales", "registration_number": "04122331", "address": "12 Quay Street, Manchester",
+         "legal_form": "public_company", "jurisdiction": "England and Wales", "registration_number": "04122331", "address": "12 Quay Street, Manchester",
          "signatory": {"name": "Priya Shah", "title": "Chief Partnerships Officer"},
          "manager": {"name": "Tom Reilly", "email": "tom@northwind.example"},
          "strengths": ["National 5G network", "Enterprise sales"]},
         {"key": "frostline", "name": "Frostline Analytics Ltd", "short_name": "Frostline", "kind": "company",
-         "jurisdiction": "Scotland", "signatory": {"name": "Ewan Gallagher", "title": "Chief Executive Officer"}},
+         "legal_form": "private_company", "jurisdiction": "Scotland", "signatory": {"name": "Ewan Gallagher", "title": "Chief Executive Officer"}},
         {"key": "network", "name": "Harbour Food Network", "short_name": "the Network", "kind": "nonprofit",
          "jurisdiction": "Scotland", "signatory": {"name": "Dr Amara Osei", "title": "Director"},
          "manager": {"name": "Lucy Hart"}, "strengths": ["40 member distributors"]},
@@ -178,6 +185,7 @@ FULL_EXPECTED: dict[str, Any] = {
     "intellectual_property": {"background": "retained", "foreground": "creator"},
     "termination": {"notice_days": 60, "exit_triggers": ["Fewer than 4 distributors in the pilot at the second review"]},
     "values": ["Openness with each other"],
+    "data_protection": {"personal_data": False},
 }
 
 

@@ -371,3 +371,55 @@ def cross_border_language(answers: Answers) -> Out:
                f"The parties are in {len(countries)} countries and no prevailing language is set.",
                "Translations drift; when they disagree, one text must decide.",
                "Set agreement.language, for example English.")
+
+
+@rule("party-unincorporated", "warning", "Every party to a binding agreement can contract in its own name.")
+def party_unincorporated(answers: Answers) -> Out:
+    if not answers.agreement.binding:
+        return
+    for index, party in enumerate(answers.parties):
+        if party.legal_form is not None and party.legal_form.value == "unincorporated_association":
+            yield (f"parties[{index}].legal_form",
+                   f"{party.label} is an unincorporated association, a party to a binding agreement.",
+                   "An unincorporated association has no legal personality: it cannot contract in its own name, "
+                   "so the agreement may bind only the individuals who sign.",
+                   f"Make the party the association's trustees or officers by name, or a body {party.label} incorporates.")
+
+
+@rule("legal-form-missing", "advice", "Every party to a binding agreement states its legal form.")
+def legal_form_missing(answers: Answers) -> Out:
+    if not answers.agreement.binding:
+        return
+    for index, party in enumerate(answers.parties):
+        if party.legal_form is None:
+            yield (f"parties[{index}].legal_form",
+                   f"{party.label}'s legal form is not stated.",
+                   "The signature block should say exactly which legal person is bound, and its form decides who may sign.",
+                   "Set legal_form (for example private_company, public_company, llp, charity or public_body).")
+
+
+@rule("liability-cap-unset", "warning", "In a binding agreement every party's liability cap is an amount.")
+def liability_cap_unset(answers: Answers) -> Out:
+    from ..liability import liability_caps
+
+    if not answers.agreement.binding:
+        return
+    caps = liability_caps(answers)
+    for index, party in enumerate(answers.parties):
+        if not caps[party.key]:
+            yield ("liability.cap",
+                   f"{party.label} has no liability cap: it states no valued contribution and no cap is given.",
+                   "Without an amount the liability clause cannot cap that party, so its liability is unlimited.",
+                   "Set liability.cap (one amount for every party) or liability.caps, with liability.currency.")
+
+
+@rule("processor-details", "warning", "When one party processes personal data for another, the data and whose it is are listed.")
+def processor_details(answers: Answers) -> Out:
+    data = answers.data_protection
+    if data.roles == "processor" and (not data.data or not data.subjects):
+        missing = " and ".join(n for n, v in (("the types of personal data", data.data), ("whose data it is", data.subjects)) if not v)
+        yield ("data_protection.data" if not data.data else "data_protection.subjects",
+               f"{_name(answers, data.processor)} processes personal data for {_name(answers, data.controller)}, "
+               f"but the answers do not list {missing}.",
+               "Data protection law requires processor terms to set out the types of personal data and the categories of people concerned.",
+               "List data_protection.data and data_protection.subjects.")

@@ -77,6 +77,36 @@ def kind_from_name(name: Any) -> str:
     return "company"
 
 
+# Suffixes first: "Northwind Charitable Trust Ltd" is a company whatever its words say.
+_FORM_SUFFIXES = (
+    ("public_company", {"plc", "p.l.c.", "ag", "sa", "s.a.", "nv", "n.v."}),
+    ("llp", {"llp", "l.l.p."}),
+    ("private_company", {"ltd", "ltd.", "limited", "gmbh", "bv", "b.v.", "inc", "inc.", "llc", "corp", "corp.", "srl", "sarl", "pty"}),
+)
+_FORM_WORDS = (
+    ("university", {"university", "universität", "universidad", "université", "universiteit"}),
+    ("public_body", {"council", "ministry", "agency", "authority", "department", "government", "municipality", "commission"}),
+    ("charity", {"charity", "charitable", "foundation", "trust"}),
+)
+
+
+def legal_form_from_name(name: Any) -> str:
+    """The legal form a name suggests (`Northwind Telecom plc` -> public_company), or
+    nothing when the name does not say: a proposal for the person answering to confirm."""
+    words = [w.strip(",()").lower() for w in str(name or "").split()]
+    if not words:
+        return ""
+    for form, suffixes in _FORM_SUFFIXES:
+        if words[-1] in suffixes or (form == "private_company" and words[-1] == "company" and "limited" in words):
+            if form == "private_company" and {"charity", "charitable", "foundation", "trust"} & set(words):
+                return "charitable_company"
+            return form
+    for form, markers in _FORM_WORDS:
+        if set(words) & markers:
+            return form
+    return ""
+
+
 def upfirst(text: Any) -> str:
     """`the College` at the start of a sentence: `The College`."""
     value = str(text or "")
@@ -164,6 +194,7 @@ FILTERS = {
     "short_name": short_name,
     "party_key": party_key,
     "kind_from_name": kind_from_name,
+    "legal_form_from_name": legal_form_from_name,
     "upfirst": upfirst,
     "months_later": months_later,
     "first_of_next_month": first_of_next_month,

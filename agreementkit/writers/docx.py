@@ -153,7 +153,8 @@ class _Builder:
         self.runs(paragraph, cell.inlines)
 
     def signature(self, block: SignatureBlock) -> None:
-        self.paragraph("sig_party", (Text("Signed for and on behalf of "), Text(block.party, strong=True)))
+        description = (Text(f", {block.description}"),) if block.description else ()
+        self.paragraph("sig_party", (Text("Signed for and on behalf of "), Text(block.party, strong=True), *description))
         self.paragraph("sig_line", "Signature")
         self.paragraph("sig_detail", f"Name\t{block.signatory}")
         self.paragraph("sig_detail", f"Title\t{block.title}")

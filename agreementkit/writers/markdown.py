@@ -59,7 +59,8 @@ def to_markdown(document: Document) -> str:
                     lines += _table(block)
                 elif isinstance(block, SignatureBlock):
                     lines += [
-                        f"Signed for and on behalf of **{escape(block.party)}**",
+                        f"Signed for and on behalf of **{escape(block.party)}**"
+                        + (f", {escape(block.description)}" if block.description else ""),
                         "",
                         "Signature: ______________________________  ",
                         f"Name: {escape(block.signatory)}  ",
