@@ -639,7 +639,8 @@ def describe_error(error: Any, field_names: set[str] | None = None) -> str:
     if kind == "list_type":
         return f"expected a list, found {value!r}"
     if kind == "too_short" and isinstance(value, list):
-        return f"needs at least {error.get('ctx', {}).get('min_length')} entries"
+        least = error.get("ctx", {}).get("min_length")
+        return f"needs at least {least} {'entry' if least == 1 else 'entries'}"
     if kind == "too_long" and isinstance(value, list):
         return f"has more than {error.get('ctx', {}).get('max_length')} entries"
     if kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):

@@ -146,6 +146,15 @@ def _references(answers: Answers) -> Iterator[tuple[str, str | None]]:
         yield f"governance.weights.{key}", key
     yield "review.kpi_report_by", answers.review.kpi_report_by
     yield "intellectual_property.owner", answers.intellectual_property.owner
+    yield "intellectual_property.joint_manager", answers.intellectual_property.joint_manager
+    for key in answers.liability.caps or {}:
+        yield f"liability.caps.{key}", key
+    if answers.commercial is not None:
+        yield "commercial.contracting_party", answers.commercial.contracting_party
+        for key in answers.commercial.revenue_shares or {}:
+            yield f"commercial.revenue_shares.{key}", key
+    for name in ("controller", "processor", "contact"):
+        yield f"data_protection.{name}", getattr(answers.data_protection, name)
 
 
 @rule("unknown-party", "error", "Every party key used in the answers is one of the parties.")
