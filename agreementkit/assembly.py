@@ -112,6 +112,18 @@ def _environment() -> SandboxedEnvironment:
     return env
 
 
+@lru_cache(maxsize=2048)
+def _template(source: str) -> Any:
+    """A clause body compiled once per process: compiling costs far more than rendering,
+    and a batch of drafts renders the same library many times."""
+    return _environment().from_string(source)
+
+
+@lru_cache(maxsize=2048)
+def _expression(source: str) -> Any:
+    return _environment().compile_expression(source)
+
+
 @dataclass
 class _Plan:
     """The clauses chosen for this agreement, numbered, before rendering."""
@@ -171,7 +183,7 @@ def _condition(clause: ClauseFile, context: dict[str, Any]) -> bool:
     if not clause.meta.condition:
         return True
     try:
-        return bool(_environment().compile_expression(clause.meta.condition)(**context))
+        return bool(_expression(clause.meta.condition)(**context))
     except TemplateError as exc:
         raise _clause_error(clause, f"condition {clause.meta.condition!r} failed: {exc}", line=2) from None
 
@@ -236,10 +248,8 @@ def _signature_blocks(answers: Answers) -> Callable[[], list[Block]]:
 
 
 def _render_clause(clause: ClauseFile, context: dict[str, Any], answers: Answers) -> list[Block]:
-    env = _environment()
     try:
-        template = env.from_string(clause.body)
-        markdown = template.render(context)
+        markdown = _template(clause.body).render(context)
     except TemplateError as exc:
         line = getattr(exc, "lineno", None) or _template_line(exc)
         file_line = clause.body_line + line - 1 if line else None
@@ -257,7 +267,7 @@ def _title(clause: ClauseFile, context: dict[str, Any]) -> str:
     if "{" not in title:
         return title
     try:
-        return _environment().from_string(title).render(context).strip()
+        return _template(title).render(context).strip()
     except TemplateError as exc:
         raise _clause_error(clause, f"title template error: {exc}", line=2) from None
 

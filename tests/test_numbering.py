@@ -61,12 +61,14 @@ def test_legal_status_names_exactly_the_binding_clauses(changes: dict) -> None:
 
 
 def test_leaving_a_section_out_renumbers_the_rest() -> None:
-    data = varied(example_data(), **{"resources": [], "costs": {"model": "each_bears_own"}, "parties.0.strengths": [], "parties.1.strengths": [], "parties.2.strengths": []})
+    data = varied(example_data(), **{"resources": [], "costs": {"model": "each_bears_own"}, "confidentiality.enabled": False})
     docx = DocxView(render_bytes(assemble(validate_answers(data)), "docx"))
     headings = docx.styled("Heading 1")
-    assert "3. Roles and responsibilities" in headings
-    assert not any("Contributions" in h for h in headings)
+    assert "11. Intellectual property" in headings
+    assert not any("Confidentiality" in h for h in headings)
     assert "Schedule 3: Review calendar" in docx.styled("Schedule Heading")
+    # With no resources listed, the Contribution is still defined, as something still to record.
+    assert "(its Contribution) are not yet listed" in docx.text
     # The text refers to the schedules by their new numbers.
     review = next(t for _, t in docx.paragraphs if t.startswith("The Parties will review the partnership"))
     assert "Schedule 3" in review
