@@ -8,6 +8,8 @@ safe loader.
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,13 @@ import yaml
 from .errors import InvalidInputError, Problem
 
 PathKey = tuple[str | int, ...]
+
+# Hand-written answers, drafts, question and clause files are a few kilobytes. These
+# limits sit far above any real file and far below what could exhaust a machine: a few
+# hundred bytes of anchors and aliases can otherwise expand to billions of values.
+MAX_BYTES = 4 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_VALUES = 200_000
 
 
 class _PlainLoader(yaml.SafeLoader):
@@ -70,15 +79,71 @@ class LocatedData:
             path = path[:-1]
 
 
+def _refuse(source: str, message: str, line: int | None = None) -> InvalidInputError:
+    return InvalidInputError(source, [Problem("", message, line)])
+
+
+def _check_events(text: str, source: str, offset: int) -> None:
+    """Refuse nesting too deep to process before anything recursive sees it.
+
+    PyYAML's parser is iterative, so walking its events is safe whatever the
+    input; its composer and our own walks are recursive."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_PlainLoader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = event.start_mark.line + 1 + offset if event.start_mark else None
+                raise _refuse(source, f"nested more than {MAX_DEPTH} levels deep; a real file needs a handful", line)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
+def _check_expansion(root: yaml.Node, source: str, offset: int) -> None:
+    """Refuse a document whose aliases would expand past MAX_VALUES values, or refer to themselves.
+
+    Sizes are memoised per node, so the check costs the size of the file, not of its expansion."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in open_nodes:
+            raise _refuse(source, "an anchor refers to itself (&name … *name inside it)", node.start_mark.line + 1 + offset)
+        open_nodes.add(key)
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            total += sum(size(item) for item in node.value)
+        open_nodes.discard(key)
+        sizes[key] = min(total, MAX_VALUES + 1)
+        return sizes[key]
+
+    if size(root) > MAX_VALUES:
+        raise _refuse(source, f"holds more than {MAX_VALUES:,} values, counting what its anchors and aliases "
+                              "expand to (a 'billion laughs' document is refused this way); a real file needs far fewer")
+
+
 def parse_yaml(text: str, source: str, *, first_line: int = 1) -> LocatedData:
-    """Parse YAML text into plain data; raise a located problem if it is not YAML.
+    """Parse YAML text into plain data; raise a located problem if it is not YAML,
+    or if it is built to exhaust memory or the stack.
 
     `first_line` lets front matter inside a larger file report file lines.
     """
     offset = first_line - 1
     try:
-        node = yaml.compose(text, Loader=_PlainLoader)
-        data = yaml.load(text, Loader=_PlainLoader) if node is not None else None
+        _check_events(text, source, offset)
+        loader = _PlainLoader(text)
+        try:
+            node = loader.get_single_node()
+            if node is not None:
+                _check_expansion(node, source, offset)
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + offset if mark else None
@@ -86,19 +151,37 @@ def parse_yaml(text: str, source: str, *, first_line: int = 1) -> LocatedData:
         raise InvalidInputError(source, [Problem("", message, line)]) from None
     except yaml.YAMLError as exc:
         raise InvalidInputError(source, [Problem("", f"not valid YAML: {exc}")]) from None
+    except RecursionError:
+        raise _refuse(source, "nested too deeply to read") from None
     lines = {path: line + offset for path, line in _line_map(node).items()}
     return LocatedData(data, lines)
 
 
 def read_text(path: Path, what: str) -> str:
-    """Read a UTF-8 text file, turning the usual OS failures into user errors."""
+    """Read a UTF-8 text file, turning the usual OS failures into user errors.
+
+    Only regular files of at most MAX_BYTES are read: a FIFO or a device such as
+    /dev/zero would otherwise block or never end."""
     source = str(path)
+    a_what = f"{'an' if what[:1] in 'aeiou' else 'a'} {what}"
     try:
-        raw = path.read_bytes()
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise _refuse(source, f"is a folder, not {a_what} file")
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a FIFO (named pipe)" if stat.S_ISFIFO(info.st_mode) else "a device or special file"
+            raise _refuse(source, f"is {kind}, not {a_what} file; give the path of a file")
+        if info.st_size > MAX_BYTES:
+            raise _refuse(source, f"is {info.st_size / 1024 / 1024:.1f} MB; {a_what} file may be at most "
+                                  f"{MAX_BYTES // 1024 // 1024} MB")
+        with open(path, "rb", opener=lambda name, flags: os.open(name, flags | getattr(os, "O_NONBLOCK", 0))) as handle:
+            raw = handle.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            raise _refuse(source, f"is larger than {MAX_BYTES // 1024 // 1024} MB, the most {a_what} file may be")
     except FileNotFoundError:
         raise InvalidInputError(source, [Problem("", f"no such {what} file")]) from None
     except IsADirectoryError:
-        raise InvalidInputError(source, [Problem("", f"is a folder, not a {what} file")]) from None
+        raise InvalidInputError(source, [Problem("", f"is a folder, not {a_what} file")]) from None
     except OSError as exc:
         raise InvalidInputError(source, [Problem("", f"cannot read it: {exc.strerror}")]) from None
     try:

@@ -1,0 +1,224 @@
+"""Hostile and broken input is refused fast, in little memory, with a message; nothing ends in a traceback."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from helpers import ROOT, example_data
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from agreementkit import cli
+from agreementkit.answers import load_answers, validate_answers
+from agreementkit.assembly import assemble
+from agreementkit.checks import check_answers
+from agreementkit.errors import UserError
+from agreementkit.render import render_bytes
+
+# Runs a command and prints its own peak memory: a fresh parent, so nothing else counts.
+MEASURE = (
+    "import resource, subprocess, sys, json\n"
+    "p = subprocess.run(sys.argv[1:], capture_output=True, text=True, timeout=60)\n"
+    "print(json.dumps({'code': p.returncode, 'err': p.stderr, 'out': p.stdout,"
+    " 'kb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))\n"
+)
+
+
+def measured(*args: str) -> tuple[dict[str, Any], float]:
+    start = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", MEASURE, sys.executable, "-m", "agreementkit", *args],
+                         capture_output=True, text=True, timeout=120, env={**os.environ, "NO_COLOR": "1"})
+    return json.loads(out.stdout), time.perf_counter() - start
+
+
+def laughs() -> str:
+    text = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    for i in range(1, 10):
+        name, previous = chr(ord("a") + i), chr(ord("a") + i - 1)
+        text += f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]\n"
+    return text
+
+
+BOMBS = {
+    "laughs": (laughs(), "counting what its anchors and aliases expand to"),
+    "merge-laughs": ("a: &a {x: 1, y: 2}\n" + "".join(f"k{i}: &k{i} {{<<: *{'a' if i == 0 else f'k{i - 1}'}, z{i}: [*a, *a, *a]}}\n"
+                                                       for i in range(40)) + "format: 1\n", None),
+    "deep-flow": ("x: " + "[" * 50000 + "]" * 50000 + "\n", "nested more than 64 levels deep"),
+    "deep-block": ("".join("  " * i + f"k{i}:\n" for i in range(200)) + "  " * 200 + "v: 1\n", "nested more than 64 levels deep"),
+    "self-reference": ("a: &a [1, *a]\n", "an anchor refers to itself"),
+    "too-big": ("purpose: '" + "x" * (5 * 1024 * 1024) + "'\n", "may be at most 4 MB"),
+}
+
+
+@pytest.fixture(scope="module")
+def bombs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("bombs")
+    for name, (text, _) in BOMBS.items():
+        (folder / f"{name}.yaml").write_text(text, encoding="utf-8")
+    os.mkfifo(folder / "fifo.yaml")
+    return folder
+
+
+def _refused_quickly(result: dict[str, Any], seconds: float, words: str | None) -> None:
+    assert result["code"] == 2, result
+    assert "Traceback" not in result["err"] and "error:" in result["err"], result["err"]
+    if words:
+        assert words in result["err"], result["err"]
+    assert seconds < 4, f"took {seconds:.1f} s"
+    assert result["kb"] < 200 * 1024, f"peak memory {result['kb'] // 1024} MB"
+
+
+@pytest.mark.parametrize("name", [*BOMBS, "fifo", "/dev/zero", "a folder"])
+def test_a_hostile_answers_file_is_refused_fast_and_small(bombs: Path, name: str) -> None:
+    path = {"fifo": str(bombs / "fifo.yaml"), "/dev/zero": "/dev/zero", "a folder": str(bombs)}.get(name, str(bombs / f"{name}.yaml"))
+    words = {"fifo": "is a FIFO (named pipe), not an answers file", "/dev/zero": "is a device or special file",
+             "a folder": "is a folder, not an answers file"}.get(name) or BOMBS[name][1]
+    for command in (["check", path], ["render", path, "-o", str(bombs / "out.md")]):
+        result, seconds = measured(*command)
+        if name == "merge-laughs":  # small once expanded: refused for what it lacks, not for its size
+            assert result["code"] == 2 and "Traceback" not in result["err"], result
+            continue
+        _refused_quickly(result, seconds, words)
+    assert not (bombs / "out.md").exists()
+
+
+def test_library_files_and_drafts_are_read_with_the_same_limits(bombs: Path, tmp_path: Path) -> None:
+    layer = tmp_path / "layer"
+    (layer / "questions").mkdir(parents=True)
+    (layer / "questions" / "q.yaml").write_text(laughs(), encoding="utf-8")
+    result, seconds = measured("questions", "list", "--library", str(layer))
+    _refused_quickly(result, seconds, "counting what its anchors and aliases expand to")
+    assert "q.yaml" in result["err"]
+    clauses = tmp_path / "clauses"
+    clauses.mkdir()
+    (clauses / "bomb.md").write_text("---\n" + BOMBS["deep-flow"][0] + "---\nText.\n", encoding="utf-8")
+    result, seconds = measured("clauses", "list", "--library", str(clauses))
+    _refused_quickly(result, seconds, "nested more than 64 levels deep")
+    assert "bomb.md" in result["err"]
+    from agreementkit.questionnaire.draft import load_draft
+
+    (tmp_path / "draft.yaml").write_text(laughs(), encoding="utf-8")
+    with pytest.raises(UserError, match="anchors and aliases"):
+        load_draft(tmp_path / "draft.yaml")
+    with pytest.raises(UserError, match="FIFO"):
+        load_draft(bombs / "fifo.yaml")
+
+
+# --- no traceback from a bug either ------------------------------------------------------
+
+
+def test_an_internal_error_is_one_short_message_with_its_own_exit_code(monkeypatch: pytest.MonkeyPatch,
+                                                                        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("something the tests broke on purpose")
+
+    monkeypatch.setattr("agreementkit.assembly.assemble", broken)
+    example = str(ROOT / "examples" / "telecom-edge-binding.yaml")
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["render", example, "-o", str(tmp_path / "out.md")])
+    assert stopped.value.code == cli.INTERNAL_ERROR == 70
+    err = capsys.readouterr().err
+    assert f"internal error in 'agreementkit render' on {example}: RuntimeError: something the tests broke on purpose" in err
+    assert "This is a bug in agreementkit" in err and "--debug" in err and "Traceback" not in err
+    assert not (tmp_path / "out.md").exists()
+    with pytest.raises(RuntimeError, match="broke on purpose"):  # --debug lets the traceback through, wherever it is
+        cli.main(["render", example, "-o", str(tmp_path / "out.md"), "--debug"])
+    monkeypatch.setenv("AGREEMENTKIT_DEBUG", "1")
+    with pytest.raises(RuntimeError):
+        cli.main(["render", example, "-o", str(tmp_path / "out.md")])
+
+
+# --- fuzzing -------------------------------------------------------------------------------
+
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-10**12, 10**12), st.floats(allow_nan=True),
+                    st.text(max_size=30), st.sampled_from(["2027-02-30", "GBP", "p0", "shared", "binding", "1e400", "-"]))
+STRUCTURES = st.recursive(SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                           st.dictionaries(st.text(max_size=12), inner, max_size=4)),
+                          max_leaves=25)
+KEYS = ["format", "agreement", "parties", "objectives", "responsibilities", "resources", "costs", "governance", "disputes",
+        "review", "communication", "confidentiality", "intellectual_property", "termination", "liability", "commercial",
+        "data_protection", "insurance", "values", "check", "extra"]
+
+
+def _outcome(path: Path) -> None:
+    """A document or a clean refusal; anything else fails the test."""
+    try:
+        answers = load_answers(path)
+    except UserError as exc:
+        assert exc.exit_code == 2 and str(exc)
+        return
+    check_answers(answers)
+    text = render_bytes(assemble(answers), "md").decode("utf-8")
+    assert answers.parties[0].name in text
+
+
+FUZZ = settings(max_examples=120, deadline=None, derandomize=True,
+                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+@FUZZ
+@given(st.dictionaries(st.sampled_from(KEYS), STRUCTURES, max_size=8))
+def test_random_structures_are_refused_cleanly(tmp_path: Path, data: dict[str, Any]) -> None:
+    path = tmp_path / "fuzz.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    _outcome(path)
+
+
+@FUZZ
+@given(st.binary(max_size=400))
+def test_random_bytes_are_refused_cleanly(tmp_path: Path, raw: bytes) -> None:
+    path = tmp_path / "bytes.yaml"
+    path.write_bytes(raw)
+    _outcome(path)
+
+
+def _mutate(data: Any, rng: random.Random, replacement: Any) -> Any:
+    """One random change somewhere in the tree: drop a key or an item, or replace a value."""
+    data = copy.deepcopy(data)
+    node, parent, key = data, None, None
+    for _ in range(rng.randint(1, 5)):
+        if isinstance(node, dict) and node:
+            parent, key = node, rng.choice(sorted(node, key=str))
+        elif isinstance(node, list) and node:
+            parent, key = node, rng.randrange(len(node))
+        else:
+            break
+        node = parent[key]
+    if parent is None:
+        return replacement
+    if rng.random() < 0.3:
+        del parent[key]
+    else:
+        parent[key] = replacement
+    return data
+
+
+@FUZZ
+@given(st.sampled_from(["cold-chain-pilot", "telecom-edge-binding", "five-party-consortium", "university-materials-research"]),
+       st.integers(0, 2**32), st.lists(STRUCTURES, min_size=1, max_size=3))
+def test_mutated_answers_files_render_or_are_refused_cleanly(tmp_path: Path, name: str, seed: int, replacements: list[Any]) -> None:
+    rng = random.Random(seed)
+    data = example_data(name)
+    for replacement in replacements:
+        data = _mutate(data, rng, replacement)
+    path = tmp_path / "mutated.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False), encoding="utf-8")
+    _outcome(path)
+
+
+def test_a_valid_example_survives_the_fuzz_harness(tmp_path: Path) -> None:
+    """The harness itself renders good input: it is not passing by refusing everything."""
+    path = tmp_path / "good.yaml"
+    path.write_text(yaml.safe_dump(example_data("five-party-consortium"), allow_unicode=True), encoding="utf-8")
+    _outcome(path)
+    assert validate_answers(example_data("five-party-consortium")).parties
