@@ -155,6 +155,10 @@ def _context(answers: Answers) -> dict[str, Any]:
             for when in calendar
         ],
         "resource_totals": totals,
+        "has_university": any(p.kind.value == "university" or (p.legal_form and p.legal_form.value == "university")
+                              for p in answers.parties),
+        "has_public_body": any(p.kind.value == "government" or (p.legal_form and p.legal_form.value == "public_body")
+                               for p in answers.parties),
         "liability_caps": liability_caps(answers),
         "instrument": "Agreement" if agreement.binding else "MOU",
         # Two parties read as "the other Party", never "the others".

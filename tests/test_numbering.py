@@ -17,6 +17,7 @@ BINDING_TITLES = {
     "Independence and non-exclusivity", "Legal status", "Governing law", "Language", "Entire understanding", "Notices",
     "Assignment", "Publicity", "Personal data", "Interpretation", "Approach", "Negotiation", "Escalation", "Mediation",
     "Expert determination", "Background intellectual property", "Anti-bribery and compliance", "Liability", "Counterparts and electronic signature",
+    "Term", "Ending the partnership early",
 }
 
 
