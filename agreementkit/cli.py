@@ -175,20 +175,26 @@ def new(
 
 @app.command()
 def render(
-    answers: Annotated[Path, typer.Argument(help="The answers file (YAML).", show_default=False)],
+    answers: Annotated[list[Path], typer.Argument(help="Answers files (YAML), or folders of them.", show_default=False)],
     output: Annotated[
         Path,
-        typer.Option("--output", "-o", help="A file (its extension picks the format: .docx .pdf .html .md) or a folder."),
+        typer.Option("--output", "-o", help="A file (its extension picks the format: .docx .pdf .html .md) or a folder. "
+                                            "With several answers files, a folder."),
     ] = Path("."),
     formats: FormatsOption = None,
     force: Annotated[bool, typer.Option("--force", help="Replace output files that already exist.")] = False,
     advisor: Annotated[
         bool, typer.Option("--advisor", help="Add an annex 'Drafting notes' with the health check's warnings and advice, for the advisor's copy.")
     ] = False,
+    jobs: Annotated[
+        Optional[int],
+        typer.Option("--jobs", "-j", min=1, help="Worker processes for several answers files (default: the number of cores).",
+                     show_default=False),
+    ] = None,
     library: LibraryOption = None,
     templates: TemplatesOption = None,
 ) -> None:
-    """Render an answers file into the memorandum.
+    """Render answers files into memoranda.
 
     Examples:
 
@@ -196,9 +202,31 @@ def render(
 
       agreementkit render answers.yaml -o out/ --format docx,pdf,md
 
+      agreementkit render clients/ -o out/ --jobs 2
+
     Existing files are kept unless --force is given; a failed render writes nothing.
     The health check runs first: errors stop the render (exit 1), warnings are shown.
+    Several files (or a folder of *.yaml) render in worker processes with a progress
+    bar; one bad file never stops the others, and the exit code is the worst of them
+    (2 if any was refused).
     """
+    from .errors import AgreementkitError
+
+    try:
+        from .batch import expand_inputs
+
+        inputs = expand_inputs(answers)
+    except AgreementkitError as exc:
+        raise _fail(exc) from None
+    if len(inputs) == 1 and not answers[0].is_dir():
+        _render_single(inputs[0], output, formats, force, advisor, library, templates)
+    else:
+        _render_batch(inputs, output, formats, force, advisor, jobs, library, templates)
+
+
+def _render_single(answers: Path, output: Path, formats: str | None, force: bool, advisor: bool,
+                   library: list[Path] | None, templates: Path | None) -> None:
+    """One file, as render has always done it: the findings in full and the files written."""
     from .errors import AgreementkitError
     from .render import check_writable, parse_formats, plan_outputs, write_outputs
 
@@ -237,6 +265,59 @@ def render(
         raise _fail(exc) from None
     for path in written:
         typer.echo(f"wrote {path}")
+
+
+def _render_batch(inputs: list[Path], output: Path, formats: str | None, force: bool, advisor: bool, jobs: int | None,
+                  library: list[Path] | None, templates: Path | None) -> None:
+    """Many files: a progress bar, a line per file, a summary; the worst file sets the exit code."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.text import Text
+
+    from .batch import Result, overall_exit_code, plan_jobs, render_many
+    from .errors import AgreementkitError, UserError
+    from .render import DEFAULT_FORMATS, FORMATS, parse_formats
+
+    console = _console()
+    try:
+        if output.suffix.lower().lstrip(".") in FORMATS and not output.is_dir():
+            raise UserError(f"-o {output} names one file, but {len(inputs)} answers files are given; give a folder with -o")
+        chosen = tuple(parse_formats(formats) if formats else DEFAULT_FORMATS)
+        planned = plan_jobs(inputs, output, chosen, force=force, advisor=advisor,
+                            library=tuple(library or ()), templates=templates)
+    except AgreementkitError as exc:
+        raise _fail(exc) from None
+    results: list[Result] = []
+    with Progress(TextColumn("[bold]Rendering"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TextColumn("{task.description}"), console=console, transient=True,
+                  disable=not console.is_terminal) as progress:
+        task = progress.add_task("starting workers…", total=len(planned))
+        for result in render_many(planned, jobs, on_start=lambda n: progress.update(
+                task, description=f"{n} worker{'s' if n > 1 else ''}")):
+            results.append(result)
+            progress.advance(task)
+            line = {"rendered": ("✓", "green"), "blocked": ("!", "yellow"), "refused": ("✗", "red"), "failed": ("✗", "red")}
+            mark, style = line[result.status]
+            detail = (", ".join(str(p) for p in result.written) if result.status == "rendered" else result.message)
+            notes = f" ({len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''})" if result.warnings else ""
+            named = detail if detail.startswith(f"{result.answers}:") else f"{result.answers}: {detail}"
+            progress.console.print(Text(f"{mark} ", style=style) + Text(named + notes))
+    order = {path: index for index, path in enumerate(inputs)}
+    results.sort(key=lambda r: order[r.answers])
+    counts = {status: sum(r.status == status for r in results) for status in ("rendered", "blocked", "refused", "failed")}
+    warned = sum(bool(r.warnings) for r in results if r.status == "rendered")
+    summary = (f"Rendered {counts['rendered']} of {len(results)} agreements"
+               + (f" ({warned} with warnings: run check on them)" if warned else "")
+               + (f"; {counts['blocked']} stopped by health-check errors" if counts["blocked"] else "")
+               + (f"; {counts['refused']} refused" if counts["refused"] else "")
+               + (f"; {counts['failed']} failed with an internal error" if counts["failed"] else "") + ".")
+    console.print(summary, style="bold")
+    for result in results:
+        if result.status != "rendered":
+            named = result.message if result.message.startswith(f"{result.answers}:") else f"{result.answers}: {result.message}"
+            console.print(Text(f"  {result.status}: {named}"))
+    code = overall_exit_code(results)
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command()

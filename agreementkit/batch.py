@@ -1,0 +1,167 @@
+"""Many agreements in one call: an advisor's clients, or a legal team's scenarios.
+
+Each answers file is an independent job: one bad file is reported and never
+stops the others. Jobs run in worker processes that import WeasyPrint and
+load the library once and then stay warm, which is where a cold render spends
+most of its time. Results come back as each job finishes, for a progress bar;
+`render_one` is the same work for one file, usable on its own.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Literal
+
+from .errors import AgreementkitError, UserError
+
+Status = Literal["rendered", "blocked", "refused", "failed"]
+ANSWERS_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One answers file and where its documents go."""
+
+    answers: Path
+    folder: Path
+    formats: tuple[str, ...]
+    force: bool = False
+    advisor: bool = False
+    library: tuple[Path, ...] = ()
+    templates: Path | None = None
+
+
+@dataclass(frozen=True)
+class Result:
+    """What became of one job, in words a person reads in the summary."""
+
+    answers: Path
+    status: Status
+    written: tuple[Path, ...] = ()
+    message: str = ""
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def exit_code(self) -> int:
+        return {"rendered": 0, "blocked": 1, "refused": 2, "failed": 70}[self.status]
+
+
+def expand_inputs(paths: Iterable[Path]) -> list[Path]:
+    """Answers files named directly, and the `*.yaml`/`*.yml` files of any folder given, sorted;
+    each once. A folder with none is refused: it is almost certainly the wrong folder."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            inside = sorted(p for p in path.iterdir() if p.suffix.lower() in ANSWERS_SUFFIXES and p.is_file())
+            if not inside:
+                raise UserError(f"{path} is a folder with no answers files (*.yaml or *.yml) in it")
+            found.extend(inside)
+        else:
+            found.append(path)
+    unique = list(dict.fromkeys(p.resolve() for p in found))
+    by_resolved = {p.resolve(): p for p in found}
+    return [by_resolved[p] for p in unique]
+
+
+def plan_jobs(inputs: list[Path], folder: Path, formats: tuple[str, ...], **options: object) -> list[Job]:
+    """One job per answers file, refusing two files that would write the same documents."""
+    stems: dict[str, Path] = {}
+    for path in inputs:
+        other = stems.setdefault(path.stem, path)
+        if other != path:
+            raise UserError(f"{other} and {path} would both write {folder / path.stem}.*; rename one of them")
+    return [Job(path, folder, formats, **options) for path in inputs]  # type: ignore[arg-type]
+
+
+def render_one(job: Job) -> Result:
+    """Load, check, assemble and write one agreement; every user error becomes a refused result."""
+    from .answers import load_answers
+    from .assembly import assemble, default_library
+    from .checks import check_answers
+    from .interview.spec import load_interview
+    from .library import load_library
+    from .render import check_writable, plan_outputs, write_outputs
+
+    layers = list(job.library) or None
+    try:
+        outputs = plan_outputs(job.folder, job.answers.stem, list(job.formats))
+        check_writable(outputs, job.force)
+        answers = load_answers(job.answers, interview=load_interview(layers))
+        report = check_answers(answers, str(job.answers))
+        warnings = tuple(f"{f.path}: {f.finding} [{f.rule}]" for f in report.warnings)
+        if report.errors:
+            errors = "; ".join(f"{f.path}: {f.finding} [{f.rule}]" for f in report.errors)
+            return Result(job.answers, "blocked", message=f"health check errors: {errors}", warnings=warnings)
+        document = assemble(answers, load_library(layers) if layers else default_library())
+        if job.advisor:
+            from .checks.notes import with_drafting_notes
+
+            document = with_drafting_notes(document, report)
+        written = write_outputs(document, outputs, force=job.force, templates=job.templates)
+        return Result(job.answers, "rendered", tuple(written), warnings=warnings)
+    except AgreementkitError as exc:
+        return Result(job.answers, "refused", message=str(exc))
+    except Exception as exc:  # noqa: BLE001 - a bug on one file must not stop the others
+        return Result(job.answers, "failed", message=f"internal error: {type(exc).__name__}: {exc} (a bug in agreementkit; "
+                                                     "render this file alone with --debug to see the traceback)")
+
+
+def _warm(formats: tuple[str, ...]) -> None:
+    """Pay the imports once per worker, not once per document."""
+    from .assembly import default_library
+    from .interview.spec import load_interview
+
+    default_library()
+    load_interview(None)
+    if "pdf" in formats:
+        import weasyprint  # noqa: F401
+    if "docx" in formats:
+        import docx  # noqa: F401
+
+
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+def render_many(jobs: list[Job], workers: int | None = None,
+                on_start: Callable[[int], None] | None = None) -> Iterator[Result]:
+    """Results in the order the jobs finish. One worker renders in this process;
+    more run in a pool of warm processes (never more than there are jobs)."""
+    count = min(workers or default_jobs(), len(jobs)) or 1
+    if on_start:
+        on_start(count)
+    if count == 1:
+        for job in jobs:
+            yield render_one(job)
+        return
+    formats = tuple(sorted({f for job in jobs for f in job.formats}))
+    # spawn: workers start clean, whatever threads this process runs (a progress bar's, for one).
+    with ProcessPoolExecutor(max_workers=count, mp_context=get_context("spawn"), initializer=_warm,
+                             initargs=(formats,)) as pool:
+        pending: dict[Future[Result], Job] = {pool.submit(render_one, job): job for job in jobs}
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                job = pending.pop(future)
+                try:
+                    yield future.result()
+                except Exception as exc:  # noqa: BLE001 - a crashed worker must not lose the other results
+                    yield Result(job.answers, "failed", message=f"internal error: {type(exc).__name__}: {exc}")
+
+
+def overall_exit_code(results: Iterable[Result]) -> int:
+    """The batch's exit code: the worst of its files, as if each had been rendered alone
+    (an internal error over bad input over blocking findings)."""
+    codes = {r.exit_code for r in results}
+    for code in (70, 2, 1):
+        if code in codes:
+            return code
+    return 0
+
+
+__all__ = ["overall_exit_code", "Job", "Result", "expand_inputs", "plan_jobs", "render_one", "render_many", "default_jobs"]
