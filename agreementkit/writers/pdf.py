@@ -36,11 +36,25 @@ def _fetcher(folder: Path) -> Any:
     return TemplateFolderFetcher(allowed_protocols=("file",), allow_redirects=False)
 
 
+_FONT_CONFIG: Any = None
+
+
+def _font_config() -> Any:
+    """One font configuration per process: WeasyPrint makes a new one (and its Pango
+    font map) per document otherwise, and a batch of hundreds would keep growing."""
+    global _FONT_CONFIG
+    if _FONT_CONFIG is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _FONT_CONFIG = FontConfiguration()
+    return _FONT_CONFIG
+
+
 def write_pdf(document: Document, templates: Path | None = None) -> bytes:
     import weasyprint
 
     folder = templates or builtin_templates()
     html = weasyprint.HTML(string=to_html(document, folder), base_url=str(folder) + "/", url_fetcher=_fetcher(folder))
-    pdf = html.write_pdf(custom_metadata=True)
+    pdf = html.write_pdf(custom_metadata=True, font_config=_font_config())
     assert pdf is not None
     return pdf
