@@ -190,6 +190,8 @@ def _condition(clause: ClauseFile, context: dict[str, Any]) -> bool:
         return bool(_expression(clause.meta.condition)(**context))
     except TemplateError as exc:
         raise _clause_error(clause, f"condition {clause.meta.condition!r} failed: {exc}", line=2) from None
+    except RecursionError:
+        raise _clause_error(clause, "condition nested too deeply to evaluate", line=2) from None
 
 
 def _plan(library: ClauseLibrary, context: dict[str, Any]) -> _Plan:
@@ -258,6 +260,8 @@ def _render_clause(clause: ClauseFile, context: dict[str, Any], answers: Answers
         line = getattr(exc, "lineno", None) or _template_line(exc)
         file_line = clause.body_line + line - 1 if line else None
         raise _clause_error(clause, f"template error: {exc}", file_line) from None
+    except RecursionError:
+        raise _clause_error(clause, "template nested too deeply to render (check for runaway nesting or recursion)") from None
     variant = "binding" if answers.agreement.binding else "non_binding"
     try:
         return to_blocks(markdown, variant, {"signatures": _signature_blocks(answers)})

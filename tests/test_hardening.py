@@ -291,3 +291,19 @@ def test_an_existing_document_is_kept_and_the_batch_says_so(tmp_path: Path) -> N
     assert result.returncode == 2 and "already exists; use --force" in result.stderr
     assert kept.read_text(encoding="utf-8") == "mine"
     assert (tmp_path / "out" / f"{Path(files[1]).stem}.md").exists()
+
+
+def test_runaway_nesting_in_a_clause_or_a_question_is_a_library_error(tmp_path: Path) -> None:
+    deep = "(" * 3000 + "1" + ")" * 3000
+    clauses = tmp_path / "clauses"
+    clauses.mkdir()
+    (clauses / "deep.md").write_text(f"---\nid: general.deep\ntitle: Deep\nsection: general\n---\n{{{{ {deep} }}}}\n", encoding="utf-8")
+    result, seconds = measured("render", str(ROOT / "examples" / "cold-chain-pilot.yaml"), "--library", str(clauses),
+                               "-o", str(tmp_path / "out.md"))
+    _refused_quickly(result, seconds, "general.deep: template nested too deeply to render")
+    questions = tmp_path / "layer" / "questions"
+    questions.mkdir(parents=True)
+    (questions / "q.yaml").write_text(f'questions:\n  - {{id: extra.x, type: text, prompt: X, page: agreement, when: "{deep}"}}\n',
+                                      encoding="utf-8")
+    result, seconds = measured("questions", "list", "--library", str(tmp_path / "layer"))
+    _refused_quickly(result, seconds, "when is not a valid expression: nested too deeply")

@@ -274,4 +274,6 @@ def check_syntax(source: str, *, template: bool) -> str | None:
             _compiled_expression(bare(source))
     except TemplateError as exc:
         return str(exc)
+    except RecursionError:
+        return "nested too deeply"
     return None
