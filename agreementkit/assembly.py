@@ -18,7 +18,6 @@ from functools import lru_cache
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
 
 from . import __version__
 from .answers import Answers, Party
@@ -28,6 +27,7 @@ from .errors import ClauseLibraryError, Problem
 from .liability import liability_caps
 from .library import ClauseFile, ClauseLibrary, load_library
 from .markup import Md, MarkupError, escape, to_blocks
+from .sandbox import BudgetedSandbox, budget, budgeted_range, render_capped
 
 
 def and_list(items: Iterable[object], conjunction: str = "and") -> Md:
@@ -85,9 +85,9 @@ def _lower_first(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _environment() -> SandboxedEnvironment:
+def _environment() -> BudgetedSandbox:
     """One sandbox for every clause: custom libraries are code we do not trust."""
-    env = SandboxedEnvironment(
+    env = BudgetedSandbox(
         undefined=StrictUndefined,
         finalize=escape,
         autoescape=False,
@@ -109,6 +109,7 @@ def _environment() -> SandboxedEnvironment:
     )
     # `select('search', 'announce|publicity')`: answers that mention a word, case as the pattern says.
     env.tests["search"] = lambda value, pattern: re.search(pattern, str(value)) is not None
+    env.globals["range"] = budgeted_range
     return env
 
 
@@ -187,11 +188,14 @@ def _condition(clause: ClauseFile, context: dict[str, Any]) -> bool:
     if not clause.meta.condition:
         return True
     try:
-        return bool(_expression(clause.meta.condition)(**context))
+        with budget():
+            return bool(_expression(clause.meta.condition)(**context))
     except TemplateError as exc:
         raise _clause_error(clause, f"condition {clause.meta.condition!r} failed: {exc}", line=2) from None
     except RecursionError:
         raise _clause_error(clause, "condition nested too deeply to evaluate", line=2) from None
+    except Exception as exc:  # noqa: BLE001 - a library's mistake is the library's error, never a traceback
+        raise _clause_error(clause, f"condition {clause.meta.condition!r} failed: {_describe(exc)}", line=2) from None
 
 
 def _plan(library: ClauseLibrary, context: dict[str, Any]) -> _Plan:
@@ -255,13 +259,17 @@ def _signature_blocks(answers: Answers) -> Callable[[], list[Block]]:
 
 def _render_clause(clause: ClauseFile, context: dict[str, Any], answers: Answers) -> list[Block]:
     try:
-        markdown = _template(clause.body).render(context)
+        markdown = render_capped(_template(clause.body), context)
     except TemplateError as exc:
         line = getattr(exc, "lineno", None) or _template_line(exc)
         file_line = clause.body_line + line - 1 if line else None
         raise _clause_error(clause, f"template error: {exc}", file_line) from None
     except RecursionError:
         raise _clause_error(clause, "template nested too deeply to render (check for runaway nesting or recursion)") from None
+    except Exception as exc:  # noqa: BLE001 - sandbox refusals, budget, arithmetic: all the library's to fix
+        line = _template_line(exc)
+        file_line = clause.body_line + line - 1 if line else None
+        raise _clause_error(clause, f"template failed: {_describe(exc)}", file_line) from None
     variant = "binding" if answers.agreement.binding else "non_binding"
     try:
         return to_blocks(markdown, variant, {"signatures": _signature_blocks(answers)})
@@ -275,9 +283,22 @@ def _title(clause: ClauseFile, context: dict[str, Any]) -> str:
     if "{" not in title:
         return title
     try:
-        return _template(title).render(context).strip()
+        return render_capped(_template(title), context).strip()
     except TemplateError as exc:
         raise _clause_error(clause, f"title template error: {exc}", line=2) from None
+    except Exception as exc:  # noqa: BLE001
+        raise _clause_error(clause, f"title template failed: {_describe(exc)}", line=2) from None
+
+
+def _describe(exc: BaseException) -> str:
+    """A runtime failure in a template, in words: the sandbox's and the budget's messages are already sentences."""
+    from jinja2.exceptions import SecurityError
+
+    from .sandbox import BudgetExceeded
+
+    if isinstance(exc, (BudgetExceeded, SecurityError)):
+        return f"{exc} (the sandbox refuses this)"
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _template_line(exc: BaseException) -> int | None:

@@ -208,8 +208,11 @@ FILTERS = {
 
 @lru_cache(maxsize=1)
 def environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(undefined=ChainableUndefined, autoescape=False)
+    from ..sandbox import BudgetedSandbox, budgeted_range
+
+    env = BudgetedSandbox(undefined=ChainableUndefined, autoescape=False)
     env.filters.update(FILTERS)
+    env.globals["range"] = budgeted_range
     return env
 
 
@@ -241,11 +244,14 @@ def bare(expression: str) -> str:
 def evaluate(expression: str, context: dict[str, Any], where: str) -> Any:
     """A `when` condition: a bare Jinja2 expression over the answers so far."""
     expression = bare(expression)
+    from ..sandbox import budget
+
     try:
-        return _plain(_compiled_expression(expression)(**context))
+        with budget():
+            return _plain(_compiled_expression(expression)(**context))
     except TemplateError as exc:
         raise ExpressionError(f"{where}: {expression!r}: {exc}") from None
-    except (TypeError, ValueError, ArithmeticError, AttributeError, KeyError, IndexError) as exc:
+    except Exception as exc:  # noqa: BLE001 - a layer's expression failing is the layer's error, never a traceback
         raise ExpressionError(f"{where}: {expression!r} failed: {exc}") from None
 
 
@@ -257,11 +263,13 @@ def render_value(value: Any, context: dict[str, Any], where: str) -> Any:
     whole = _WHOLE_EXPRESSION.match(value)
     if whole and "}}" not in whole.group(1):
         return evaluate(whole.group(1), context, where)
+    from ..sandbox import render_capped
+
     try:
-        return _compiled_template(value).render(**context)
+        return render_capped(_compiled_template(value), context)
     except TemplateError as exc:
         raise ExpressionError(f"{where}: {value!r}: {exc}") from None
-    except (TypeError, ValueError, ArithmeticError, AttributeError, KeyError, IndexError) as exc:
+    except Exception as exc:  # noqa: BLE001
         raise ExpressionError(f"{where}: {value!r} failed: {exc}") from None
 
 
