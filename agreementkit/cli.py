@@ -400,6 +400,65 @@ def _print_findings(
 
 
 @app.command()
+def lint(
+    library: LibraryOption = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="table for people, json for tools.", case_sensitive=False)
+    ] = "table",
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too, not only on errors.")] = False,
+) -> None:
+    """Check a clause library without rendering: every branch of every clause at once.
+
+    Resolves every name and attribute in clause bodies, conditions and titles
+    against the answers format (inside every {% if %} branch, reached by an
+    example or not); checks filters, tests, ref()/refs()/included() targets,
+    references to conditional clauses left unguarded, declared variants
+    against their ::: blocks, terms defined twice or never used, and "shall"
+    or "must" in clauses that do not bind.
+
+    Exit 0 clean (advice allowed), 1 with errors (with --strict, also with
+    warnings), 2 when the library cannot be read.
+
+    Examples:
+
+      agreementkit lint
+
+      agreementkit lint --library our-clauses/ --format json
+    """
+    import json
+
+    from rich.table import Table
+
+    from .errors import AgreementkitError, UserError
+    from .library import load_library
+    from .lint import lint_library
+
+    try:
+        if output_format.lower() not in ("table", "json"):
+            raise UserError(f"unknown --format '{output_format}': choose table or json")
+        report = lint_library(load_library(library))
+    except AgreementkitError as exc:
+        raise _fail(exc) from None
+    counts = {s: report.count(s) for s in ("error", "warning", "advice")}  # type: ignore[arg-type]
+    if output_format.lower() == "json":
+        typer.echo(json.dumps({"findings": [vars(f) for f in report.findings], "counts": counts}, indent=2))
+    else:
+        console = _console(stderr=False)
+        if report.findings:
+            table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+            for column in ("where", "clause", "rule", "finding", "suggestion"):
+                table.add_column(column, overflow="fold")
+            for f in report.findings:
+                where = f"{f.file}:{f.line}" if f.line else f.file
+                table.add_row(where, f.clause, f"[{_SEVERITY_STYLE[f.severity]}]{f.rule}[/]", f.message, f.suggestion)
+            console.print(table)
+        verdict = "clean" if not report.findings else ", ".join(f"{n} {s}{'s' if n != 1 and s != 'advice' else ''}"
+                                                               for s, n in counts.items())
+        console.print(f"Library lint: {verdict}.", style="bold")
+    raise typer.Exit(report.exit_code(strict))
+
+
+@app.command()
 def schema(library: LibraryOption = None) -> None:
     """Print the JSON Schema of the answers file format (format 1).
 

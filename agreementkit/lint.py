@@ -1,0 +1,401 @@
+"""A static check of a clause library, every branch at once.
+
+Rendering the examples only tries the branches some example reaches; a typo
+inside `{% if governance.decision_rule == 'weighted' %}` waits for the first
+weighted-vote deal. Lint walks each clause's Jinja2 syntax tree instead and
+resolves every name and attribute against the answers model, so a mistake is
+found before it reaches a client. Findings name the file, line, clause, rule
+and a suggestion; nothing here renders a document.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import re
+import types
+import typing
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+from jinja2 import nodes
+from jinja2.exceptions import TemplateSyntaxError
+from pydantic import BaseModel
+
+from .answers import Answers
+from .library import ClauseFile, ClauseLibrary
+
+Severity = Literal["error", "warning", "advice"]
+
+# What a clause sees besides the answers' sections (assembly's context), with the type lint can follow.
+CONTEXT: dict[str, Any] = {
+    "binding": bool, "shall": str, "instrument": str, "term_end": date, "review_dates": list[date],
+    "review_calendar": list[dict], "resource_totals": dict, "liability_caps": dict, "has_university": bool,
+    "has_public_body": bool, "others": str, "others_poss": str, "each_other": str, "every_other": str,
+    "any_concerned": str, "in_dispute": str, "they_need": str, "they_request": str, "them": str,
+    "party": Any, "label": Any, "ref": Any, "refs": Any, "included": Any, "binding_clauses": list[str],
+    "surviving_clauses": list[str],
+    # Jinja2's own
+    "range": Any, "namespace": Any, "dict": Any, "lipsum": Any, "cycler": Any, "joiner": Any, "loop": Any,
+    "caller": Any, "varargs": Any, "kwargs": Any,
+}
+_METHODS = {
+    str: set(dir(str)), list: set(dir(list)), dict: set(dir(dict)), Decimal: set(dir(Decimal)), date: set(dir(date)),
+    bool: set(dir(bool)), int: set(dir(int)),
+}
+_OBLIGATION = re.compile(r"[^.:;\n]*\b(shall|must)\b[^.:;\n]*[.:;]?", re.IGNORECASE)
+_BINDING_BLOCK = re.compile(r"^:::\s*binding\s*$.*?^:::\s*$", re.MULTILINE | re.DOTALL)
+_VARIANT_BLOCK = re.compile(r"^:::\s*(binding|non_binding)\s*$", re.MULTILINE)
+_DEFINITION = re.compile(r"\((?:[^()]*?)\*\*([A-Z][A-Za-z ]+)\*\*\)|\*\*([A-Z][A-Za-z ]+)\*\* means")
+
+
+@dataclass(frozen=True)
+class LintFinding:
+    rule: str
+    severity: Severity
+    file: str
+    line: int | None
+    clause: str
+    message: str
+    suggestion: str
+
+    def sort_key(self) -> tuple[str, int, str]:
+        return (self.file, self.line or 0, self.rule)
+
+
+@dataclass
+class LintReport:
+    findings: list[LintFinding] = field(default_factory=list)
+
+    def count(self, severity: Severity) -> int:
+        return sum(f.severity == severity for f in self.findings)
+
+    def exit_code(self, strict: bool = False) -> int:
+        return 1 if self.count("error") or (strict and self.count("warning")) else 0
+
+
+class _Unknown(Exception):
+    """An attribute the type does not have."""
+
+
+def _strip(tp: Any) -> Any:
+    """The type a value of `tp` has once it is there: Optional and Annotated unwrapped."""
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, types.UnionType):
+            options = [a for a in typing.get_args(tp) if a is not type(None)]
+            if len(options) != 1:
+                return Any
+            tp = options[0]
+        else:
+            return tp
+
+
+def _attribute(tp: Any, name: str) -> Any:
+    """The type of `value.name` for a value of type `tp`, Any where lint cannot follow; _Unknown when it has none."""
+    tp = _strip(tp)
+    if tp is Any:
+        return Any
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        if name in tp.model_fields:
+            return tp.model_fields[name].annotation
+        if isinstance(getattr(tp, name, None), property):
+            return typing.get_type_hints(getattr(tp, name).fget).get("return", Any)
+        if callable(getattr(tp, name, None)):
+            return Any
+        raise _Unknown(sorted(tp.model_fields))
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        if name in ("value", "name") or name in tp.__members__ or hasattr(tp, name):
+            return Any
+        raise _Unknown(["value", "name"])
+    origin = typing.get_origin(tp) or tp
+    for kind, methods in _METHODS.items():
+        if origin is kind or (isinstance(origin, type) and issubclass(origin, kind)):
+            if name in methods:
+                return Any
+            if kind is dict:
+                return Any  # keys read as attributes
+            raise _Unknown([])
+    return Any
+
+
+def _element(tp: Any) -> Any:
+    tp = _strip(tp)
+    if typing.get_origin(tp) in (list, tuple):
+        args = typing.get_args(tp)
+        return args[0] if args else Any
+    return Any
+
+
+class _ClauseLinter:
+    """Walks one template's tree with the names in scope and their types."""
+
+    def __init__(self, clause: ClauseFile, library: ClauseLibrary, filters: set[str], tests: set[str], text: str,
+                 first_line: int, out: list[LintFinding], extra: set[str]):
+        self.extra = extra
+        self.clause = clause
+        self.library = library
+        self.filters = filters
+        self.tests = tests
+        self.first_line = first_line
+        self.out = out
+        self.roots: dict[str, Any] = {**{name: info.annotation for name, info in Answers.model_fields.items()}, **CONTEXT}
+        self.text = text
+        self.derived: dict[str, set[str]] = {}  # `{% set reserved = governance.reserved_matters … %}`: what a local stands for
+
+    def add(self, rule: str, severity: Severity, line: int | None, message: str, suggestion: str) -> None:
+        file_line = self.first_line + line - 1 if line else None
+        self.out.append(LintFinding(rule, severity, str(self.clause.source), file_line, self.clause.meta.id, message, suggestion))
+
+    # -- the walk ------------------------------------------------------------------------
+
+    def run(self, tree: nodes.Node) -> None:
+        self.walk(tree, dict(self.roots), [])
+
+    def walk(self, node: nodes.Node, scope: dict[str, Any], guards: list[nodes.Node]) -> None:
+        if isinstance(node, nodes.For):
+            self.walk(node.iter, scope, guards)
+            inner = dict(scope)
+            element = self.type_of(node.iter, scope)
+            for target in _names(node.target):
+                inner[target.name] = _element(element) if isinstance(node.target, nodes.Name) else Any
+            for child in (*node.body, *node.else_):
+                self.walk(child, inner, guards)
+            if node.test is not None:
+                self.walk(node.test, inner, guards)
+            return
+        if isinstance(node, nodes.If):
+            self.walk(node.test, scope, guards)
+            for child in node.body:
+                self.walk(child, scope, [*guards, node.test])
+            for elif_ in node.elif_:
+                self.walk(elif_, scope, guards)
+            for child in node.else_:
+                self.walk(child, scope, guards)
+            return
+        if isinstance(node, nodes.CondExpr):
+            self.walk(node.test, scope, guards)
+            self.walk(node.expr1, scope, [*guards, node.test])
+            if node.expr2 is not None:
+                self.walk(node.expr2, scope, guards)
+            return
+        if isinstance(node, nodes.Assign):
+            self.walk(node.node, scope, guards)
+            for target in _names(node.target):
+                scope[target.name] = self.type_of(node.node, scope) if isinstance(node.target, nodes.Name) else Any
+                self.derived[target.name] = {_dotted(n) for n in [node.node, *node.node.find_all((nodes.Getattr, nodes.Name))]}
+            return
+        if isinstance(node, nodes.AssignBlock):
+            for child in node.body:
+                self.walk(child, scope, guards)
+            for target in _names(node.target):
+                scope[target.name] = str
+            return
+        if isinstance(node, nodes.Macro):
+            inner = {**scope, node.name: Any, **{a.name: Any for a in node.args}}
+            scope[node.name] = Any
+            for child in node.body:
+                self.walk(child, inner, guards)
+            return
+        if isinstance(node, nodes.Name) and node.ctx == "load":
+            self.name(node, scope)
+            return
+        if isinstance(node, nodes.Getattr):
+            self.type_of(node, scope)
+            self.walk(node.node, scope, guards) if not isinstance(node.node, (nodes.Name, nodes.Getattr)) else None
+            return
+        if isinstance(node, nodes.Filter):
+            if node.name not in self.filters:
+                self.unknown(node.lineno, "filter", node.name, self.filters)
+        if isinstance(node, nodes.Test):
+            if node.name not in self.tests:
+                self.unknown(node.lineno, "test", node.name, self.tests)
+        if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name) and node.node.name in ("ref", "refs", "included"):
+            self.reference(node, guards)
+        for child in node.iter_child_nodes():
+            self.walk(child, scope, guards)
+
+    def name(self, node: nodes.Name, scope: dict[str, Any]) -> None:
+        if node.name not in scope:
+            hint = difflib.get_close_matches(node.name, list(scope), n=1)
+            self.add("undefined-name", "error", node.lineno, f"'{node.name}' is not an answer or a name clauses can use",
+                     f"did you mean '{hint[0]}'?" if hint else "check the spelling against `agreementkit schema`")
+
+    def type_of(self, node: nodes.Node, scope: dict[str, Any]) -> Any:
+        """The type of an expression, reporting a name or attribute that does not exist."""
+        if isinstance(node, nodes.Name):
+            if node.ctx == "load" and node.name not in scope:
+                self.name(node, scope)
+                return Any
+            return scope.get(node.name, Any)
+        if isinstance(node, nodes.Getattr):
+            base = self.type_of(node.node, scope)
+            if isinstance(node.node, nodes.Name) and node.node.name == "extra" and scope.get("extra") is self.roots["extra"]:
+                if node.attr not in self.extra:
+                    hint = difflib.get_close_matches(node.attr, sorted(self.extra), n=1)
+                    self.add("undeclared-extra", "error", node.lineno, f"'extra.{node.attr}' is asked by no question of the loaded layers",
+                             f"did you mean 'extra.{hint[0]}'?" if hint else
+                             f"declare it in a question file: - id: extra.{node.attr}")
+                return Any
+            try:
+                return _attribute(base, node.attr)
+            except _Unknown as exc:
+                known = exc.args[0]
+                hint = difflib.get_close_matches(node.attr, known, n=1)
+                where = _dotted(node.node)
+                self.add("unknown-attribute", "error", node.lineno, f"'{where}' has no '{node.attr}'",
+                         f"did you mean '{hint[0]}'?" if hint else (f"it has: {', '.join(known)}" if known else "check the answers format"))
+                return Any
+        if isinstance(node, nodes.Filter) and node.node is not None:
+            self.walk(node, scope, [])
+            return Any
+        for child in node.iter_child_nodes():
+            self.walk(child, scope, [])
+        return Any
+
+    def unknown(self, line: int, kind: str, name: str, known: set[str]) -> None:
+        hint = difflib.get_close_matches(name, sorted(known), n=1)
+        self.add(f"unknown-{kind}", "error", line, f"unknown {kind} '{name}'",
+                 f"did you mean '{hint[0]}'?" if hint else f"the {kind}s are listed in the README")
+
+    def reference(self, call: nodes.Call, guards: list[nodes.Node]) -> None:
+        targets: list[str] = []
+        for arg in call.args:
+            if isinstance(arg, nodes.Const) and isinstance(arg.value, str):
+                targets.append(arg.value)
+            elif isinstance(arg, nodes.List):
+                targets += [i.value for i in arg.items if isinstance(i, nodes.Const) and isinstance(i.value, str)]
+        function = call.node.name  # type: ignore[attr-defined]
+        for target in targets:
+            clause = self.library.clauses.get(target)
+            if clause is None or not clause.meta.enabled:
+                hint = difflib.get_close_matches(target, list(self.library.clauses), n=1)
+                self.add("unknown-reference", "error", call.lineno, f"{function}('{target}'): no such clause",
+                         f"did you mean '{hint[0]}'?" if hint else "see `agreementkit clauses list`")
+            elif function != "included" and clause.meta.condition and clause.meta.condition != self.clause.meta.condition \
+                    and not _guarded(target, clause.meta.condition, guards, self.derived):
+                self.add("conditional-reference", "warning", call.lineno,
+                         f"refers to '{target}', which appears only when {clause.meta.condition}, from a clause that can "
+                         "appear without it", f"guard it: {{% if included('{target}') %}}…{{% endif %}}")
+
+
+def _names(target: nodes.Node) -> list[nodes.Name]:
+    """The names a `for` or `set` target binds: itself, or those of its tuple."""
+    return [target] if isinstance(target, nodes.Name) else list(target.find_all(nodes.Name))
+
+
+def _guarded(target: str, condition: str, guards: list[nodes.Node], derived: dict[str, set[str]]) -> bool:
+    """Whether an enclosing test names the clause (`included('x')`) or its condition's first answer."""
+    first = re.findall(r"[a-z_]+(?:\.[a-z_]+)*", condition)
+    for guard in guards:
+        for call in [guard, *guard.find_all(nodes.Call)]:
+            if not isinstance(call, nodes.Call):
+                continue
+            if isinstance(call.node, nodes.Name) and call.node.name == "included" and any(
+                    isinstance(a, nodes.Const) and a.value == target for a in call.args):
+                return True
+        dotted = {_dotted(n) for n in [guard, *guard.find_all((nodes.Getattr, nodes.Name))]}
+        dotted |= {source for name in list(dotted) for source in derived.get(name, ())}
+        if first and first[0] in dotted:
+            return True
+    return False
+
+
+def _dotted(node: nodes.Node) -> str:
+    if isinstance(node, nodes.Name):
+        return node.name
+    if isinstance(node, nodes.Getattr):
+        return f"{_dotted(node.node)}.{node.attr}"
+    return "…"
+
+
+def _definitions(body: str) -> set[str]:
+    return {a or b for a, b in _DEFINITION.findall(body)}
+
+
+def lint_library(library: ClauseLibrary, interview: Any = None) -> LintReport:
+    """Every problem in the resolved library, in file order; `extra.*` names are checked
+    against `interview`'s questions (the interview of the library's layers when not given)."""
+    from .assembly import _environment
+    from .interview.spec import load_interview
+
+    from .resources import builtin_clauses
+
+    custom = [p for p in library.layers if Path(p) != builtin_clauses()]
+    interview = interview or load_interview(custom or None)
+    extra = {q.id.split(".", 1)[1].split("[")[0].split(".")[0] for q in interview.questions()
+             if q.id.startswith("extra.") and not q.removed}
+
+    env = _environment()
+    filters, tests = set(env.filters), set(env.tests)
+    out: list[LintFinding] = []
+    enabled = [c for c in library.clauses.values() if c.meta.enabled]
+    defined_in: dict[str, list[ClauseFile]] = {}
+    for clause in enabled:
+        for term in _definitions(clause.body):
+            defined_in.setdefault(term, []).append(clause)
+    for clause in enabled:
+        out.extend(_lint_clause(clause, library, filters, tests, extra))
+    for term, clauses in sorted(defined_in.items()):
+        if len(clauses) > 1:
+            for clause in clauses[1:]:
+                out.append(LintFinding("term-defined-twice", "warning", str(clause.source), clause.body_line, clause.meta.id,
+                                       f"'{term}' is also defined in {clauses[0].meta.id}",
+                                       "define a term in one clause and use it elsewhere"))
+        uses = sum(len(re.findall(rf"(?<!\*\*)\b{re.escape(term)}s?\b(?!\*\*)", c.body)) for c in enabled)
+        if not uses:
+            clause = clauses[0]
+            out.append(LintFinding("term-unused", "advice", str(clause.source), clause.body_line, clause.meta.id,
+                                   f"'{term}' is defined but never used", "drop the definition, or use the term"))
+    return LintReport(sorted(out, key=LintFinding.sort_key))
+
+
+def _lint_clause(clause: ClauseFile, library: ClauseLibrary, filters: set[str], tests: set[str],
+                 extra: set[str]) -> Iterator[LintFinding]:
+    from .assembly import _environment
+
+    env = _environment()
+    found: list[LintFinding] = []
+    sources = [(clause.body, clause.body_line)]
+    if clause.meta.condition:
+        sources.append(("{{ " + clause.meta.condition + " }}", 2))
+    if "{" in clause.meta.title:
+        sources.append((clause.meta.title, 2))
+    for text, first_line in sources:
+        try:
+            tree = env.parse(text)
+        except TemplateSyntaxError as exc:
+            found.append(LintFinding("syntax", "error", str(clause.source), first_line + (exc.lineno or 1) - 1,
+                                     clause.meta.id, f"not valid Jinja2: {exc.message}", "fix the template syntax"))
+            continue
+        _ClauseLinter(clause, library, filters, tests, text, first_line, found, extra).run(tree)
+    # Variants declared and written.
+    blocks = set(_VARIANT_BLOCK.findall(clause.body))
+    declared = set(clause.meta.variants)
+    for variant in sorted(declared - blocks):
+        found.append(LintFinding("variant-missing", "error", str(clause.source), clause.body_line, clause.meta.id,
+                                 f"declares the {variant} variant but has no '::: {variant}' block",
+                                 f"add the block, or remove {variant} from variants"))
+    for variant in sorted(blocks - declared):
+        found.append(LintFinding("variant-undeclared", "error", str(clause.source), clause.body_line, clause.meta.id,
+                                 f"has a '::: {variant}' block but does not declare the variant",
+                                 f"add variants: [{', '.join(sorted(blocks))}] to the front matter"))
+    # Obligation words where an MOU speaks of intentions.
+    if not clause.meta.binds:
+        outside = _BINDING_BLOCK.sub("", clause.body)
+        outside = re.sub(r"\{%.*?%\}|\{\{.*?\}\}", " ", outside, flags=re.DOTALL)
+        for match in _OBLIGATION.finditer(outside):
+            line = clause.body_line + clause.body[: clause.body.find(match.group(0).strip()[:40])].count("\n")
+            found.append(LintFinding("obligation-in-mou", "advice", str(clause.source), line, clause.meta.id,
+                                     f"'{match.group(1)}' in a clause that does not bind: \"{match.group(0).strip()}\"",
+                                     "write {{ shall }} (\"will\" in an MOU), or mark the clause binds: true"))
+    return iter(found)
+
+
+__all__ = ["LintFinding", "LintReport", "lint_library", "CONTEXT"]

@@ -1,0 +1,73 @@
+"""`agreementkit lint`: every mistake in a clause library, in every branch, at once."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from helpers import ROOT
+
+LAYER = ROOT / "tests" / "data" / "lint-layer"
+
+
+def lint(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "agreementkit", "lint", *args], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "NO_COLOR": "1", "COLUMNS": "250"})
+
+
+def test_the_built_in_library_is_lint_clean() -> None:
+    result = lint()
+    assert result.returncode == 0, result.stdout
+    assert "Library lint: clean." in result.stdout
+    assert lint("--library", str(ROOT / "examples" / "layers" / "data-sharing")).returncode == 0
+
+
+def test_every_problem_of_a_layer_is_found_in_one_run_with_its_file_and_line() -> None:
+    result = lint("--library", str(LAYER), "--format", "json")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    found = {(f["rule"], Path(f["file"]).name, f["line"]) for f in report["findings"]}
+    assert found == {
+        # a typo inside a branch only a weighted-vote deal reaches, and a reference to a clause that does not exist
+        ("unknown-attribute", "weighted.md", 8), ("unknown-reference", "weighted.md", 10),
+        ("variant-missing", "filters.md", 8), ("unknown-filter", "filters.md", 9), ("undeclared-extra", "filters.md", 9),
+        ("unknown-test", "filters.md", 12), ("conditional-reference", "filters.md", 12),
+        ("undefined-name", "mou.md", 7), ("obligation-in-mou", "mou.md", 7),
+        ("obligation-in-mou", "terms.md", 7), ("term-defined-twice", "terms.md", 7), ("term-unused", "terms.md", 7),
+    }, found
+    by_rule = {f["rule"]: f for f in report["findings"]}
+    assert by_rule["unknown-attribute"]["suggestion"] == "did you mean 'weights'?"
+    assert by_rule["unknown-attribute"]["clause"] == "governance.weighted_note"
+    assert by_rule["unknown-reference"]["suggestion"] == "did you mean 'governance.decisions'?"
+    assert by_rule["unknown-filter"]["suggestion"] == "did you mean 'date'?"
+    assert by_rule["undeclared-extra"]["suggestion"] == "did you mean 'extra.house_style'?"
+    assert "'Shared Costs' is also defined in costs.shared" in by_rule["term-defined-twice"]["message"]
+    assert report["counts"] == {"error": 7, "warning": 2, "advice": 3}
+
+
+def test_the_table_says_where_and_what_to_do() -> None:
+    result = lint("--library", str(LAYER))
+    assert result.returncode == 1
+    assert "weighted.md:8" in result.stdout and "'governance' has no 'wieghts'" in result.stdout
+    assert "Library lint: 7 errors, 2 warnings, 3 advice." in result.stdout
+
+
+def test_warnings_count_only_with_strict(tmp_path: Path) -> None:
+    layer = tmp_path / "layer"
+    layer.mkdir()
+    (layer / "note.md").write_text("---\nid: general.note\ntitle: Note\nsection: general\norder: 300\n---\n"
+                                   "See clause {{ ref('governance.deadlock') }}.\n", encoding="utf-8")
+    assert lint("--library", str(layer)).returncode == 0
+    strict = lint("--library", str(layer), "--strict")
+    assert strict.returncode == 1 and "conditional-reference" in strict.stdout
+
+
+def test_an_unreadable_library_is_exit_2(tmp_path: Path) -> None:
+    layer = tmp_path / "layer"
+    layer.mkdir()
+    (layer / "broken.md").write_text("---\nid: general.broken\nsection: nowhere\ntitel: x\n---\nText.\n", encoding="utf-8")
+    result = lint("--library", str(layer))
+    assert result.returncode == 2 and "broken.md" in result.stderr and "Traceback" not in result.stderr
