@@ -49,6 +49,14 @@ def _console(stderr: bool = True) -> Console:
     return Console(stderr=stderr, highlight=False, soft_wrap=True, width=width)
 
 
+def _notices(notices: list[str]) -> None:
+    """Deprecations a library's author should act on, once per command, never fatal."""
+    from rich.text import Text
+
+    for notice in notices:
+        _console().print(Text("warning: ", style="yellow") + Text(notice))
+
+
 def _fail(exc: Exception) -> typer.Exit:
     """Show a user error without a traceback and pick its exit code."""
     from rich.text import Text
@@ -248,6 +256,7 @@ def _render_single(answers: Path, output: Path, formats: str | None, force: bool
             raise typer.Exit(1)
         _print_findings(report, console, severities=("warning",), brief=True)
         clause_library = load_library(library) if library else default_library()
+        _notices(clause_library.notices)
         document = assemble(loaded, clause_library)
         if advisor:
             from .checks.notes import with_drafting_notes
@@ -436,7 +445,9 @@ def lint(
     try:
         if output_format.lower() not in ("table", "json"):
             raise UserError(f"unknown --format '{output_format}': choose table or json")
-        report = lint_library(load_library(library))
+        loaded = load_library(library)
+        _notices(loaded.notices)
+        report = lint_library(loaded)
     except AgreementkitError as exc:
         raise _fail(exc) from None
     counts = {s: report.count(s) for s in ("error", "warning", "advice")}  # type: ignore[arg-type]
@@ -574,6 +585,7 @@ def clauses_list(library: LibraryOption = None) -> None:
 
     try:
         loaded = load_library(library)
+        _notices(loaded.notices)
     except AgreementkitError as exc:
         raise _fail(exc) from None
     table = Table("id", "section", "version", "binds", "appears when", box=None, pad_edge=False)

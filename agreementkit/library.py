@@ -69,6 +69,7 @@ class ClauseLibrary:
     sections: dict[str, SectionMeta]
     clauses: dict[str, ClauseFile]
     layers: list[Path] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # deprecations to show the library's author
 
     def in_section(self, section_id: str) -> list[ClauseFile]:
         found = [c for c in self.clauses.values() if c.meta.section == section_id and c.meta.enabled]
@@ -121,20 +122,38 @@ def _read_sections(path: Path) -> list[SectionMeta]:
     return out
 
 
+CLAUSES_DIR = "clauses"
+_NOT_CLAUSES = {"readme.md", "changelog.md", "license.md", "contributing.md"}
+
+
+def _clause_paths(folder: Path, *, is_builtin: bool) -> list[Path]:
+    """The clause files of a layer: those under its clauses/ folder when it has one; otherwise
+    (the older layout) every *.md except a README and the like, and nothing under tests/."""
+    if not is_builtin and (folder / CLAUSES_DIR).is_dir():
+        return sorted((folder / CLAUSES_DIR).rglob("*.md"))
+    return sorted(p for p in folder.rglob("*.md")
+                  if p.name.lower() not in _NOT_CLAUSES and "tests" not in p.relative_to(folder).parts[:-1])
+
+
 def load_library(layers: list[Path] | None = None, *, builtin: bool = True) -> ClauseLibrary:
     """The built-in library with each custom layer applied over it, in order."""
     dirs = ([builtin_clauses()] if builtin else []) + [Path(p) for p in (layers or [])]
     sections: dict[str, SectionMeta] = {}
     clauses: dict[str, ClauseFile] = {}
     problems: list[Problem] = []
+    notices: list[str] = []
     for folder in dirs:
         if not folder.is_dir():
             raise ClauseLibraryError(str(folder), [Problem("", "no such clause library folder")])
-        sections_path = folder / SECTIONS_FILE
-        if sections_path.exists():
-            for section in _read_sections(sections_path):
-                sections[section.id] = section
-        for path in sorted(folder.rglob("*.md")):
+        for sections_path in (folder / SECTIONS_FILE, folder / CLAUSES_DIR / SECTIONS_FILE):
+            if sections_path.exists():
+                for section in _read_sections(sections_path):
+                    sections[section.id] = section
+        paths = _clause_paths(folder, is_builtin=builtin and folder == dirs[0])
+        if paths and not (folder / CLAUSES_DIR).is_dir() and not (builtin and folder == dirs[0]):
+            notices.append(f"{folder}: clause files directly in a layer folder are deprecated; move them into "
+                           f"{folder / CLAUSES_DIR}/ (a layer's README and tests/ are never read as clauses)")
+        for path in paths:
             try:
                 clause = read_clause_file(path)
             except InvalidInputError as exc:
@@ -147,4 +166,4 @@ def load_library(layers: list[Path] | None = None, *, builtin: bool = True) -> C
             problems.append(Problem("section", f"{clause.source}: unknown section '{clause.meta.section}' (known: {known})"))
     if problems:
         raise ClauseLibraryError("clause library", problems)
-    return ClauseLibrary(sections, clauses, dirs)
+    return ClauseLibrary(sections, clauses, dirs, notices)

@@ -71,3 +71,26 @@ def test_an_unreadable_library_is_exit_2(tmp_path: Path) -> None:
     (layer / "broken.md").write_text("---\nid: general.broken\nsection: nowhere\ntitel: x\n---\nText.\n", encoding="utf-8")
     result = lint("--library", str(layer))
     assert result.returncode == 2 and "broken.md" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_layer_reads_clauses_from_its_clauses_folder_and_never_its_readme_or_tests(tmp_path: Path) -> None:
+    layer = tmp_path / "layer"
+    (layer / "clauses").mkdir(parents=True)
+    (layer / "tests").mkdir()
+    (layer / "README.md").write_text("# Our house library\n\nNot a clause.\n", encoding="utf-8")
+    (layer / "tests" / "expected.md").write_text("# A rendering\n", encoding="utf-8")
+    (layer / "clauses" / "note.md").write_text("---\nid: general.note\ntitle: Note\nsection: general\norder: 300\n---\nA note.\n",
+                                                encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "agreementkit", "clauses", "list", "--library", str(layer)],
+                            capture_output=True, text=True, timeout=60, env={**os.environ, "NO_COLOR": "1", "COLUMNS": "250"})
+    assert result.returncode == 0, result.stderr
+    assert "general.note" in result.stdout and "deprecated" not in result.stderr
+    # The older layout still works, with a deprecation warning, and still skips the README and tests/.
+    old = tmp_path / "old"
+    (old / "tests").mkdir(parents=True)
+    (old / "README.md").write_text("# Not a clause\n", encoding="utf-8")
+    (old / "tests" / "expected.md").write_text("# A rendering\n", encoding="utf-8")
+    (old / "note.md").write_text((layer / "clauses" / "note.md").read_text(encoding="utf-8"), encoding="utf-8")
+    result = lint("--library", str(old))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"warning: {old}: clause files directly in a layer folder are deprecated; move them into {old / 'clauses'}/" in result.stderr
