@@ -35,6 +35,8 @@ app = typer.Typer(
 )
 clauses_app = typer.Typer(help="Look at the clause library.", no_args_is_help=True)
 app.add_typer(clauses_app, name="clauses")
+library_app = typer.Typer(help="Start and look after a clause library layer of your own.", no_args_is_help=True)
+app.add_typer(library_app, name="library")
 questions_app = typer.Typer(help="Look at the interview: the questions `agreementkit new` asks, as the library layers define them.",
                             no_args_is_help=True)
 app.add_typer(questions_app, name="questions")
@@ -467,6 +469,77 @@ def lint(
                                                                for s, n in counts.items())
         console.print(f"Library lint: {verdict}.", style="bold")
     raise typer.Exit(report.exit_code(strict))
+
+
+@app.command("test")
+def test_scenarios(
+    library: LibraryOption = None,
+    update: Annotated[bool, typer.Option("--update", help="Write the current renderings as the approved ones (after review).")] = False,
+) -> None:
+    """Render a library's scenarios and compare them with their approved renderings.
+
+    A layer keeps scenarios in its tests/ folder: NAME.yaml (an answers file),
+    NAME.md (the approved Markdown rendering) and optionally NAME.expect.yaml
+    (findings: health-check rule ids; present: / absent: clause ids). Without
+    --library the built-in scenarios run. Each mismatch prints a unified diff
+    and the clauses it touches; exit 1 if any scenario fails, 2 if a file
+    cannot be read. --update rewrites the approved renderings.
+
+    Examples:
+
+      agreementkit test --library our-clauses/
+
+      agreementkit test --library our-clauses/ --update
+    """
+    from rich.text import Text
+
+    from .errors import AgreementkitError
+    from .scenarios import find_scenarios, run_scenario
+
+    layers = list(library or [])
+    console = _console(stderr=False)
+    try:
+        results = [run_scenario(path, layers, update=update) for path in find_scenarios(layers)]
+    except AgreementkitError as exc:
+        raise _fail(exc) from None
+    for result in results:
+        if result.updated:
+            console.print(Text("updated ", style="yellow") + Text(f"{result.name}: {result.answers.with_suffix('.md')}"))
+        elif result.passed:
+            console.print(Text("passed  ", style="green") + Text(result.name))
+        else:
+            console.print(Text("FAILED  ", style="bold red") + Text(f"{result.name} ({result.answers})"))
+            for problem in result.problems:
+                console.print(Text(f"  {problem}"))
+            if result.diff:
+                typer.echo(result.diff, nl=False)
+    failed = [r for r in results if not r.passed]
+    console.print(f"{len(results)} scenario{'s' if len(results) != 1 else ''}: {len(results) - len(failed)} passed, "
+                  f"{len(failed)} failed" + (f", {sum(r.updated for r in results)} updated" if update else "") + ".",
+                  style="bold")
+    if failed:
+        raise typer.Exit(1)
+
+
+@library_app.command("init")
+def library_init(
+    folder: Annotated[Path, typer.Argument(help="A new (or empty) folder for the layer.", show_default=False)],
+) -> None:
+    """Create a starter layer: library.yaml, a README, an overriding clause, a new clause with
+    its question, and a scenario with its approved rendering. It passes lint and test as created.
+
+    Example:  agreementkit library init our-clauses/ && agreementkit test --library our-clauses/
+    """
+    from .errors import AgreementkitError
+    from .starter import init_layer
+
+    try:
+        written = init_layer(folder)
+    except AgreementkitError as exc:
+        raise _fail(exc) from None
+    for path in written:
+        typer.echo(f"wrote {path}")
+    typer.echo(f"Next: agreementkit lint --library {folder} && agreementkit test --library {folder}")
 
 
 @app.command()

@@ -1,0 +1,79 @@
+"""Scenario tests and the starter layer: a library change is checked against real deals before it reaches a client."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from helpers import ROOT
+
+BUILTIN_TESTS = ROOT / "clauses" / "tests"
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "agreementkit", *args], capture_output=True, text=True, timeout=180,
+                          env={**os.environ, "NO_COLOR": "1", "COLUMNS": "250"})
+
+
+def test_the_built_in_scenarios_are_the_examples_and_pass() -> None:
+    for example in sorted((ROOT / "examples").glob("*.yaml")):
+        assert (BUILTIN_TESTS / example.name).read_bytes() == example.read_bytes(), example.name
+    result = cli("test")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "4 scenarios: 4 passed, 0 failed." in result.stdout
+
+
+def test_a_starter_layer_lints_and_tests_clean_and_a_wording_change_shows_as_a_diff(tmp_path: Path) -> None:
+    layer = tmp_path / "our-clauses"
+    made = cli("library", "init", str(layer))
+    assert made.returncode == 0, made.stderr
+    for name in ("library.yaml", "README.md", "clauses/counterparts.md", "clauses/complaints.md", "questions/house.yaml",
+                 "tests/example.yaml", "tests/example.md"):
+        assert (layer / name).is_file(), name
+    assert cli("lint", "--library", str(layer)).returncode == 0
+    passed = cli("test", "--library", str(layer))
+    assert passed.returncode == 0 and "1 scenario: 1 passed, 0 failed." in passed.stdout
+    approved = (layer / "tests" / "example.md").read_text(encoding="utf-8")
+    assert "sent to the partnership manager of Northwind" in approved  # the new clause and its question
+    assert "qualified or advanced electronic signature" in approved  # the override
+    clause = layer / "clauses" / "counterparts.md"
+    clause.write_text(clause.read_text(encoding="utf-8").replace("sent by email", "sent by email or post"), encoding="utf-8")
+    failed = cli("test", "--library", str(layer))
+    assert failed.returncode == 1
+    assert "FAILED  example" in failed.stdout
+    assert "the rendering differs in: 16.10 Counterparts and electronic signature (general.counterparts)" in failed.stdout
+    assert "-This MOU may be signed" in failed.stdout and "+This MOU may be signed" in failed.stdout
+    assert "sent by email or post" in failed.stdout
+    updated = cli("test", "--library", str(layer), "--update")
+    assert updated.returncode == 0 and "updated example" in updated.stdout
+    assert cli("test", "--library", str(layer)).returncode == 0
+    assert "sent by email or post" in (layer / "tests" / "example.md").read_text(encoding="utf-8")
+
+
+def test_expectations_and_missing_renderings_fail_with_reasons(tmp_path: Path) -> None:
+    layer = tmp_path / "layer"
+    assert cli("library", "init", str(layer)).returncode == 0
+    (layer / "tests" / "example.expect.yaml").write_text(
+        "findings: [shared-costs-uncapped]\npresent: [general.complaints, commercial.revenue]\nabsent: [general.counterparts]\n",
+        encoding="utf-8")
+    (layer / "tests" / "second.yaml").write_bytes((layer / "tests" / "example.yaml").read_bytes())
+    result = cli("test", "--library", str(layer))
+    assert result.returncode == 1
+    assert "health-check findings are ['cross-sector-values', 'shared-costs-uncapped'], expected ['shared-costs-uncapped']" in result.stdout
+    assert "clause commercial.revenue is absent but expected present" in result.stdout
+    assert "clause general.counterparts is present but expected absent" in result.stdout
+    assert "no approved rendering second.md; review the output and run with --update" in result.stdout
+    assert "2 scenarios: 0 passed, 2 failed." in result.stdout
+
+
+def test_init_never_overwrites_and_test_needs_scenarios(tmp_path: Path) -> None:
+    (tmp_path / "taken").mkdir()
+    (tmp_path / "taken" / "notes.txt").write_text("mine", encoding="utf-8")
+    result = cli("library", "init", str(tmp_path / "taken"))
+    assert result.returncode == 2 and "is not an empty folder" in result.stderr
+    assert (tmp_path / "taken" / "notes.txt").read_text(encoding="utf-8") == "mine"
+    (tmp_path / "bare").mkdir()
+    result = cli("test", "--library", str(tmp_path / "bare"))
+    assert result.returncode == 2 and "no scenarios" in result.stderr
