@@ -43,6 +43,11 @@ class ClauseMeta(BaseModel):
     survives: bool = Field(False, description="Outlives the agreement by its nature; named by the survival clause.")
     uses: list[str] = Field([], description="Answers the clause draws on, for the reader and the linter.")
     enabled: bool = Field(True, description="false switches off a clause of the same id from an earlier layer.")
+    overrides: str | None = Field(
+        None, pattern=r"^[a-z][a-z0-9_.-]*@\d+$",
+        description="The built-in clause and version this one replaces, e.g. general.counterparts@2: lint warns when "
+                    "the built-in clause has moved on, so its replacement is re-read after an upgrade.",
+    )
 
 
 class SectionMeta(BaseModel):

@@ -342,6 +342,7 @@ def lint_library(library: ClauseLibrary, interview: Any = None) -> LintReport:
             defined_in.setdefault(term, []).append(clause)
     for clause in enabled:
         out.extend(_lint_clause(clause, library, filters, tests, extra))
+    out.extend(_overrides(library))
     for term, clauses in sorted(defined_in.items()):
         if len(clauses) > 1:
             for clause in clauses[1:]:
@@ -354,6 +355,40 @@ def lint_library(library: ClauseLibrary, interview: Any = None) -> LintReport:
             out.append(LintFinding("term-unused", "advice", str(clause.source), clause.body_line, clause.meta.id,
                                    f"'{term}' is defined but never used", "drop the definition, or use the term"))
     return LintReport(sorted(out, key=LintFinding.sort_key))
+
+
+def _overrides(library: ClauseLibrary) -> Iterator[LintFinding]:
+    """A layer's replacement of a built-in clause records which version it replaced; warn when that moved on."""
+    from .resources import builtin_clauses
+
+    builtin = {c.meta.id: c for c in _builtin_library().clauses.values()}
+    for clause in library.clauses.values():
+        if clause.source.is_relative_to(builtin_clauses()):
+            continue
+        where = (str(clause.source), 2, clause.meta.id)
+        if clause.meta.overrides:
+            target, version = clause.meta.overrides.rsplit("@", 1)
+            original = builtin.get(target)
+            if original is None:
+                yield LintFinding("override-unknown", "error", *where, f"overrides '{target}', which is not a built-in clause",
+                                  "check the id with `agreementkit clauses list`")
+            elif target != clause.meta.id:
+                yield LintFinding("override-unknown", "error", *where, f"overrides '{target}' but its own id is '{clause.meta.id}'",
+                                  f"give it id: {target}, or drop the overrides key")
+            elif original.meta.version > int(version):
+                yield LintFinding("override-drift", "warning", *where,
+                                  f"replaces {target} as it was at version {version}; the built-in clause is now at version "
+                                  f"{original.meta.version}", f"re-read `agreementkit clauses show {target}` against yours, "
+                                  f"then set overrides: {target}@{original.meta.version}")
+        elif clause.meta.id in builtin:
+            yield LintFinding("override-unrecorded", "advice", *where, f"replaces the built-in {clause.meta.id} without saying "
+                              "which version", f"add overrides: {clause.meta.id}@{builtin[clause.meta.id].meta.version}")
+
+
+def _builtin_library() -> ClauseLibrary:
+    from .assembly import default_library
+
+    return default_library()
 
 
 def _lint_clause(clause: ClauseFile, library: ClauseLibrary, filters: set[str], tests: set[str],

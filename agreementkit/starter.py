@@ -46,8 +46,9 @@ agreementkit: ">={version}"
 """
 
 _OVERRIDE = """---
-# Overrides the built-in clause of the same id (built-in version {builtin_version} when this layer was made).
+# Replaces the built-in clause of the same id; lint warns when the built-in one moves past this version.
 id: general.counterparts
+overrides: general.counterparts@{builtin_version}
 title: Counterparts and electronic signature
 section: general
 order: 100

@@ -94,3 +94,27 @@ def test_a_layer_reads_clauses_from_its_clauses_folder_and_never_its_readme_or_t
     result = lint("--library", str(old))
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"warning: {old}: clause files directly in a layer folder are deprecated; move them into {old / 'clauses'}/" in result.stderr
+
+
+def test_an_override_says_which_built_in_version_it_replaced_and_lint_says_when_that_moved_on(tmp_path: Path) -> None:
+    from agreementkit.assembly import default_library
+
+    current = default_library().clauses["general.counterparts"].meta.version
+    layer = tmp_path / "layer" / "clauses"
+    layer.mkdir(parents=True)
+
+    def override(front: str) -> subprocess.CompletedProcess[str]:
+        (layer / "counterparts.md").write_text(f"---\nid: general.counterparts\n{front}title: Counterparts\nsection: general\n"
+                                               "order: 100\nbinds: true\n---\nSigned in counterparts.\n", encoding="utf-8")
+        return lint("--library", str(layer.parent), "--format", "json")
+
+    assert json.loads(override(f"overrides: general.counterparts@{current}\n").stdout)["findings"] == []
+    drift = json.loads(override(f"overrides: general.counterparts@{current - 1}\n").stdout)["findings"]
+    assert [(f["rule"], f["severity"]) for f in drift] == [("override-drift", "warning")]
+    assert f"the built-in clause is now at version {current}" in drift[0]["message"]
+    assert f"set overrides: general.counterparts@{current}" in drift[0]["suggestion"]
+    unknown = json.loads(override("overrides: general.countreparts@1\n").stdout)["findings"]
+    assert [f["rule"] for f in unknown] == ["override-unknown"]
+    silent = json.loads(override("").stdout)["findings"]
+    assert [f["rule"] for f in silent] == ["override-unrecorded"] and f"general.counterparts@{current}" in silent[0]["suggestion"]
+    assert "override-drift" in lint("--library", str(ROOT / "examples" / "layers" / "data-sharing")).stdout
