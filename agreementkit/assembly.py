@@ -402,7 +402,7 @@ def assemble(answers: Answers, library: ClauseLibrary | None = None) -> Document
         # The document is dated when the last party signs; the start is a term of its own (clause "Term").
         parties_line=f"Effective date {long_date(answers.agreement.effective_date)}",
         sections=sections,
-        metadata=_metadata(answers, sections),
+        metadata=_metadata(answers, sections, library),
     )
 
 
@@ -411,7 +411,14 @@ def _between(answers: Answers) -> str:
     return "between " + (", ".join(names[:-1]) + " and " + names[-1])
 
 
-def _metadata(answers: Answers, sections: list[Section]) -> Metadata:
+def clause_digest(clause: Clause) -> str:
+    """A short fingerprint of a clause as printed: its number, title and every block."""
+    import hashlib
+
+    return hashlib.sha256(repr((clause.number, clause.title, clause.blocks)).encode("utf-8")).hexdigest()[:16]
+
+
+def _metadata(answers: Answers, sections: list[Section], library: ClauseLibrary) -> Metadata:
     names = [p.name for p in answers.parties]
     return Metadata(
         title=answers.agreement.title,
@@ -422,6 +429,8 @@ def _metadata(answers: Answers, sections: list[Section]) -> Metadata:
         answers_sha256=answers.fingerprint(),
         clauses=tuple((c.id, c.version) for s in sections for c in s.clauses),
         generator=f"agreementkit {__version__}",
+        layers=(("agreementkit built-in", __version__), *library.layer_info),
+        digests=tuple((c.id, clause_digest(c)) for s in sections for c in s.clauses),
     )
 
 

@@ -543,6 +543,58 @@ def library_init(
 
 
 @app.command()
+def inspect(
+    document: Annotated[Path, typer.Argument(help="A DOCX or PDF that agreementkit wrote.", show_default=False)],
+    verify_answers: Annotated[
+        Optional[Path],
+        typer.Option("--verify", help="An answers file: re-render it and say whether the document matches.", show_default=False),
+    ] = None,
+    library: LibraryOption = None,
+) -> None:
+    """Show what a document records about its making: the answers' hash, the library layers
+    and every clause's id and version. With --verify, say whether it matches the answers.
+
+    Exit 0 when printed (and, with --verify, when it matches), 1 when it does not match,
+    2 when a file cannot be read.
+
+    Examples:
+
+      agreementkit inspect signed/mou.pdf
+
+      agreementkit inspect signed/mou.docx --verify answers.yaml --library our-clauses/
+    """
+    from .errors import AgreementkitError
+    from .provenance import read_record, verify
+
+    console = _console(stderr=False)
+    try:
+        record = read_record(document)
+        checked = verify(record, verify_answers, list(library or [])) if verify_answers else None
+    except AgreementkitError as exc:
+        raise _fail(exc) from None
+    console.print(f"{document}", style="bold")
+    console.print(f"  made by          {record.generator or 'unknown'}")
+    console.print(f"  answers sha256   {record.answers_sha256}")
+    console.print("  library layers   " + (", ".join(f"{name} {version}" for name, version in record.layers) or "not recorded"))
+    console.print(f"  clauses          {len(record.clauses)}")
+    for clause_id, version, _ in record.clauses:
+        console.print(f"    {clause_id} v{version}")
+    if checked is None:
+        return
+    if checked.matches:
+        console.print(f"matches {verify_answers}: same answers, same clauses, same text.", style="bold green")
+        return
+    console.print(f"does not match {verify_answers}:", style="bold red")
+    if not checked.answers_match:
+        console.print("  the answers differ from those the document was made from")
+    for label, ids in (("differs", checked.differing), ("only in the new rendering", checked.added),
+                       ("only in the document", checked.removed)):
+        for clause_id in ids:
+            console.print(f"  {clause_id}: {label}")
+    raise typer.Exit(1)
+
+
+@app.command()
 def schema(library: LibraryOption = None) -> None:
     """Print the JSON Schema of the answers file format (format 1).
 

@@ -143,6 +143,8 @@ class Metadata:
     answers_sha256: str
     clauses: tuple[tuple[str, int], ...]  # (id, version) of every clause used
     generator: str = "agreementkit"
+    layers: tuple[tuple[str, str], ...] = ()  # (name, version) of the library layers, the built-in one first
+    digests: tuple[tuple[str, str], ...] = ()  # (id, digest of its rendered text), to say which clauses differ
 
 
 @dataclass

@@ -75,6 +75,7 @@ class ClauseLibrary:
     clauses: dict[str, ClauseFile]
     layers: list[Path] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)  # deprecations to show the library's author
+    layer_info: list[tuple[str, str]] = field(default_factory=list)  # (name, version) of each custom layer, from library.yaml
 
     def in_section(self, section_id: str) -> list[ClauseFile]:
         found = [c for c in self.clauses.values() if c.meta.section == section_id and c.meta.enabled]
@@ -140,6 +141,20 @@ def _clause_paths(folder: Path, *, is_builtin: bool) -> list[Path]:
                   if p.name.lower() not in _NOT_CLAUSES and "tests" not in p.relative_to(folder).parts[:-1])
 
 
+LIBRARY_FILE = "library.yaml"
+
+
+def _layer_info(folder: Path) -> tuple[str, str]:
+    """A layer's name and version as its library.yaml gives them (the folder name, unversioned, without one)."""
+    path = folder / LIBRARY_FILE
+    if not path.exists():
+        return (folder.name, "unversioned")
+    data = parse_yaml(read_text(path, "library"), str(path)).data
+    if not isinstance(data, dict):
+        raise ClauseLibraryError(str(path), [Problem("", "expected a mapping with name: and version:", 1)])
+    return (str(data.get("name") or folder.name), str(data.get("version") or "unversioned"))
+
+
 def load_library(layers: list[Path] | None = None, *, builtin: bool = True) -> ClauseLibrary:
     """The built-in library with each custom layer applied over it, in order."""
     dirs = ([builtin_clauses()] if builtin else []) + [Path(p) for p in (layers or [])]
@@ -171,4 +186,5 @@ def load_library(layers: list[Path] | None = None, *, builtin: bool = True) -> C
             problems.append(Problem("section", f"{clause.source}: unknown section '{clause.meta.section}' (known: {known})"))
     if problems:
         raise ClauseLibraryError("clause library", problems)
-    return ClauseLibrary(sections, clauses, dirs, notices)
+    info = [_layer_info(folder) for folder in dirs[1 if builtin else 0:]]
+    return ClauseLibrary(sections, clauses, dirs, notices, info)

@@ -199,8 +199,14 @@ def _trace(builder: _Builder, document: Document) -> None:
     root = ElementTree.Element(
         "trace", {"xmlns": TRACE_NAMESPACE, "generator": meta.generator, "answers-sha256": meta.answers_sha256}
     )
+    for name, layer_version in meta.layers:
+        ElementTree.SubElement(root, "layer", {"name": name, "version": layer_version})
+    digests = dict(meta.digests)
     for clause_id, version in meta.clauses:
-        ElementTree.SubElement(root, "clause", {"id": clause_id, "version": str(version)})
+        attributes: dict[str, str] = {"id": clause_id, "version": str(version)}
+        if clause_id in digests:
+            attributes["digest"] = digests[clause_id]
+        ElementTree.SubElement(root, "clause", attributes)
     blob = ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
     part = Part(PackURI(TRACE_PART), "application/xml", blob, builder.doc.part.package)
     builder.doc.part.relate_to(part, RELATIONSHIP_TYPE.CUSTOM_XML)

@@ -1,0 +1,120 @@
+"""Reading back what a document records about its making, and checking it against answers.
+
+Every DOCX and PDF records the answers' hash, the library layers (name and
+version), and each clause's id, version and a digest of its printed text. A
+signed copy found in a shared drive can then be traced to its answers, and
+re-rendered to show whether it still matches and, if not, which clauses differ.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+from .errors import InvalidInputError, Problem
+
+
+@dataclass
+class Record:
+    source: str
+    generator: str = ""
+    answers_sha256: str = ""
+    layers: list[tuple[str, str]] = field(default_factory=list)
+    clauses: list[tuple[str, int, str]] = field(default_factory=list)  # id, version, digest ('' when not recorded)
+
+
+@dataclass
+class Verification:
+    matches: bool
+    answers_match: bool
+    differing: list[str]  # clause ids whose text differs, in document order
+    added: list[str]  # in the re-rendering only
+    removed: list[str]  # in the document only
+
+
+def _refuse(path: Path, message: str) -> InvalidInputError:
+    return InvalidInputError(str(path), [Problem("", message)])
+
+
+def read_record(path: Path) -> Record:
+    """The record of a DOCX (its custom XML part) or PDF (its metadata)."""
+    from .yamlfile import MAX_BYTES
+
+    if not path.is_file():
+        raise _refuse(path, "no such file")
+    if path.stat().st_size > 50 * MAX_BYTES:
+        raise _refuse(path, "is too large to be a document agreementkit wrote")
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        return _from_docx(path)
+    if suffix == ".pdf":
+        return _from_pdf(path)
+    raise _refuse(path, "give a .docx or .pdf file written by agreementkit")
+
+
+def _from_docx(path: Path) -> Record:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            name = "customXml/agreementkit.xml"
+            if name not in archive.namelist():
+                raise _refuse(path, "has no agreementkit record: it was not written by agreementkit, or the record was removed")
+            if archive.getinfo(name).file_size > 5_000_000:
+                raise _refuse(path, "its agreementkit record is too large")
+            root = ElementTree.fromstring(archive.read(name))
+    except (zipfile.BadZipFile, ElementTree.ParseError, OSError) as exc:
+        raise _refuse(path, f"cannot be read as a DOCX: {exc}") from None
+    record = Record(str(path), root.get("generator", ""), root.get("answers-sha256", ""))
+    for child in root:
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "layer":
+            record.layers.append((child.get("name", ""), child.get("version", "")))
+        elif tag == "clause":
+            record.clauses.append((child.get("id", ""), int(child.get("version", "0") or 0), child.get("digest", "")))
+    return record
+
+
+def _from_pdf(path: Path) -> Record:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    meta: Any
+    try:
+        meta = PdfReader(str(path)).metadata or {}
+    except (PdfReadError, OSError, ValueError) as exc:
+        raise _refuse(path, f"cannot be read as a PDF: {exc}") from None
+    answers = str(meta.get("/agreementkitanswerssha256", ""))
+    if not answers:
+        raise _refuse(path, "has no agreementkit record: it was not written by agreementkit, or the record was removed")
+    digests = dict(item.split(":", 1) for item in str(meta.get("/agreementkitdigests", "")).split() if ":" in item)
+    record = Record(str(path), str(meta.get("/Creator", "")), answers)
+    for item in str(meta.get("/agreementkitlayers", "")).split():
+        name, _, version = item.rpartition("@")
+        record.layers.append((name.replace("_", " "), version))
+    for item in str(meta.get("/agreementkitclauses", "")).split():
+        clause_id, _, version = item.partition("@")
+        record.clauses.append((clause_id, int(version or 0), digests.get(clause_id, "")))
+    return record
+
+
+def verify(record: Record, answers_path: Path, layers: list[Path] | None = None) -> Verification:
+    """Re-render the answers with the library and compare with what the document records."""
+    from .answers import load_answers
+    from .assembly import assemble, clause_digest, default_library
+    from .interview.spec import load_interview
+    from .library import load_library
+
+    answers = load_answers(answers_path, interview=load_interview(layers or None))
+    document = assemble(answers, load_library(layers) if layers else default_library())
+    now = {c.id: (c.version, clause_digest(c)) for s in document.sections for c in s.clauses}
+    then = {cid: (version, digest) for cid, version, digest in record.clauses}
+    differing = [cid for cid in then if cid in now and (then[cid][0] != now[cid][0] or (then[cid][1] and then[cid][1] != now[cid][1]))]
+    added = [cid for cid in now if cid not in then]
+    removed = [cid for cid in then if cid not in now]
+    answers_match = record.answers_sha256 == answers.fingerprint()
+    return Verification(answers_match and not differing and not added and not removed, answers_match, differing, added, removed)
+
+
+__all__ = ["Record", "Verification", "read_record", "verify"]

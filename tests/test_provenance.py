@@ -1,0 +1,71 @@
+"""`agreementkit inspect`: a document says how it was made, and whether it still matches its answers."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from helpers import ROOT, example_data, varied, write_answers
+
+EXAMPLE = ROOT / "examples" / "telecom-edge-binding.yaml"
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "agreementkit", *args], capture_output=True, text=True, timeout=180,
+                          env={**os.environ, "NO_COLOR": "1", "COLUMNS": "250"})
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("made")
+    layer = folder / "our-clauses"
+    assert cli("library", "init", str(layer)).returncode == 0
+    result = cli("render", str(EXAMPLE), "-o", str(folder), "--format", "docx,pdf", "--library", str(layer))
+    assert result.returncode == 0, result.stderr
+    return folder
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_inspect_prints_the_layers_clauses_and_hash(made: Path, fmt: str) -> None:
+    from agreementkit.answers import load_answers
+
+    result = cli("inspect", str(made / f"telecom-edge-binding.{fmt}"))
+    assert result.returncode == 0, result.stderr
+    assert f"answers sha256   {load_answers(EXAMPLE).fingerprint()}" in result.stdout
+    assert "library layers   agreementkit built-in 0.1.0, our-clauses 0.1.0" in result.stdout
+    assert "general.counterparts v1" in result.stdout and "commercial.revenue v" in result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_verify_says_matches_or_names_the_clauses_that_differ(made: Path, fmt: str, tmp_path: Path) -> None:
+    layer = made / "our-clauses"
+    document = str(made / f"telecom-edge-binding.{fmt}")
+    same = cli("inspect", document, "--verify", str(EXAMPLE), "--library", str(layer))
+    assert same.returncode == 0 and "matches" in same.stdout and "does not match" not in same.stdout
+    changed = write_answers(tmp_path, varied(example_data("telecom-edge-binding"), **{"commercial.payment_days": 45,
+                                                                                      "termination.notice_days": 60}))
+    differs = cli("inspect", document, "--verify", str(changed), "--library", str(layer))
+    assert differs.returncode == 1
+    assert "the answers differ from those the document was made from" in differs.stdout
+    lines = [line.strip() for line in differs.stdout.splitlines()]
+    assert "commercial.revenue: differs" in lines and "term.withdrawal: differs" in lines
+    assert "general.liability: differs" not in lines
+    # Without the layer, the house clauses are the difference.
+    builtin = cli("inspect", document, "--verify", str(EXAMPLE))
+    assert builtin.returncode == 1 and "general.counterparts: differs" in builtin.stdout
+    assert "general.complaints" not in builtin.stdout or "only in the document" in builtin.stdout
+
+
+def test_inspect_refuses_what_it_cannot_read(tmp_path: Path) -> None:
+    (tmp_path / "notes.docx").write_bytes(b"not a zip")
+    result = cli("inspect", str(tmp_path / "notes.docx"))
+    assert result.returncode == 2 and "cannot be read as a DOCX" in result.stderr
+    result = cli("inspect", str(tmp_path / "missing.pdf"))
+    assert result.returncode == 2 and "no such file" in result.stderr
+    (tmp_path / "a.txt").write_text(yaml.safe_dump({"x": 1}), encoding="utf-8")
+    result = cli("inspect", str(tmp_path / "a.txt"))
+    assert result.returncode == 2 and "give a .docx or .pdf file" in result.stderr
