@@ -76,6 +76,7 @@ class ClauseLibrary:
     layers: list[Path] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)  # deprecations to show the library's author
     layer_info: list[tuple[str, str]] = field(default_factory=list)  # (name, version) of each custom layer, from library.yaml
+    duplicates: list[tuple[str, Path, Path]] = field(default_factory=list)  # one id in two files of one layer: (id, kept, shadowed)
 
     def in_section(self, section_id: str) -> list[ClauseFile]:
         found = [c for c in self.clauses.values() if c.meta.section == section_id and c.meta.enabled]
@@ -162,6 +163,7 @@ def load_library(layers: list[Path] | None = None, *, builtin: bool = True) -> C
     clauses: dict[str, ClauseFile] = {}
     problems: list[Problem] = []
     notices: list[str] = []
+    duplicates: list[tuple[str, Path, Path]] = []
     for folder in dirs:
         if not folder.is_dir():
             raise ClauseLibraryError(str(folder), [Problem("", "no such clause library folder")])
@@ -173,12 +175,16 @@ def load_library(layers: list[Path] | None = None, *, builtin: bool = True) -> C
         if paths and not (folder / CLAUSES_DIR).is_dir() and not (builtin and folder == dirs[0]):
             notices.append(f"{folder}: clause files directly in a layer folder are deprecated; move them into "
                            f"{folder / CLAUSES_DIR}/ (a layer's README and tests/ are never read as clauses)")
+        in_this_layer: dict[str, Path] = {}
         for path in paths:
             try:
                 clause = read_clause_file(path)
             except InvalidInputError as exc:
                 problems.extend(Problem(p.path, f"{path}: {p.message}", p.line) for p in exc.problems)
                 continue
+            if clause.meta.id in in_this_layer:
+                duplicates.append((clause.meta.id, path, in_this_layer[clause.meta.id]))
+            in_this_layer[clause.meta.id] = path
             clauses[clause.meta.id] = clause
     for clause in clauses.values():
         if clause.meta.enabled and clause.meta.section not in sections:
@@ -187,4 +193,4 @@ def load_library(layers: list[Path] | None = None, *, builtin: bool = True) -> C
     if problems:
         raise ClauseLibraryError("clause library", problems)
     info = [_layer_info(folder) for folder in dirs[1 if builtin else 0:]]
-    return ClauseLibrary(sections, clauses, dirs, notices, info)
+    return ClauseLibrary(sections, clauses, dirs, notices, info, duplicates)

@@ -137,8 +137,9 @@ class _ClauseLinter:
     """Walks one template's tree with the names in scope and their types."""
 
     def __init__(self, clause: ClauseFile, library: ClauseLibrary, filters: set[str], tests: set[str], text: str,
-                 first_line: int, out: list[LintFinding], extra: set[str]):
+                 first_line: int, out: list[LintFinding], extra: set[str], used_extra: set[str] | None = None):
         self.extra = extra
+        self.used_extra = used_extra if used_extra is not None else set()
         self.clause = clause
         self.library = library
         self.filters = filters
@@ -237,6 +238,7 @@ class _ClauseLinter:
         if isinstance(node, nodes.Getattr):
             base = self.type_of(node.node, scope)
             if isinstance(node.node, nodes.Name) and node.node.name == "extra" and scope.get("extra") is self.roots["extra"]:
+                self.used_extra.add(node.attr)
                 if node.attr not in self.extra:
                     hint = difflib.get_close_matches(node.attr, sorted(self.extra), n=1)
                     self.add("undeclared-extra", "error", node.lineno, f"'extra.{node.attr}' is asked by no question of the loaded layers",
@@ -329,8 +331,10 @@ def lint_library(library: ClauseLibrary, interview: Any = None) -> LintReport:
 
     custom = [p for p in library.layers if Path(p) != builtin_clauses()]
     interview = interview or load_interview(custom or None)
-    extra = {q.id.split(".", 1)[1].split("[")[0].split(".")[0] for q in interview.questions()
-             if q.id.startswith("extra.") and not q.removed}
+    extra_questions = {q.id.split(".", 1)[1].split("[")[0].split(".")[0]: q for q in interview.questions()
+                       if q.id.startswith("extra.") and not q.removed}
+    extra = set(extra_questions)
+    used_extra: set[str] = set()
 
     env = _environment()
     filters, tests = set(env.filters), set(env.tests)
@@ -341,8 +345,18 @@ def lint_library(library: ClauseLibrary, interview: Any = None) -> LintReport:
         for term in _definitions(clause.body):
             defined_in.setdefault(term, []).append(clause)
     for clause in enabled:
-        out.extend(_lint_clause(clause, library, filters, tests, extra))
+        out.extend(_lint_clause(clause, library, filters, tests, extra, used_extra))
     out.extend(_overrides(library))
+    for name, question in sorted(extra_questions.items()):
+        if name not in used_extra:
+            out.append(LintFinding("question-unused", "advice", str(Path(question.layer) / "questions"), None, f"extra.{name}",
+                                   f"the question extra.{name} is asked, but no clause uses its answer",
+                                   "use it in a clause, or remove the question"))
+    for clause_id, kept, shadowed in library.duplicates:
+        out.append(LintFinding("duplicate-id", "error", str(shadowed), 2, clause_id,
+                               f"'{clause_id}' is also the id of {kept} in the same layer, which silently replaces this file",
+                               "give each clause of a layer its own id"))
+
     for term, clauses in sorted(defined_in.items()):
         if len(clauses) > 1:
             for clause in clauses[1:]:
@@ -392,7 +406,7 @@ def _builtin_library() -> ClauseLibrary:
 
 
 def _lint_clause(clause: ClauseFile, library: ClauseLibrary, filters: set[str], tests: set[str],
-                 extra: set[str]) -> Iterator[LintFinding]:
+                 extra: set[str], used_extra: set[str]) -> Iterator[LintFinding]:
     from .assembly import _environment
 
     env = _environment()
@@ -409,7 +423,7 @@ def _lint_clause(clause: ClauseFile, library: ClauseLibrary, filters: set[str], 
             found.append(LintFinding("syntax", "error", str(clause.source), first_line + (exc.lineno or 1) - 1,
                                      clause.meta.id, f"not valid Jinja2: {exc.message}", "fix the template syntax"))
             continue
-        _ClauseLinter(clause, library, filters, tests, text, first_line, found, extra).run(tree)
+        _ClauseLinter(clause, library, filters, tests, text, first_line, found, extra, used_extra).run(tree)
     # Variants declared and written.
     blocks = set(_VARIANT_BLOCK.findall(clause.body))
     declared = set(clause.meta.variants)

@@ -37,6 +37,7 @@ def test_every_problem_of_a_layer_is_found_in_one_run_with_its_file_and_line() -
         ("unknown-test", "filters.md", 12), ("conditional-reference", "filters.md", 12),
         ("undefined-name", "mou.md", 7), ("obligation-in-mou", "mou.md", 7),
         ("obligation-in-mou", "terms.md", 7), ("term-defined-twice", "terms.md", 7), ("term-unused", "terms.md", 7),
+        ("question-unused", "questions", None),  # extra.house_style is asked; the clause reads extra.house_rule
     }, found
     by_rule = {f["rule"]: f for f in report["findings"]}
     assert by_rule["unknown-attribute"]["suggestion"] == "did you mean 'weights'?"
@@ -45,14 +46,14 @@ def test_every_problem_of_a_layer_is_found_in_one_run_with_its_file_and_line() -
     assert by_rule["unknown-filter"]["suggestion"] == "did you mean 'date'?"
     assert by_rule["undeclared-extra"]["suggestion"] == "did you mean 'extra.house_style'?"
     assert "'Shared Costs' is also defined in costs.shared" in by_rule["term-defined-twice"]["message"]
-    assert report["counts"] == {"error": 7, "warning": 2, "advice": 3}
+    assert report["counts"] == {"error": 7, "warning": 2, "advice": 4}
 
 
 def test_the_table_says_where_and_what_to_do() -> None:
     result = lint("--library", str(LAYER))
     assert result.returncode == 1
     assert "weighted.md:8" in result.stdout and "'governance' has no 'wieghts'" in result.stdout
-    assert "Library lint: 7 errors, 2 warnings, 3 advice." in result.stdout
+    assert "Library lint: 7 errors, 2 warnings, 4 advice." in result.stdout
 
 
 def test_warnings_count_only_with_strict(tmp_path: Path) -> None:
@@ -118,3 +119,14 @@ def test_an_override_says_which_built_in_version_it_replaced_and_lint_says_when_
     silent = json.loads(override("").stdout)["findings"]
     assert [f["rule"] for f in silent] == ["override-unrecorded"] and f"general.counterparts@{current}" in silent[0]["suggestion"]
     assert "override-drift" in lint("--library", str(ROOT / "examples" / "layers" / "data-sharing")).stdout
+
+
+def test_two_clauses_of_one_layer_with_one_id_are_an_error(tmp_path: Path) -> None:
+    clauses = tmp_path / "layer" / "clauses"
+    clauses.mkdir(parents=True)
+    for name, text in (("a.md", "A."), ("b.md", "B.")):
+        (clauses / name).write_text(f"---\nid: general.note\ntitle: Note\nsection: general\norder: 300\n---\n{text}\n",
+                                    encoding="utf-8")
+    report = json.loads(lint("--library", str(tmp_path / "layer"), "--format", "json").stdout)
+    assert [(f["rule"], Path(f["file"]).name) for f in report["findings"]] == [("duplicate-id", "a.md")]
+    assert "b.md in the same layer" in report["findings"][0]["message"]
