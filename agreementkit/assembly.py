@@ -8,6 +8,7 @@ can name another clause's number and stay right when others are left out.
 
 from __future__ import annotations
 
+import difflib
 import re
 
 from collections.abc import Callable, Iterable
@@ -313,7 +314,7 @@ def _template_line(exc: BaseException) -> int | None:
     return line
 
 
-def _resolve(blocks: list[Block], labels: dict[str, str], clause: ClauseFile) -> list[Block]:
+def _resolve(blocks: list[Block], labels: dict[str, str], clause: ClauseFile, known: frozenset[str] = frozenset()) -> list[Block]:
     """Give every cross-reference the printed number of its target."""
 
     def runs(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
@@ -321,7 +322,13 @@ def _resolve(blocks: list[Block], labels: dict[str, str], clause: ClauseFile) ->
         for run in inlines:
             if isinstance(run, Ref):
                 if run.target not in labels:
-                    raise _clause_error(clause, f"refers to clause '{run.target}', which this agreement does not include")
+                    if run.target not in known:
+                        hint = difflib.get_close_matches(run.target, sorted(known), n=1)
+                        raise _clause_error(clause, f"refers to clause '{run.target}', which no library layer has"
+                                            + (f"; did you mean '{hint[0]}'?" if hint else "; see `agreementkit clauses list`"))
+                    raise _clause_error(clause, f"refers to clause '{run.target}', which this agreement does not include "
+                                        f"(its condition is false for these answers); guard the reference with "
+                                        f"{{% if included('{run.target}') %}}")
                 out.append(Ref(run.target, labels[run.target]))
             else:
                 out.append(run)
@@ -381,7 +388,8 @@ def assemble(answers: Answers, library: ClauseLibrary | None = None) -> Document
         clauses = []
         for clause_file in clause_files:
             clause_context = binding_context if clause_file.meta.binds else context
-            blocks = _lead_ins(_resolve(_render_clause(clause_file, clause_context, answers), plan.labels, clause_file))
+            blocks = _lead_ins(_resolve(_render_clause(clause_file, clause_context, answers), plan.labels, clause_file,
+                                         frozenset(library.clauses)))
             # A schedule holding one table titled like itself needs no second heading.
             title = "" if clause_file.meta.title == meta.title else _title(clause_file, clause_context)
             clauses.append(

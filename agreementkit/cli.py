@@ -460,9 +460,11 @@ def lint(
         if report.findings:
             table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
             for column in ("where", "clause", "rule", "finding", "suggestion"):
-                table.add_column(column, overflow="fold")
+                table.add_column(column, overflow="fold", no_wrap=column in ("where", "rule"))
             for f in report.findings:
-                where = f"{f.file}:{f.line}" if f.line else f.file
+                shown = Path(f.file)
+                shown = shown.relative_to(Path.cwd()) if shown.is_absolute() and shown.is_relative_to(Path.cwd()) else shown
+                where = f"{shown}:{f.line}" if f.line else str(shown)
                 table.add_row(where, f.clause, f"[{_SEVERITY_STYLE[f.severity]}]{f.rule}[/]", f.message, f.suggestion)
             console.print(table)
         verdict = "clean" if not report.findings else ", ".join(f"{n} {s}{'s' if n != 1 and s != 'advice' else ''}"
@@ -582,13 +584,15 @@ def inspect(
     if checked is None:
         return
     if checked.matches:
-        console.print(f"matches {verify_answers}: same answers, same clauses, same text.", style="bold green")
+        console.print(f"matches {verify_answers}: same answers, same clauses, and the text in the file is what they print.",
+                      style="bold green")
         return
     console.print(f"does not match {verify_answers}:", style="bold red")
     if not checked.answers_match:
         console.print("  the answers differ from those the document was made from")
     for label, ids in (("differs", checked.differing), ("only in the new rendering", checked.added),
-                       ("only in the document", checked.removed)):
+                       ("only in the document", checked.removed),
+                       ("its text in this file differs from a fresh rendering (edited after it was made?)", checked.edited)):
         for clause_id in ids:
             console.print(f"  {clause_id}: {label}")
     raise typer.Exit(1)
@@ -744,7 +748,8 @@ def clauses_show(
     except AgreementkitError as exc:
         raise _fail(exc) from None
     clause = loaded.clauses[clause_id]
-    typer.echo(f"# {clause.source}")
+    # The path goes to stderr, so `clauses show ID > ours/clauses/x.md` copies a clause file that loads as it is.
+    typer.echo(f"# {clause.source}", err=True)
     typer.echo(clause.source.read_text(encoding="utf-8"), nl=False)
 
 

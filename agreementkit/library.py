@@ -184,6 +184,8 @@ def load_library(layers: list[Path] | None = None, *, builtin: bool = True) -> C
                 continue
             if clause.meta.id in in_this_layer:
                 duplicates.append((clause.meta.id, path, in_this_layer[clause.meta.id]))
+                notices.append(f"{path} and {in_this_layer[clause.meta.id]} both have id '{clause.meta.id}'; only {path} "
+                               "is used: give each clause of a layer its own id")
             in_this_layer[clause.meta.id] = path
             clauses[clause.meta.id] = clause
     for clause in clauses.values():

@@ -347,6 +347,7 @@ def lint_library(library: ClauseLibrary, interview: Any = None) -> LintReport:
     for clause in enabled:
         out.extend(_lint_clause(clause, library, filters, tests, extra, used_extra))
     out.extend(_overrides(library))
+    out.extend(_used_before_definition(library, defined_in))
     for name, question in sorted(extra_questions.items()):
         if name not in used_extra:
             out.append(LintFinding("question-unused", "advice", str(Path(question.layer) / "questions"), None, f"extra.{name}",
@@ -397,6 +398,25 @@ def _overrides(library: ClauseLibrary) -> Iterator[LintFinding]:
         elif clause.meta.id in builtin:
             yield LintFinding("override-unrecorded", "advice", *where, f"replaces the built-in {clause.meta.id} without saying "
                               "which version", f"add overrides: {clause.meta.id}@{builtin[clause.meta.id].meta.version}")
+
+
+def _used_before_definition(library: ClauseLibrary, defined_in: dict[str, list[ClauseFile]]) -> Iterator[LintFinding]:
+    """A term used with its capital in a clause printed before the one that defines it, unless the
+    use points forward ("a Dispute (as defined in clause 9.1)")."""
+    order = [c for section in library.ordered_sections() for c in library.in_section(section.id)]
+    position = {c.meta.id: index for index, c in enumerate(order)}
+    for term, clauses in sorted(defined_in.items()):
+        first = min(position.get(c.meta.id, len(order)) for c in clauses)
+        for clause in order[:first]:
+            text = re.sub(r"\{%.*?%\}|\{\{.*?\}\}", " ", clause.body, flags=re.DOTALL)
+            for match in re.finditer(rf"(?<!\*\*)\b{re.escape(term)}s?\b(?!\*\*)", text):
+                if "defined in" in text[match.end(): match.end() + 40]:
+                    continue
+                line = clause.body_line + clause.body[: clause.body.find(term)].count("\n")
+                yield LintFinding("term-before-definition", "warning", str(clause.source), line, clause.meta.id,
+                                  f"'{term}' is used before {order[first].meta.id} defines it",
+                                  f"write \"{term} (as defined in clause {{{{ ref('{order[first].meta.id}') }}}})\", or move the definition")
+                break
 
 
 def _builtin_library() -> ClauseLibrary:

@@ -8,6 +8,7 @@ re-rendered to show whether it still matches and, if not, which clauses differ.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,7 @@ class Verification:
     differing: list[str]  # clause ids whose text differs, in document order
     added: list[str]  # in the re-rendering only
     removed: list[str]  # in the document only
+    edited: list[str] = field(default_factory=list)  # clauses whose text in the file differs from a fresh rendering
 
 
 def _refuse(path: Path, message: str) -> InvalidInputError:
@@ -114,7 +116,54 @@ def verify(record: Record, answers_path: Path, layers: list[Path] | None = None)
     added = [cid for cid in now if cid not in then]
     removed = [cid for cid in then if cid not in now]
     answers_match = record.answers_sha256 == answers.fingerprint()
-    return Verification(answers_match and not differing and not added and not removed, answers_match, differing, added, removed)
+    edited = _edited(Path(record.source), document) if answers_match and not differing else []
+    return Verification(answers_match and not differing and not added and not removed and not edited,
+                        answers_match, differing, added, removed, edited)
+
+
+_HEADING = re.compile(r"^(\d+\.\d+ .+|Schedule \d+: .+|Signatures)$")
+
+
+def _text_lines(data: bytes, suffix: str) -> list[str]:
+    """The document's text, line by line, as a reader sees it: paragraphs and table cells in order."""
+    import io
+
+    if suffix == ".docx":
+        import docx
+        from docx.oxml.ns import qn
+
+        body = docx.Document(io.BytesIO(data)).element.body
+        return ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p"))]
+    from pypdf import PdfReader
+
+    return [line for page in PdfReader(io.BytesIO(data)).pages for line in (page.extract_text() or "").splitlines()]
+
+
+def _by_heading(lines: list[str]) -> dict[str, str]:
+    parts: dict[str, str] = {}
+    heading = ""
+    for line in lines:
+        if _HEADING.match(line.strip()):
+            heading = line.strip()
+            parts.setdefault(heading, "")
+        else:
+            parts[heading] = parts.get(heading, "") + " ".join(line.split()) + " "
+    return parts
+
+
+def _edited(path: Path, document: Any) -> list[str]:
+    """Clauses whose printed text in the file is not what the answers and library print now: a hand edit."""
+    from .render import render_bytes
+
+    suffix = path.suffix.lower()
+    try:
+        mine = _by_heading(_text_lines(path.read_bytes(), suffix))
+    except Exception as exc:  # noqa: BLE001 - a file read_record accepted but cannot be read as text
+        raise _refuse(path, f"cannot read its text: {exc}") from None
+    fresh = _by_heading(_text_lines(render_bytes(document, suffix.lstrip(".")), suffix))
+    ids = {f"{c.number} {c.title}".strip(): c.id for s in document.sections for c in s.clauses if c.number}
+    changed = [h for h in dict.fromkeys([*fresh, *mine]) if fresh.get(h) != mine.get(h)]
+    return [f"{h} ({ids[h]})" if h in ids else (h or "the title page") for h in changed]
 
 
 __all__ = ["Record", "Verification", "read_record", "verify"]

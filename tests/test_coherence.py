@@ -175,7 +175,7 @@ def test_a_deadlock_and_an_empty_meeting_do_not_stall_the_partnership(example: P
     text = rendered(example, "md").decode("utf-8")
     assert "the adjourned meeting is quorate with the Parties represented at it" in text
     if "(a **Deadlock**), any Party may refer the matter to the chief executives" in text:
-        assert f"any Party may treat the matter as a Dispute under clause {number(text, 'Approach')}" in text
+        assert f"any Party may treat the matter as a Dispute (as defined in clause {number(text, 'Approach')})" in text
 
 
 def test_the_document_is_dated_by_its_last_signature(example: Path) -> None:

@@ -69,3 +69,21 @@ def test_inspect_refuses_what_it_cannot_read(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(yaml.safe_dump({"x": 1}), encoding="utf-8")
     result = cli("inspect", str(tmp_path / "a.txt"))
     assert result.returncode == 2 and "give a .docx or .pdf file" in result.stderr
+
+
+def test_verify_sees_a_hand_edit_that_the_record_cannot(made: Path, tmp_path: Path) -> None:
+    import zipfile
+
+    layer = made / "our-clauses"
+    original = made / "telecom-edge-binding.docx"
+    edited = tmp_path / "edited.docx"
+    with zipfile.ZipFile(original) as source, zipfile.ZipFile(edited, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                assert b"at least 90 days" in data
+                data = data.replace(b"at least 90 days", b"at least 180 days", 1)
+            target.writestr(item, data)
+    result = cli("inspect", str(edited), "--verify", str(EXAMPLE), "--library", str(layer))
+    assert result.returncode == 1, result.stdout
+    assert "(term.duration): its text in this file differs from a fresh rendering" in result.stdout
