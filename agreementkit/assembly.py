@@ -264,7 +264,8 @@ def _render_clause(clause: ClauseFile, context: dict[str, Any], answers: Answers
     except TemplateError as exc:
         line = getattr(exc, "lineno", None) or _template_line(exc)
         file_line = clause.body_line + line - 1 if line else None
-        raise _clause_error(clause, f"template error: {exc}", file_line) from None
+        raise _clause_error(clause, f"template error: {exc} (`agreementkit lint` checks every clause and branch "
+                                    "at once, with suggestions)", file_line) from None
     except RecursionError:
         raise _clause_error(clause, "template nested too deeply to render (check for runaway nesting or recursion)") from None
     except Exception as exc:  # noqa: BLE001 - sandbox refusals, budget, arithmetic: all the library's to fix
