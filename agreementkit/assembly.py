@@ -315,7 +315,7 @@ def _template_line(exc: BaseException) -> int | None:
     return line
 
 
-def _resolve(blocks: list[Block], labels: dict[str, str], clause: ClauseFile, known: frozenset[str] = frozenset()) -> list[Block]:
+def _resolve(blocks: list[Block], labels: dict[str, str], clause: ClauseFile, known: frozenset[str]) -> list[Block]:
     """Give every cross-reference the printed number of its target."""
 
     def runs(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:

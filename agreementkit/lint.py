@@ -136,7 +136,7 @@ def _element(tp: Any) -> Any:
 class _ClauseLinter:
     """Walks one template's tree with the names in scope and their types."""
 
-    def __init__(self, clause: ClauseFile, library: ClauseLibrary, filters: set[str], tests: set[str], text: str,
+    def __init__(self, clause: ClauseFile, library: ClauseLibrary, filters: set[str], tests: set[str],
                  first_line: int, out: list[LintFinding], extra: set[str], used_extra: set[str] | None = None):
         self.extra = extra
         self.used_extra = used_extra if used_extra is not None else set()
@@ -147,7 +147,6 @@ class _ClauseLinter:
         self.first_line = first_line
         self.out = out
         self.roots: dict[str, Any] = {**{name: info.annotation for name, info in Answers.model_fields.items()}, **CONTEXT}
-        self.text = text
         self.derived: dict[str, set[str]] = {}  # `{% set reserved = governance.reserved_matters … %}`: what a local stands for
 
     def add(self, rule: str, severity: Severity, line: int | None, message: str, suggestion: str) -> None:
@@ -209,7 +208,8 @@ class _ClauseLinter:
             return
         if isinstance(node, nodes.Getattr):
             self.type_of(node, scope)
-            self.walk(node.node, scope, guards) if not isinstance(node.node, (nodes.Name, nodes.Getattr)) else None
+            if not isinstance(node.node, (nodes.Name, nodes.Getattr)):
+                self.walk(node.node, scope, guards)
             return
         if isinstance(node, nodes.Filter):
             if node.name not in self.filters:
@@ -376,7 +376,9 @@ def _overrides(library: ClauseLibrary) -> Iterator[LintFinding]:
     """A layer's replacement of a built-in clause records which version it replaced; warn when that moved on."""
     from .resources import builtin_clauses
 
-    builtin = {c.meta.id: c for c in _builtin_library().clauses.values()}
+    from .assembly import default_library
+
+    builtin = {c.meta.id: c for c in default_library().clauses.values()}
     for clause in library.clauses.values():
         if clause.source.is_relative_to(builtin_clauses()):
             continue
@@ -419,12 +421,6 @@ def _used_before_definition(library: ClauseLibrary, defined_in: dict[str, list[C
                 break
 
 
-def _builtin_library() -> ClauseLibrary:
-    from .assembly import default_library
-
-    return default_library()
-
-
 def _lint_clause(clause: ClauseFile, library: ClauseLibrary, filters: set[str], tests: set[str],
                  extra: set[str], used_extra: set[str]) -> Iterator[LintFinding]:
     from .assembly import _environment
@@ -443,7 +439,7 @@ def _lint_clause(clause: ClauseFile, library: ClauseLibrary, filters: set[str], 
             found.append(LintFinding("syntax", "error", str(clause.source), first_line + (exc.lineno or 1) - 1,
                                      clause.meta.id, f"not valid Jinja2: {exc.message}", "fix the template syntax"))
             continue
-        _ClauseLinter(clause, library, filters, tests, text, first_line, found, extra, used_extra).run(tree)
+        _ClauseLinter(clause, library, filters, tests, first_line, found, extra, used_extra).run(tree)
     # Variants declared and written.
     blocks = set(_VARIANT_BLOCK.findall(clause.body))
     declared = set(clause.meta.variants)

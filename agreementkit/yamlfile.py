@@ -180,8 +180,6 @@ def read_text(path: Path, what: str) -> str:
             raise _refuse(source, f"is larger than {MAX_BYTES // 1024 // 1024} MB, the most {a_what} file may be")
     except FileNotFoundError:
         raise InvalidInputError(source, [Problem("", f"no such {what} file")]) from None
-    except IsADirectoryError:
-        raise InvalidInputError(source, [Problem("", f"is a folder, not {a_what} file")]) from None
     except OSError as exc:
         raise InvalidInputError(source, [Problem("", f"cannot read it: {exc.strerror}")]) from None
     try:

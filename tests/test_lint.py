@@ -131,3 +131,16 @@ def test_two_clauses_of_one_layer_with_one_id_are_an_error(tmp_path: Path) -> No
     report = json.loads(lint("--library", str(tmp_path / "layer"), "--format", "json").stdout)
     assert [(f["rule"], Path(f["file"]).name) for f in report["findings"]] == [("duplicate-id", "a.md")]
     assert "b.md in the same layer" in report["findings"][0]["message"]
+
+
+def test_lint_knows_every_name_a_clause_is_given() -> None:
+    """lint's list of context names is a copy of assembly's: it must not fall behind."""
+    from agreementkit.answers import load_answers
+    from agreementkit.assembly import _context
+    from agreementkit.lint import CONTEXT
+
+    given = set(_context(load_answers(ROOT / "examples" / "telecom-edge-binding.yaml")))
+    given |= {"ref", "refs", "included", "binding_clauses", "surviving_clauses"}  # added by assemble()
+    from agreementkit.answers import Answers
+
+    assert given - set(CONTEXT) - set(Answers.model_fields) == set()
