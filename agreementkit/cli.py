@@ -447,7 +447,7 @@ def lint(
     try:
         if output_format.lower() not in ("table", "json"):
             raise UserError(f"unknown --format '{output_format}': choose table or json")
-        loaded = load_library(library)
+        loaded = load_library(library, lenient=True)
         _notices(loaded.notices)
         report = lint_library(loaded)
     except AgreementkitError as exc:

@@ -42,6 +42,10 @@ class ClauseMeta(BaseModel):
     binds: bool = Field(False, description="Binds the parties even in a non-binding MOU (and is worded with 'shall').")
     survives: bool = Field(False, description="Outlives the agreement by its nature; named by the survival clause.")
     uses: list[str] = Field([], description="Answers the clause draws on, for the reader and the linter.")
+    defines: list[str] = Field(
+        [], description="The defined terms this clause defines, e.g. [Purpose, Shared Costs], for lint's checks of "
+                        "their use. Without it, lint takes bold inside parentheses, \"(the **Purpose**)\", and bold "
+                        "before \"means\" as definitions.")
     enabled: bool = Field(True, description="false switches off a clause of the same id from an earlier layer.")
     overrides: str | None = Field(
         None, pattern=r"^[a-z][a-z0-9_.-]*@\d+$",
@@ -77,6 +81,7 @@ class ClauseLibrary:
     notices: list[str] = field(default_factory=list)  # deprecations to show the library's author
     layer_info: list[tuple[str, str]] = field(default_factory=list)  # (name, version) of each custom layer, from library.yaml
     duplicates: list[tuple[str, Path, Path]] = field(default_factory=list)  # one id in two files of one layer: (id, kept, shadowed)
+    problems: list[tuple[Path, Problem]] = field(default_factory=list)  # what a lenient load skipped, for lint to report
 
     def in_section(self, section_id: str) -> list[ClauseFile]:
         found = [c for c in self.clauses.values() if c.meta.section == section_id and c.meta.enabled]
@@ -156,12 +161,16 @@ def _layer_info(folder: Path) -> tuple[str, str]:
     return (str(data.get("name") or folder.name), str(data.get("version") or "unversioned"))
 
 
-def load_library(layers: list[Path] | None = None, *, builtin: bool = True) -> ClauseLibrary:
-    """The built-in library with each custom layer applied over it, in order."""
+def load_library(layers: list[Path] | None = None, *, builtin: bool = True, lenient: bool = False) -> ClauseLibrary:
+    """The built-in library with each custom layer applied over it, in order.
+
+    A clause file that cannot be read stops a render; `lenient` (for lint, which reports every
+    problem at once) skips it and keeps the problem in `problems` instead."""
     dirs = ([builtin_clauses()] if builtin else []) + [Path(p) for p in (layers or [])]
     sections: dict[str, SectionMeta] = {}
     clauses: dict[str, ClauseFile] = {}
     problems: list[Problem] = []
+    skipped: list[tuple[Path, Problem]] = []
     notices: list[str] = []
     duplicates: list[tuple[str, Path, Path]] = []
     for folder in dirs:
@@ -180,7 +189,10 @@ def load_library(layers: list[Path] | None = None, *, builtin: bool = True) -> C
             try:
                 clause = read_clause_file(path)
             except InvalidInputError as exc:
-                problems.extend(Problem(p.path, f"{path}: {p.message}", p.line) for p in exc.problems)
+                if lenient:
+                    skipped.extend((path, p) for p in exc.problems)
+                else:
+                    problems.extend(Problem(p.path, f"{path}: {p.message}", p.line) for p in exc.problems)
                 continue
             if clause.meta.id in in_this_layer:
                 duplicates.append((clause.meta.id, path, in_this_layer[clause.meta.id]))
@@ -191,8 +203,11 @@ def load_library(layers: list[Path] | None = None, *, builtin: bool = True) -> C
     for clause in clauses.values():
         if clause.meta.enabled and clause.meta.section not in sections:
             known = ", ".join(sorted(sections))
-            problems.append(Problem("section", f"{clause.source}: unknown section '{clause.meta.section}' (known: {known})"))
+            if lenient:
+                skipped.append((clause.source, Problem("section", f"unknown section '{clause.meta.section}' (known: {known})", 2)))
+            else:
+                problems.append(Problem("section", f"{clause.source}: unknown section '{clause.meta.section}' (known: {known})"))
     if problems:
         raise ClauseLibraryError("clause library", problems)
     info = [_layer_info(folder) for folder in dirs[1 if builtin else 0:]]
-    return ClauseLibrary(sections, clauses, dirs, notices, info, duplicates)
+    return ClauseLibrary(sections, clauses, dirs, notices, info, duplicates, skipped)

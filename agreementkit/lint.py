@@ -50,7 +50,7 @@ _METHODS = {
 _OBLIGATION = re.compile(r"[^.:;\n]*\b(shall|must)\b[^.:;\n]*[.:;]?", re.IGNORECASE)
 _BINDING_BLOCK = re.compile(r"^:::\s*binding\s*$.*?^:::\s*$", re.MULTILINE | re.DOTALL)
 _VARIANT_BLOCK = re.compile(r"^:::\s*(binding|non_binding)\s*$", re.MULTILINE)
-_DEFINITION = re.compile(r"\((?:[^()]*?)\*\*([A-Z][A-Za-z ]+)\*\*\)|\*\*([A-Z][A-Za-z ]+)\*\* means")
+_SAME_ELEMENTS = {"selectattr", "rejectattr", "select", "reject", "sort", "list", "unique", "reverse", "first", "last"}
 
 
 @dataclass(frozen=True)
@@ -148,6 +148,11 @@ class _ClauseLinter:
         self.out = out
         self.roots: dict[str, Any] = {**{name: info.annotation for name, info in Answers.model_fields.items()}, **CONTEXT}
         self.derived: dict[str, set[str]] = {}  # `{% set reserved = governance.reserved_matters … %}`: what a local stands for
+        # Where a name's value sits in the answers, in question-id notation (`p` in `for p in parties` is `parties[]`),
+        # so lint can tell answers a clause reads that no question asks.
+        self.paths: dict[str, str] = {name: name for name in Answers.model_fields if name != "extra"}
+        self.used_paths: dict[str, int] = {}
+        self.texts: list[tuple[str, list[nodes.Node], int]] = []  # the clause's own words, with the tests around them
 
     def add(self, rule: str, severity: Severity, line: int | None, message: str, suggestion: str) -> None:
         file_line = self.first_line + line - 1 if line else None
@@ -163,8 +168,13 @@ class _ClauseLinter:
             self.walk(node.iter, scope, guards)
             inner = dict(scope)
             element = self.type_of(node.iter, scope)
+            source = self.path_of(node.iter, scope)
             for target in _names(node.target):
                 inner[target.name] = _element(element) if isinstance(node.target, nodes.Name) else Any
+                if source and isinstance(node.target, nodes.Name):
+                    self.paths[target.name] = source + "[]"
+                else:
+                    self.paths.pop(target.name, None)
             for child in (*node.body, *node.else_):
                 self.walk(child, inner, guards)
             if node.test is not None:
@@ -206,6 +216,9 @@ class _ClauseLinter:
         if isinstance(node, nodes.Name) and node.ctx == "load":
             self.name(node, scope)
             return
+        if isinstance(node, nodes.TemplateData):
+            self.texts.append((node.data, guards, node.lineno))
+            return
         if isinstance(node, nodes.Getattr):
             self.type_of(node, scope)
             if not isinstance(node.node, (nodes.Name, nodes.Getattr)):
@@ -246,7 +259,7 @@ class _ClauseLinter:
                              f"declare it in a question file: - id: extra.{node.attr}")
                 return Any
             try:
-                return _attribute(base, node.attr)
+                found = _attribute(base, node.attr)
             except _Unknown as exc:
                 known = exc.args[0]
                 hint = difflib.get_close_matches(node.attr, known, n=1)
@@ -254,12 +267,32 @@ class _ClauseLinter:
                 self.add("unknown-attribute", "error", node.lineno, f"'{where}' has no '{node.attr}'",
                          f"did you mean '{hint[0]}'?" if hint else (f"it has: {', '.join(known)}" if known else "check the answers format"))
                 return Any
+            stripped = _strip(base)
+            if isinstance(stripped, type) and issubclass(stripped, BaseModel) and node.attr in stripped.model_fields:
+                path = self.path_of(node, scope)
+                if path:
+                    self.used_paths.setdefault(path, node.lineno)
+            return found
         if isinstance(node, nodes.Filter) and node.node is not None:
             self.walk(node, scope, [])
             return Any
         for child in node.iter_child_nodes():
             self.walk(child, scope, [])
         return Any
+
+    def path_of(self, node: nodes.Node, scope: dict[str, Any]) -> str | None:
+        """`parties[].signatory.name` for `p.signatory.name` inside `for p in parties`; None off the answers."""
+        if isinstance(node, nodes.Name):
+            root = self.roots.get(node.name)
+            if node.name in self.paths and (root is None or scope.get(node.name) is root):
+                return self.paths[node.name]
+            return None
+        if isinstance(node, nodes.Getattr):
+            base = self.path_of(node.node, scope)
+            return f"{base}.{node.attr}" if base else None
+        if isinstance(node, nodes.Filter) and node.node is not None and node.name in _SAME_ELEMENTS:
+            return self.path_of(node.node, scope)
+        return None
 
     def unknown(self, line: int, kind: str, name: str, known: set[str]) -> None:
         hint = difflib.get_close_matches(name, sorted(known), n=1)
@@ -317,10 +350,6 @@ def _dotted(node: nodes.Node) -> str:
     return "…"
 
 
-def _definitions(body: str) -> set[str]:
-    return {a or b for a, b in _DEFINITION.findall(body)}
-
-
 def lint_library(library: ClauseLibrary, interview: Any = None) -> LintReport:
     """Every problem in the resolved library, in file order; `extra.*` names are checked
     against `interview`'s questions (the interview of the library's layers when not given)."""
@@ -328,6 +357,7 @@ def lint_library(library: ClauseLibrary, interview: Any = None) -> LintReport:
     from .interview.spec import load_interview
 
     from .resources import builtin_clauses
+    from .terms import term_findings
 
     custom = [p for p in library.layers if Path(p) != builtin_clauses()]
     interview = interview or load_interview(custom or None)
@@ -340,36 +370,55 @@ def lint_library(library: ClauseLibrary, interview: Any = None) -> LintReport:
     filters, tests = set(env.filters), set(env.tests)
     out: list[LintFinding] = []
     enabled = [c for c in library.clauses.values() if c.meta.enabled]
-    defined_in: dict[str, list[ClauseFile]] = {}
+    collected = _Collected()
     for clause in enabled:
-        for term in _definitions(clause.body):
-            defined_in.setdefault(term, []).append(clause)
-    for clause in enabled:
-        out.extend(_lint_clause(clause, library, filters, tests, extra, used_extra))
+        out.extend(_lint_clause(clause, library, filters, tests, extra, used_extra, collected))
+    out.extend(_unasked(collected.used_paths, interview))
     out.extend(_overrides(library))
-    out.extend(_used_before_definition(library, defined_in))
+    out.extend(term_findings(library, enabled, collected, _guarded))
     for name, question in sorted(extra_questions.items()):
         if name not in used_extra:
             out.append(LintFinding("question-unused", "advice", str(Path(question.layer) / "questions"), None, f"extra.{name}",
                                    f"the question extra.{name} is asked, but no clause uses its answer",
                                    "use it in a clause, or remove the question"))
+    for path, problem in library.problems:
+        out.append(_unreadable(path, problem))
     for clause_id, kept, shadowed in library.duplicates:
         out.append(LintFinding("duplicate-id", "error", str(shadowed), 2, clause_id,
                                f"'{clause_id}' is also the id of {kept} in the same layer, which silently replaces this file",
                                "give each clause of a layer its own id"))
 
-    for term, clauses in sorted(defined_in.items()):
-        if len(clauses) > 1:
-            for clause in clauses[1:]:
-                out.append(LintFinding("term-defined-twice", "warning", str(clause.source), clause.body_line, clause.meta.id,
-                                       f"'{term}' is also defined in {clauses[0].meta.id}",
-                                       "define a term in one clause and use it elsewhere"))
-        uses = sum(len(re.findall(rf"(?<!\*\*)\b{re.escape(term)}s?\b(?!\*\*)", c.body)) for c in enabled)
-        if not uses:
-            clause = clauses[0]
-            out.append(LintFinding("term-unused", "advice", str(clause.source), clause.body_line, clause.meta.id,
-                                   f"'{term}' is defined but never used", "drop the definition, or use the term"))
     return LintReport(sorted(out, key=LintFinding.sort_key))
+
+
+def _unreadable(path: Path, problem: Any) -> LintFinding:
+    """A clause file a lenient load skipped: its front matter names an unknown key or section, or is not YAML."""
+    message = problem.message
+    if problem.path == "section":
+        return LintFinding("unknown-section", "error", str(path), problem.line, "", message,
+                           "use a section id the library has, or add the section to sections.yaml")
+    unknown_key = re.search(r"unknown field '?([\w-]+)'?", message) or "not permitted" in message
+    rule = "front-matter" if problem.path or unknown_key else "clause-file"
+    where = f"{problem.path}: " if problem.path else ""
+    return LintFinding(rule, "error", str(path), problem.line, "", f"{where}{message}",
+                       "the front matter keys are listed in the README, under Clause front matter" if rule == "front-matter"
+                       else "a clause file starts with YAML front matter between --- lines")
+
+
+def _unasked(used_paths: dict[str, dict[str, tuple[ClauseFile, int]]], interview: Any) -> Iterator[LintFinding]:
+    """Answers a clause reads that no question of the interview asks: a person using `new` or
+    `serve` can never give them, so the clause's wording for them is reached only from a hand-written file."""
+    asked = [q.id for q in interview.questions() if not q.removed]
+    for path, readers in sorted(used_paths.items()):
+        if any(path == q or path.startswith(q + ".") or q.startswith(path + ".")
+               or q.startswith(path + "[]") for q in asked):
+            continue
+        if any(other != path and other.startswith(path + ".") for other in used_paths):
+            continue  # reported at the deeper path
+        for clause, line in readers.values():
+            yield LintFinding("answer-unasked", "advice", str(clause.source), line, clause.meta.id,
+                              f"reads the answer {path}, which no question of the interview asks",
+                              f"add a question with id: {path} to a question file, or accept that only an answers file sets it")
 
 
 def _overrides(library: ClauseLibrary) -> Iterator[LintFinding]:
@@ -402,27 +451,17 @@ def _overrides(library: ClauseLibrary) -> Iterator[LintFinding]:
                               "which version", f"add overrides: {clause.meta.id}@{builtin[clause.meta.id].meta.version}")
 
 
-def _used_before_definition(library: ClauseLibrary, defined_in: dict[str, list[ClauseFile]]) -> Iterator[LintFinding]:
-    """A term used with its capital in a clause printed before the one that defines it, unless the
-    use points forward ("a Dispute (as defined in clause 9.1)")."""
-    order = [c for section in library.ordered_sections() for c in library.in_section(section.id)]
-    position = {c.meta.id: index for index, c in enumerate(order)}
-    for term, clauses in sorted(defined_in.items()):
-        first = min(position.get(c.meta.id, len(order)) for c in clauses)
-        for clause in order[:first]:
-            text = re.sub(r"\{%.*?%\}|\{\{.*?\}\}", " ", clause.body, flags=re.DOTALL)
-            for match in re.finditer(rf"(?<!\*\*)\b{re.escape(term)}s?\b(?!\*\*)", text):
-                if "defined in" in text[match.end(): match.end() + 40]:
-                    continue
-                line = clause.body_line + clause.body[: clause.body.find(term)].count("\n")
-                yield LintFinding("term-before-definition", "warning", str(clause.source), line, clause.meta.id,
-                                  f"'{term}' is used before {order[first].meta.id} defines it",
-                                  f"write \"{term} (as defined in clause {{{{ ref('{order[first].meta.id}') }}}})\", or move the definition")
-                break
+@dataclass
+class _Collected:
+    """What the walk of every clause gathers for the library-wide rules."""
+
+    used_paths: dict[str, dict[str, tuple[ClauseFile, int]]] = field(default_factory=dict)  # path: clause id: (clause, line)
+    texts: dict[str, list[tuple[str, list[nodes.Node], int]]] = field(default_factory=dict)  # clause id: words, tests, line
+    derived: dict[str, dict[str, set[str]]] = field(default_factory=dict)  # clause id: its `set` locals
 
 
 def _lint_clause(clause: ClauseFile, library: ClauseLibrary, filters: set[str], tests: set[str],
-                 extra: set[str], used_extra: set[str]) -> Iterator[LintFinding]:
+                 extra: set[str], used_extra: set[str], collected: _Collected | None = None) -> Iterator[LintFinding]:
     from .assembly import _environment
 
     env = _environment()
@@ -439,7 +478,14 @@ def _lint_clause(clause: ClauseFile, library: ClauseLibrary, filters: set[str], 
             found.append(LintFinding("syntax", "error", str(clause.source), first_line + (exc.lineno or 1) - 1,
                                      clause.meta.id, f"not valid Jinja2: {exc.message}", "fix the template syntax"))
             continue
-        _ClauseLinter(clause, library, filters, tests, first_line, found, extra, used_extra).run(tree)
+        linter = _ClauseLinter(clause, library, filters, tests, first_line, found, extra, used_extra)
+        linter.run(tree)
+        if collected is not None:
+            for path, line in linter.used_paths.items():
+                collected.used_paths.setdefault(path, {}).setdefault(clause.meta.id, (clause, first_line + line - 1))
+            if text is clause.body:
+                collected.texts[clause.meta.id] = [(words, tests_, first_line + line - 1) for words, tests_, line in linter.texts]
+                collected.derived[clause.meta.id] = linter.derived
     # Variants declared and written.
     blocks = set(_VARIANT_BLOCK.findall(clause.body))
     declared = set(clause.meta.variants)
@@ -451,6 +497,12 @@ def _lint_clause(clause: ClauseFile, library: ClauseLibrary, filters: set[str], 
         found.append(LintFinding("variant-undeclared", "error", str(clause.source), clause.body_line, clause.meta.id,
                                  f"has a '::: {variant}' block but does not declare the variant",
                                  f"add variants: [{', '.join(sorted(blocks))}] to the front matter"))
+    # Markdown the writers refuse or drop.
+    from .markup import unsupported
+
+    for line, message, fatal in unsupported(clause.body, {"signatures"}):
+        found.append(LintFinding("unsupported-markdown", "error" if fatal else "warning", str(clause.source), clause.body_line + line - 1,
+                                 clause.meta.id, message, "write it as paragraphs, a (a), (b) list or a table"))
     # Obligation words where an MOU speaks of intentions.
     if not clause.meta.binds:
         outside = _BINDING_BLOCK.sub("", clause.body)

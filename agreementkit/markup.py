@@ -82,6 +82,47 @@ class MarkupError(ValueError):
     """A clause body uses Markdown that the document model cannot hold."""
 
 
+# Block elements with no place in an agreement's model: refused at render, reported by lint.
+_UNSUPPORTED_BLOCKS = {
+    "hr": "a horizontal rule (---)", "code_block": "an indented code block", "blockquote_open": "a block quote (>)",
+    "html_block": "raw HTML",
+}
+_NESTED_LIST = "lists inside lists are not supported in clauses; use a sub-clause list (a), (b) only"
+_JINJA_TAG = re.compile(r"\{%.*?%\}|\{#.*?#\}|\{\{.*?\}\}", re.DOTALL)
+
+
+def unsupported(body: str, fences: set[str]) -> list[tuple[int, str, bool]]:
+    """Markdown in a clause body (before Jinja2 runs) that the writers would refuse or silently drop,
+    as (line within the body, what and why, whether it stops the render); lint reports these before
+    any document is drafted."""
+    def blank(match: re.Match[str]) -> str:
+        tag = match.group(0)
+        return ("x" if tag.startswith("{{") else "") + "\n" * tag.count("\n")
+
+    found: list[tuple[int, str, bool]] = []
+    depth = 0
+    for token in _parser().parse(_JINJA_TAG.sub(blank, body)):
+        line = token.map[0] + 1 if token.map else 1
+        if token.type in _UNSUPPORTED_BLOCKS:
+            found.append((line, f"{_UNSUPPORTED_BLOCKS[token.type]} is not used in clauses and stops the render", True))
+        elif token.type == "fence" and token.info.strip() not in fences:
+            found.append((line, f"a ```{token.info.strip()}``` block is not known (known: {', '.join(sorted(fences))})", True))
+        elif token.type in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+            if depth > 1:
+                found.append((line, _NESTED_LIST, True))
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+        elif token.type == "inline":
+            for child in token.children or []:
+                if child.type == "image":
+                    found.append((line, "an image is dropped: the writers print no images", False))
+                elif child.type == "link_open" and not str(child.attrGet("href") or "").startswith("#"):
+                    found.append((line, f"a link to {child.attrGet('href')} prints as plain text; only #clause-id links "
+                                        "(cross-references) are kept", False))
+    return found
+
+
 FenceHandler = Callable[[], list[Block]]
 
 
@@ -129,8 +170,8 @@ class _Converter:
                     raise MarkupError(f"unknown block ```{info}``` (known: {', '.join(sorted(self.fences)) or 'none'})")
                 out.extend(self.fences[info]())
                 i += 1
-            elif kind in ("hr", "code_block", "blockquote_open", "html_block"):
-                raise MarkupError(f"Markdown element '{kind.removesuffix('_open')}' is not used in clauses")
+            elif kind in _UNSUPPORTED_BLOCKS:
+                raise MarkupError(f"{_UNSUPPORTED_BLOCKS[kind]} is not used in clauses")
             else:
                 i += 1
         return out
@@ -140,7 +181,7 @@ class _Converter:
         current: list[Inline] | None = None
         for token in tokens:
             if token.type in ("bullet_list_open", "ordered_list_open"):
-                raise MarkupError("lists inside lists are not supported in clauses; use a sub-clause list (a), (b) only")
+                raise MarkupError(_NESTED_LIST)
             if token.type == "list_item_open":
                 current = []
             elif token.type == "list_item_close":

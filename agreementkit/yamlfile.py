@@ -148,6 +148,8 @@ def parse_yaml(text: str, source: str, *, first_line: int = 1) -> LocatedData:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + offset if mark else None
         message = f"not valid YAML: {exc.problem or exc.context}"
+        if "mapping values are not allowed" in message:
+            message += " (a value that contains ': ' must be in quotes, e.g. title: \"Term: renewal\")"
         raise InvalidInputError(source, [Problem("", message, line)]) from None
     except yaml.YAMLError as exc:
         raise InvalidInputError(source, [Problem("", f"not valid YAML: {exc}")]) from None

@@ -68,11 +68,13 @@ def test_warnings_count_only_with_strict(tmp_path: Path) -> None:
 
 
 def test_an_unreadable_library_is_exit_2(tmp_path: Path) -> None:
+    result = lint("--library", str(tmp_path / "missing"))
+    assert result.returncode == 2 and "no such clause library folder" in result.stderr and "Traceback" not in result.stderr
     layer = tmp_path / "layer"
     layer.mkdir()
-    (layer / "broken.md").write_text("---\nid: general.broken\nsection: nowhere\ntitel: x\n---\nText.\n", encoding="utf-8")
+    (layer / "sections.yaml").write_text("sections: [", encoding="utf-8")
     result = lint("--library", str(layer))
-    assert result.returncode == 2 and "broken.md" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 2 and "sections.yaml" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_a_layer_reads_clauses_from_its_clauses_folder_and_never_its_readme_or_tests(tmp_path: Path) -> None:
@@ -144,3 +146,81 @@ def test_lint_knows_every_name_a_clause_is_given() -> None:
     from agreementkit.answers import Answers
 
     assert given - set(CONTEXT) - set(Answers.model_fields) == set()
+
+
+def _layer(root: Path, clauses: dict[str, str], questions: str | None = None) -> Path:
+    """A layer with the given clause files (name: front matter fields and body) and question file."""
+    (root / "clauses").mkdir(parents=True)
+    for name, text in clauses.items():
+        (root / "clauses" / name).write_text(text, encoding="utf-8")
+    if questions is not None:
+        (root / "questions").mkdir()
+        (root / "questions" / "q.yaml").write_text(questions, encoding="utf-8")
+    return root
+
+
+def test_defined_terms_are_checked_where_they_are_used(tmp_path: Path) -> None:
+    layer = _layer(tmp_path / "layer", {
+        # Settles Shared Costs in every deal, though only deals with shared costs define them.
+        "exit.md": "---\nid: term.settle\ntitle: Settling up\nsection: term\norder: 90\n---\n"
+                   "On exit the Parties settle the Shared Costs.\n",
+        # The same words, guarded, are fine.
+        "guarded.md": "---\nid: term.settle_guarded\ntitle: Settling up\nsection: term\norder: 91\n---\n"
+                      "{% if included('costs.shared') %}On exit the Parties settle the Shared Costs.{% endif %}\n",
+        # A term declared with defines: but never marked; and one that looks defined but is defined nowhere.
+        "board.md": "---\nid: general.board\ntitle: Board\nsection: general\norder: 300\ndefines: [Board]\n---\n"
+                    "The Parties meet as a board. Any Steering Group decision is recorded by the Board.\n",
+    })
+    report = json.loads(lint("--library", str(layer), "--format", "json").stdout)
+    found = {(f["rule"], f["clause"]) for f in report["findings"]}
+    assert found == {("term-where-undefined", "term.settle"), ("term-not-marked", "general.board"),
+                     ("term-undefined", "general.board")}, found
+    by_rule = {f["rule"]: f for f in report["findings"]}
+    assert "'Shared Costs', defined only in costs.shared, which appears only when costs.model == 'shared'" in \
+        by_rule["term-where-undefined"]["message"]
+    assert by_rule["term-where-undefined"]["suggestion"].startswith("guard the words: {% if included('costs.shared') %}")
+    assert by_rule["term-where-undefined"]["line"] == 7
+    assert "'Steering Group' is capitalised like a defined term" in by_rule["term-undefined"]["message"]
+    # With the definition marked, defines: makes 'Board' a term, and bold elsewhere (emphasis) defines nothing.
+    (layer / "clauses" / "board.md").write_text(
+        "---\nid: general.board\ntitle: Board\nsection: general\norder: 300\ndefines: [Board, Steering Group]\n---\n"
+        "The Parties meet as a board (the **Board**), and its **members** choose the **Steering Group**. "
+        "Any Steering Group decision is recorded by the Board.\n", encoding="utf-8")
+    (layer / "clauses" / "exit.md").unlink()
+    assert json.loads(lint("--library", str(layer), "--format", "json").stdout)["findings"] == []
+
+
+def test_markdown_the_writers_cannot_print_is_found(tmp_path: Path) -> None:
+    layer = _layer(tmp_path / "layer", {"odd.md": "---\nid: general.odd\ntitle: Odd\nsection: general\norder: 300\n---\n"
+                                                   "Intro {{ agreement.title }}.\n\n> quoted\n\n- one\n  - nested\n\n"
+                                                   "See ![logo](logo.png) and [our site](https://example.com).\n\n"
+                                                   "```mermaid\ngraph\n```\n"})
+    report = json.loads(lint("--library", str(layer), "--format", "json").stdout)
+    found = sorted((f["line"], f["severity"], f["message"].split(" ")[1]) for f in report["findings"]
+                   if f["rule"] == "unsupported-markdown")
+    assert found == [(9, "error", "block"), (12, "error", "inside"), (14, "warning", "image"), (14, "warning", "link"),
+                     (16, "error", "```mermaid```")], found
+
+
+def test_answers_no_question_asks_and_front_matter_mistakes_are_findings(tmp_path: Path) -> None:
+    layer = _layer(tmp_path / "layer", {
+        "lang.md": "---\nid: general.lang\ntitle: Language\nsection: general\norder: 300\n---\n"
+                   "{% for p in parties %}{{ p.manager.phone }}{% endfor %} {{ agreement.language }}\n",
+        "typo.md": "---\nid: general.typo\ntitel: Typo\nsection: general\n---\nText.\n",
+        "lost.md": "---\nid: general.lost\ntitle: Lost\nsection: nowhere\n---\nText.\n",
+        "colon.md": "---\nid: general.colon\ntitle: Term: renewal\nsection: general\n---\nText.\n",
+    }, questions="questions:\n  - id: agreement.language\n    remove: true\n  - id: parties[].manager.phone\n    remove: true\n")
+    result = lint("--library", str(layer), "--format", "json")
+    assert result.returncode == 1, result.stdout + result.stderr
+    report = json.loads(result.stdout)
+    found = {(f["rule"], Path(f["file"]).name, f["line"]) for f in report["findings"]}
+    # built-in clauses that read the two answers are named too
+    assert found == {("answer-unasked", "lang.md", 7), ("answer-unasked", "arbitration.md", 12),
+                     ("answer-unasked", "language.md", 12), ("answer-unasked", "managers.md", 12),
+                     ("front-matter", "typo.md", 3), ("unknown-section", "lost.md", 2), ("clause-file", "colon.md", 3)}, found
+    messages = {f["rule"]: f["message"] for f in report["findings"]}
+    assert sorted(f["message"] for f in report["findings"] if f["rule"] == "answer-unasked" and f["clause"] == "general.lang") == [
+        "reads the answer agreement.language, which no question of the interview asks",
+        "reads the answer parties[].manager.phone, which no question of the interview asks"]
+    assert "did you mean 'title'?" in messages["front-matter"]
+    assert "must be in quotes" in messages["clause-file"]
