@@ -269,7 +269,7 @@ def _render_clause(clause: ClauseFile, context: dict[str, Any], answers: Answers
     except RecursionError:
         raise _clause_error(clause, "template nested too deeply to render (check for runaway nesting or recursion)") from None
     except Exception as exc:  # noqa: BLE001 - sandbox refusals, budget, arithmetic: all the library's to fix
-        line = _template_line(exc)
+        line = _template_line(exc) or getattr(exc, "lineno", None)
         file_line = clause.body_line + line - 1 if line else None
         raise _clause_error(clause, f"template failed: {_describe(exc)}", file_line) from None
     variant = "binding" if answers.agreement.binding else "non_binding"
@@ -440,7 +440,22 @@ def _metadata(answers: Answers, sections: list[Section], library: ClauseLibrary)
         generator=f"agreementkit {__version__}",
         layers=(("agreementkit built-in", __version__), *library.layer_info),
         digests=tuple((c.id, clause_digest(c)) for s in sections for c in s.clauses),
+        origins=_origins(sections, library),
     )
+
+
+def _origins(sections: list[Section], library: ClauseLibrary) -> tuple[tuple[str, str], ...]:
+    """Which custom layer each clause came from (built-in clauses are not listed)."""
+    custom = list(zip(library.layers[len(library.layers) - len(library.layer_info):], library.layer_info))
+    out: list[tuple[str, str]] = []
+    for section in sections:
+        for clause in section.clauses:
+            source = library.clauses[clause.id].source if clause.id in library.clauses else None
+            for folder, (name, _version) in reversed(custom):
+                if source is not None and source.is_relative_to(folder):
+                    out.append((clause.id, name))
+                    break
+    return tuple(out)
 
 
 @lru_cache(maxsize=1)

@@ -580,9 +580,12 @@ def inspect(
     console.print("  library layers   " + (", ".join(f"{name} {version}" for name, version in record.layers) or "not recorded"))
     console.print(f"  clauses          {len(record.clauses)}")
     for clause_id, version, _ in record.clauses:
-        console.print(f"    {clause_id} v{version}")
+        origin = f"  (from {record.origins[clause_id]})" if clause_id in record.origins else ""
+        console.print(f"    {clause_id} v{version}{origin}")
     if checked is None:
         return
+    if checked.layers_note:
+        _console().print(f"warning: {checked.layers_note}", style="yellow")
     if checked.matches:
         console.print(f"matches {verify_answers}: same answers, same clauses, and the text in the file is what they print.",
                       style="bold green")

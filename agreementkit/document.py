@@ -145,6 +145,7 @@ class Metadata:
     generator: str = "agreementkit"
     layers: tuple[tuple[str, str], ...] = ()  # (name, version) of the library layers, the built-in one first
     digests: tuple[tuple[str, str], ...] = ()  # (id, digest of its rendered text), to say which clauses differ
+    origins: tuple[tuple[str, str], ...] = ()  # (id, layer name) of each clause a custom layer gave, to say whose wording it is
 
 
 @dataclass

@@ -25,6 +25,7 @@ class Record:
     answers_sha256: str = ""
     layers: list[tuple[str, str]] = field(default_factory=list)
     clauses: list[tuple[str, int, str]] = field(default_factory=list)  # id, version, digest ('' when not recorded)
+    origins: dict[str, str] = field(default_factory=dict)  # clause id: the custom layer it came from
 
 
 @dataclass
@@ -35,6 +36,7 @@ class Verification:
     added: list[str]  # in the re-rendering only
     removed: list[str]  # in the document only
     edited: list[str] = field(default_factory=list)  # clauses whose text in the file differs from a fresh rendering
+    layers_note: str = ""  # the layers given differ from those the document records
 
 
 def _refuse(path: Path, message: str) -> InvalidInputError:
@@ -75,6 +77,8 @@ def _from_docx(path: Path) -> Record:
             record.layers.append((child.get("name", ""), child.get("version", "")))
         elif tag == "clause":
             record.clauses.append((child.get("id", ""), int(child.get("version", "0") or 0), child.get("digest", "")))
+            if child.get("layer"):
+                record.origins[child.get("id", "")] = child.get("layer", "")
     return record
 
 
@@ -95,6 +99,9 @@ def _from_pdf(path: Path) -> Record:
     for item in str(meta.get("/agreementkitlayers", "")).split():
         name, _, version = item.rpartition("@")
         record.layers.append((name.replace("_", " "), version))
+    for item in str(meta.get("/agreementkitorigins", "")).split():
+        clause_id, _, layer = item.partition(":")
+        record.origins[clause_id] = layer.replace("_", " ")
     for item in str(meta.get("/agreementkitclauses", "")).split():
         clause_id, _, version = item.partition("@")
         record.clauses.append((clause_id, int(version or 0), digests.get(clause_id, "")))
@@ -108,8 +115,19 @@ def verify(record: Record, answers_path: Path, layers: list[Path] | None = None)
     from .interview.spec import load_interview
     from .library import load_library
 
+    library = load_library(layers) if layers else default_library()
+    recorded, given = [tuple(x) for x in record.layers[1:]], [tuple(x) for x in library.layer_info]
+    layers_note = ""
+    if recorded != given:
+        def named(items: list[tuple[str, ...]]) -> str:
+            return ", ".join(f"{name} {version}" for name, version in items) or "the built-in library alone"
+
+        layers_note = f"the document was made with {named(recorded)}; the re-rendering used {named(given)}"
+        if recorded and not given:
+            raise InvalidInputError(record.source, [Problem("", f"{layers_note}: give each of its layers with --library "
+                                                                "to check it")])
     answers = load_answers(answers_path, interview=load_interview(layers or None))
-    document = assemble(answers, load_library(layers) if layers else default_library())
+    document = assemble(answers, library)
     now = {c.id: (c.version, clause_digest(c)) for s in document.sections for c in s.clauses}
     then = {cid: (version, digest) for cid, version, digest in record.clauses}
     differing = [cid for cid in then if cid in now and (then[cid][0] != now[cid][0] or (then[cid][1] and then[cid][1] != now[cid][1]))]
@@ -118,7 +136,7 @@ def verify(record: Record, answers_path: Path, layers: list[Path] | None = None)
     answers_match = record.answers_sha256 == answers.fingerprint()
     edited = _edited(Path(record.source), document) if answers_match and not differing else []
     return Verification(answers_match and not differing and not added and not removed and not edited,
-                        answers_match, differing, added, removed, edited)
+                        answers_match, differing, added, removed, edited, layers_note)
 
 
 _HEADING = re.compile(r"^(\d+\.\d+ .+|Schedule \d+: .+|Signatures)$")

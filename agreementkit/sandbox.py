@@ -34,6 +34,8 @@ _steps: ContextVar[list[int] | None] = ContextVar("agreementkit_template_steps",
 class BudgetExceeded(Exception):
     """A template asked for more work or memory than any clause needs."""
 
+    lineno: int | None = None  # the template line, where it can be told
+
 
 def _size(value: Any) -> int | None:
     return len(value) if isinstance(value, (str, list, tuple)) else None
@@ -140,9 +142,23 @@ def render_capped(template: Any, context: dict[str, Any]) -> str:
     parts: list[str] = []
     total = 0
     with budget():
-        for chunk in template.generate(context):
+        stream = template.generate(context)
+        for chunk in stream:
             total += len(chunk)
             if total > MAX_OUTPUT:
-                raise BudgetExceeded(f"it renders to more than {MAX_OUTPUT:,} characters")
+                exc = BudgetExceeded(f"it renders to more than {MAX_OUTPUT:,} characters")
+                exc.lineno = _paused_line(template, stream)
+                raise exc
             parts.append(chunk)
     return "".join(parts)
+
+
+def _paused_line(template: Any, stream: Any) -> int | None:
+    """The template line whose output broke the cap: where the template's own generator is paused."""
+    line = None
+    while stream is not None:
+        frame = getattr(stream, "gi_frame", None)
+        if frame is not None and frame.f_code.co_filename == "<template>":
+            line = template.get_corresponding_lineno(frame.f_lineno)
+        stream = getattr(stream, "gi_yieldfrom", None)
+    return line

@@ -201,11 +201,13 @@ def _trace(builder: _Builder, document: Document) -> None:
     )
     for name, layer_version in meta.layers:
         ElementTree.SubElement(root, "layer", {"name": name, "version": layer_version})
-    digests = dict(meta.digests)
+    digests, origins = dict(meta.digests), dict(meta.origins)
     for clause_id, version in meta.clauses:
         attributes: dict[str, str] = {"id": clause_id, "version": str(version)}
         if clause_id in digests:
             attributes["digest"] = digests[clause_id]
+        if clause_id in origins:
+            attributes["layer"] = origins[clause_id]
         ElementTree.SubElement(root, "clause", attributes)
     blob = ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
     part = Part(PackURI(TRACE_PART), "application/xml", blob, builder.doc.part.package)
