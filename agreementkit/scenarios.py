@@ -11,6 +11,7 @@ effect on real deals before accepting it with `--update`.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,17 +45,55 @@ def find_scenarios(layers: list[Path]) -> list[Path]:
     return found
 
 
-def _sections(markdown: str) -> dict[str, str]:
-    """Markdown split at its headings, for naming what a diff touches."""
+_HEADING_NUMBER = re.compile(r"^(#+ )(?:\d+(?:\.\d+)*\.?|Schedule \d+:) ")
+_REFERENCE = re.compile(r"\b(clauses?|Schedules?) (\d+(?:\.\d+)*(?:\([a-z]+\))?(?:(?:, | and | or | to )\d+(?:\.\d+)*(?:\([a-z]+\))?)*)")
+
+
+def without_numbers(line: str) -> str:
+    """A line with clause and schedule numbers (in its heading and its cross-references) blanked,
+    so a clause inserted before others does not make every later number a difference."""
+    line = _HEADING_NUMBER.sub(lambda m: m.group(1) + ("Schedule #: " if "Schedule" in m.group(0) else "# "), line)
+    return _REFERENCE.sub(lambda m: m.group(1) + " #", line)
+
+
+def _sections(markdown: str, shown: dict[str, str] | None = None) -> dict[str, str]:
+    """Markdown split at its headings (numbers blanked), for naming what a diff touches;
+    `shown` collects each blanked heading's printed form."""
     parts: dict[str, str] = {}
     heading = "(before the first heading)"
     for line in markdown.splitlines():
         if line.startswith("#"):
-            heading = line.lstrip("#").strip()
+            heading = without_numbers(line)
+            if shown is not None:
+                shown[heading] = line.lstrip("#").strip()
             parts.setdefault(heading, "")
         else:
-            parts[heading] = parts.get(heading, "") + line + "\n"
+            parts[heading] = parts.get(heading, "") + without_numbers(line) + "\n"
     return parts
+
+
+def wording_diff(old: str, new: str, old_name: str, new_name: str) -> tuple[str, int]:
+    """A unified diff of the lines whose words changed, and the count of lines that differ only in
+    their clause numbers, which are left out: renumbering is summarised, not shown line by line."""
+    a, b = old.splitlines(), new.splitlines()
+    matcher = difflib.SequenceMatcher(None, [without_numbers(x) for x in a], [without_numbers(x) for x in b], autojunk=False)
+    renumbered = sum(1 for tag, i1, i2, j1, _ in matcher.get_opcodes() if tag == "equal"
+                     for k in range(i2 - i1) if a[i1 + k] != b[j1 + k])
+    out: list[str] = []
+    for group in matcher.get_grouped_opcodes(3):
+        if all(tag == "equal" for tag, *_ in group):
+            continue
+        if not out:
+            out += [f"--- {old_name}\n", f"+++ {new_name}\n"]
+        i1, i2, j1, j2 = group[0][1], group[-1][2], group[0][3], group[-1][4]
+        out.append(f"@@ -{i1 + 1},{i2 - i1} +{j1 + 1},{j2 - j1} @@\n")
+        for tag, x1, x2, y1, y2 in group:
+            if tag == "equal":
+                out += [f" {line}\n" for line in b[y1:y2]]
+                continue
+            out += [f"-{line}\n" for line in a[x1:x2]]
+            out += [f"+{line}\n" for line in b[y1:y2]]
+    return "".join(out), renumbered
 
 
 def run_scenario(answers_path: Path, layers: list[Path], *, update: bool = False) -> ScenarioResult:
@@ -90,13 +129,17 @@ def run_scenario(answers_path: Path, layers: list[Path], *, update: bool = False
         expected = expected_path.read_text(encoding="utf-8")
         if expected != rendered:
             result.passed = False
-            old, new = _sections(expected), _sections(rendered)
-            changed = [h for h in dict.fromkeys([*old, *new]) if old.get(h) != new.get(h)]
+            shown: dict[str, str] = {}
+            old, new = _sections(expected, shown), _sections(rendered, shown)
+            changed = [shown.get(h, h) for h in dict.fromkeys([*old, *new]) if old.get(h) != new.get(h)]
             named = [f"{h} ({titles[h]})" if h in titles else h for h in changed]
-            result.problems.append("the rendering differs in: " + "; ".join(named))
-            result.diff = "".join(difflib.unified_diff(expected.splitlines(keepends=True), rendered.splitlines(keepends=True),
-                                                       fromfile=f"{expected_path.name} (approved)",
-                                                       tofile=f"{expected_path.name} (rendered now)"))
+            result.diff, renumbered = wording_diff(expected, rendered, f"{expected_path.name} (approved)",
+                                                   f"{expected_path.name} (rendered now)")
+            if named:
+                result.problems.append("the wording differs in: " + "; ".join(named))
+            if renumbered:
+                result.problems.append(f"{renumbered} line{'s' if renumbered != 1 else ''} differ only in clause or "
+                                       "schedule numbers (renumbering; not shown in the diff)")
     expect_path = answers_path.with_name(f"{name}.expect.yaml")
     if expect_path.exists():
         data = parse_yaml(read_text(expect_path, "expectations"), str(expect_path)).data or {}

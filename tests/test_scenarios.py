@@ -43,13 +43,23 @@ def test_a_starter_layer_lints_and_tests_clean_and_a_wording_change_shows_as_a_d
     failed = cli("test", "--library", str(layer))
     assert failed.returncode == 1
     assert "FAILED  example" in failed.stdout
-    assert "the rendering differs in: 16.10 Counterparts and electronic signature (general.counterparts)" in failed.stdout
+    assert "the wording differs in: 16.10 Counterparts and electronic signature (general.counterparts)" in failed.stdout
     assert "-This MOU may be signed" in failed.stdout and "+This MOU may be signed" in failed.stdout
     assert "sent by email or post" in failed.stdout
+    assert "renumbering" not in failed.stdout
     updated = cli("test", "--library", str(layer), "--update")
     assert updated.returncode == 0 and "updated example" in updated.stdout
     assert cli("test", "--library", str(layer)).returncode == 0
     assert "sent by email or post" in (layer / "tests" / "example.md").read_text(encoding="utf-8")
+    # A clause added early shifts every later number: the diff shows the new clause, and the shift only as a count.
+    (layer / "clauses" / "early.md").write_text("---\nid: purpose.early\ntitle: An early word\nsection: purpose\norder: 1\n"
+                                                "---\nThe Parties add an early word.\n", encoding="utf-8")
+    shifted = cli("test", "--library", str(layer))
+    assert "the wording differs in: 2.1 An early word (purpose.early)" in shifted.stdout, shifted.stdout
+    assert "lines differ only in clause or schedule numbers (renumbering; not shown in the diff)" in shifted.stdout
+    diff_lines = [line for line in shifted.stdout.splitlines() if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    assert diff_lines == ["+", "+### 2.1 An early word", "+", "+The Parties add an early word."], diff_lines
+    (layer / "clauses" / "early.md").unlink()
 
 
 def test_expectations_and_missing_renderings_fail_with_reasons(tmp_path: Path) -> None:
