@@ -99,6 +99,20 @@ def _check_events(text: str, source: str, offset: int) -> None:
             depth -= 1
 
 
+def _refuse_duplicate_keys(node: yaml.MappingNode, source: str, offset: int) -> None:
+    """YAML readers keep the last of two equal keys and drop the first without a word: in an answers
+    file that silently loses answers, so a key given twice in one mapping is refused."""
+    seen: dict[str, int] = {}
+    for key, _value in node.value:
+        if not isinstance(key, yaml.ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
+            continue
+        line = key.start_mark.line + 1 + offset
+        if key.value in seen:
+            raise _refuse(source, f"the key '{key.value}' is given twice in one mapping (first at line {seen[key.value]}); "
+                                  "the second would silently replace the first: merge them into one", line)
+        seen[key.value] = line
+
+
 def _check_expansion(root: yaml.Node, source: str, offset: int) -> None:
     """Refuse a document whose aliases would expand past MAX_VALUES values, or refer to themselves.
 
@@ -115,6 +129,7 @@ def _check_expansion(root: yaml.Node, source: str, offset: int) -> None:
         open_nodes.add(key)
         total = 1
         if isinstance(node, yaml.MappingNode):
+            _refuse_duplicate_keys(node, source, offset)
             total += sum(size(k) + size(v) for k, v in node.value)
         elif isinstance(node, yaml.SequenceNode):
             total += sum(size(item) for item in node.value)

@@ -307,3 +307,15 @@ def test_runaway_nesting_in_a_clause_or_a_question_is_a_library_error(tmp_path: 
                                       encoding="utf-8")
     result, seconds = measured("questions", "list", "--library", str(tmp_path / "layer"))
     _refused_quickly(result, seconds, "when is not a valid expression: nested too deeply")
+
+
+def test_a_key_given_twice_is_refused_not_silently_dropped(tmp_path: Path) -> None:
+    text = (ROOT / "examples" / "cold-chain-pilot.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "twice.yaml"
+    path.write_text(text.replace("agreement:\n", "agreement:\n  title: First title\n", 1).replace(
+        "\nparties:", "\nagreement:\n  title: Second\nparties:", 1), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "agreementkit", "render", str(path), "-o", str(tmp_path / "out.md")],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "the key 'agreement' is given twice in one mapping (first at line" in result.stderr, result.stderr
+    assert not (tmp_path / "out.md").exists()
