@@ -173,6 +173,9 @@ class Agreement(_Model):
     implementing_agreements: bool = Field(
         False, description="Whether specific projects will be carried out under separate implementing agreements."
     )
+    table_of_contents: bool = Field(
+        False, description="Start the document with a table of contents: a TOC field in the DOCX, with page numbers in the PDF."
+    )
 
     @field_validator("end_date")
     @classmethod

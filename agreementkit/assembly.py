@@ -412,6 +412,7 @@ def assemble(answers: Answers, library: ClauseLibrary | None = None) -> Document
         parties_line=f"Effective date {long_date(answers.agreement.effective_date)}",
         sections=sections,
         metadata=_metadata(answers, sections, library),
+        toc=answers.agreement.table_of_contents,
     )
 
 

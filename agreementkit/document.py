@@ -58,13 +58,9 @@ class ItemList:
 
 
 def _letters(index: int) -> str:
-    """0 -> a, 25 -> z, 26 -> aa: the lettering of long sub-clause lists."""
-    out = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(ord("a") + rem) + out
-    return out
+    """0 -> a, 25 -> z, 26 -> aa, 27 -> bb, 52 -> aaa: Word's lowerLetter sequence, which the DOCX's
+    list numbering prints, so every writer letters a long sub-clause list alike."""
+    return chr(ord("a") + index % 26) * (index // 26 + 1)
 
 
 @dataclass(frozen=True)
@@ -157,6 +153,7 @@ class Document:
     sections: list[Section]
     metadata: Metadata
     annexes: list[Section] = field(default_factory=list)
+    toc: bool = False  # begins with a table of contents
 
 
 def plain(inlines: tuple[Inline, ...] | list[Inline]) -> str:

@@ -150,8 +150,16 @@ def _text_lines(data: bytes, suffix: str) -> list[str]:
         import docx
         from docx.oxml.ns import qn
 
-        body = docx.Document(io.BytesIO(data)).element.body
-        return ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p"))]
+        from .writers.wordml import list_labels
+
+        document = docx.Document(io.BytesIO(data))
+        body = document.element.body
+        labels = iter(list_labels(document))  # one per paragraph directly in the body, as Word numbers them
+        lines = []
+        for p in body.iter(qn("w:p")):
+            label = next(labels, "") if p.getparent() is body else ""
+            lines.append((label + " " if label else "") + "".join(t.text or "" for t in p.iter(qn("w:t"))))
+        return lines
     from pypdf import PdfReader
 
     return [line for page in PdfReader(io.BytesIO(data)).pages for line in (page.extract_text() or "").splitlines()]

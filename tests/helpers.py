@@ -53,13 +53,20 @@ def squash(text: str) -> str:
 
 
 class DocxView:
-    """A DOCX as paragraphs (with their style names) and tables of cell text."""
+    """A DOCX as a reader in Word sees it: paragraphs (with their style names), each with the
+    number Word's list numbering puts before it, and tables of cell text. `raw` is the paragraphs'
+    own text, without those numbers."""
 
     def __init__(self, data: bytes):
         import docx
 
+        from agreementkit.writers.wordml import list_labels
+
         self.doc = docx.Document(io.BytesIO(data))
-        self.paragraphs = [(p.style.name, p.text) for p in self.doc.paragraphs]
+        self.raw = [(p.style.name, p.text) for p in self.doc.paragraphs]
+        self.labels = list_labels(self.doc)
+        self.paragraphs = [(name, f"{label}{chr(9) if name == 'Sub-clause' else ' '}{text}" if label else text)
+                           for (name, text), label in zip(self.raw, self.labels)]
         self.tables = [[[cell.text for cell in row.cells] for row in table.rows] for table in self.doc.tables]
 
     def styled(self, style: str) -> list[str]:

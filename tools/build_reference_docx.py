@@ -15,10 +15,12 @@ from pathlib import Path
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+
+from agreementkit.writers.wordml import install_lists
 
 OUT = Path(__file__).resolve().parent.parent / "templates" / "reference.docx"
 NAVY = RGBColor(0x1F, 0x3A, 0x5F)
@@ -161,6 +163,17 @@ def main() -> None:
 
     table_style(styles)
 
+    # The table of contents (`--toc`): Word's own TOC styles, entries with a dotted leader to the page number.
+    toc_heading = paragraph_style(styles, "TOC Heading", "Heading 1")
+    toc_heading.paragraph_format.keep_with_next = True
+    text_width = Cm(21.0 - 2 * 2.2)
+    for level, indent in ((1, 0.0), (2, 0.6)):
+        toc = paragraph_style(styles, f"TOC {level}", "Normal", left_indent=Cm(indent), space_after=Pt(2))
+        toc.paragraph_format.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+        if level == 1:
+            toc.font.bold = True
+            toc.paragraph_format.space_before = Pt(4)
+
     section = document.sections[0]
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
     section.left_margin = section.right_margin = Cm(2.2)
@@ -183,6 +196,12 @@ def main() -> None:
     props = document.core_properties
     props.author = props.last_modified_by = "agreementkit"
     props.title = props.subject = props.keywords = props.comments = ""
+
+    # The clause and sub-clause lists, attached to their styles: restyle their indents in Word
+    # (Define New Multilevel List) and the writer keeps them.
+    ids = {key: styles[name].style_id for key, name in (("section", "Heading 1"), ("clause", "Heading 2"),
+                                                        ("subclause", "Sub-clause"), ("schedule", "Schedule Heading"))}
+    install_lists(document, ids)
 
     for paragraph in list(document.paragraphs):
         paragraph._p.getparent().remove(paragraph._p)

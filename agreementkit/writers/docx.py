@@ -2,8 +2,11 @@
 
 Every paragraph and table takes a named style from `templates/reference.docx`
 (as pandoc's --reference-doc), so a legal team restyles the output in Word.
-Clause numbers and sub-clause letters are printed from the model, not by
-Word's list numbering, so they match the PDF exactly.
+Section, clause and sub-clause numbers are Word list numbering on those
+styles, and cross-references are REF fields to bookmarked headings (see
+wordml.py), so inserting a clause in Word renumbers everything after it and
+updating fields corrects every reference. Word computes the same numbers the
+model assigned, which the other writers print.
 
 python-docx finds a style by scanning all styles on every
 `add_paragraph(style=name)`; we resolve each style id once and set it
@@ -18,8 +21,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..document import Block, Cell, Document, Inline, ItemList, Paragraph, Ref, SignatureBlock, Table, Text
+from docx.oxml.ns import qn
+
+from ..document import Block, Cell, Clause, Document, Inline, ItemList, Paragraph, Ref, Section, SignatureBlock, Table, Text
 from ..resources import builtin_templates
+from .wordml import Bookmarks, field_runs, install_lists, ref_instruction, set_numbering, update_fields_on_open
 
 REFERENCE = "reference.docx"
 
@@ -46,7 +52,7 @@ TRACE_NAMESPACE = "urn:agreementkit:trace:1"
 
 
 class _Builder:
-    def __init__(self, reference: Path):
+    def __init__(self, reference: Path, anchors: dict[str, str] | None = None):
         import docx
         from docx.enum.style import WD_STYLE_TYPE
 
@@ -61,6 +67,9 @@ class _Builder:
             raise ValueError(f"{reference} lacks the paragraph styles {', '.join(missing)}")
         self.style_ids = {key: by_name[name].style_id for key, name in STYLES.items()}
         self.table_style_id = self.doc.styles[TABLE_STYLE].style_id
+        self.lists = install_lists(self.doc, self.style_ids)
+        self.bookmarks = Bookmarks()
+        self.anchors = anchors or {}  # a referenced id: the heading that carries its bookmark
 
     def paragraph(self, kind: str, runs: tuple[Inline, ...] | str = ()) -> Any:
         paragraph = self.doc.add_paragraph()
@@ -68,11 +77,12 @@ class _Builder:
         self.runs(paragraph, (Text(runs),) if isinstance(runs, str) else runs)
         return paragraph
 
-    @staticmethod
-    def runs(paragraph: Any, inlines: tuple[Inline, ...]) -> None:
+    def runs(self, paragraph: Any, inlines: tuple[Inline, ...]) -> None:
         for run in inlines:
             if isinstance(run, Ref):
-                paragraph.add_run(run.label)
+                bookmark = self.bookmarks.name(self.anchors.get(run.target, run.target))
+                for field_run in field_runs(ref_instruction(bookmark, not run.label.startswith("Schedule")), run.label):
+                    paragraph._p.append(field_run)
                 continue
             added = paragraph.add_run(run.text)
             if run.strong:
@@ -86,9 +96,10 @@ class _Builder:
             if block.keep_with_next:
                 paragraph.paragraph_format.keep_with_next = True
         elif isinstance(block, ItemList):
-            for label, item in zip(block.labels(), block.items):
-                if block.ordered:
-                    self.paragraph("subclause", (Text(f"{label}\t"), *item))
+            restart = self.lists.restarted_subclauses() if block.ordered else 0
+            for item in block.items:
+                if block.ordered:  # lettered by the list: (a), (b), … again from (a) in each list
+                    set_numbering(self.paragraph("subclause", item)._p.get_or_add_pPr(), restart, 0)
                 else:
                     self.paragraph("bullet", item)  # the List Bullet style draws the bullet
         elif isinstance(block, Table):
@@ -233,19 +244,110 @@ def _reproducible(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def _anchors(document: Document) -> dict[str, str]:
+    """Which heading each referenced id is bookmarked on: a clause's own heading, or for a schedule
+    (whose clauses are all "Schedule N") the schedule's heading."""
+    referenced = {run.target for s in [*document.sections, *document.annexes] for c in s.clauses for run in _refs(c)}
+    anchors: dict[str, str] = {}
+    for section in document.sections:
+        for clause in section.clauses:
+            if clause.id in referenced:
+                anchors[clause.id] = section.id if section.kind == "schedule" else clause.id
+        if section.id in referenced:
+            anchors[section.id] = section.id
+    return anchors
+
+
+def _refs(clause: Clause) -> list[Ref]:
+    found: list[Ref] = []
+    for block in clause.blocks:
+        rows: list[tuple[Inline, ...]] = []
+        if isinstance(block, Paragraph):
+            rows = [block.inlines]
+        elif isinstance(block, ItemList):
+            rows = list(block.items)
+        elif isinstance(block, Table):
+            rows = [cell.inlines for row in (block.header, *block.rows, *block.footer) for cell in row]
+        found += [run for inlines in rows for run in inlines if isinstance(run, Ref)]
+    return found
+
+
+def _section_heading(builder: _Builder, section: Section, anchored: set[str]) -> None:
+    if section.kind == "clauses" and section.number:
+        paragraph = builder.paragraph("section", section.title)  # "1." comes from the list
+    elif section.kind == "schedule" and section.number:
+        label = f"Schedule {section.number}"
+        paragraph = builder.paragraph("schedule", (Text(label), Text(section.heading.removeprefix(label))))
+        if section.id in anchored:
+            builder.bookmarks.wrap(paragraph, section.id, paragraph._p.findall(qn("w:r"))[:1])
+        return
+    else:
+        paragraph = builder.paragraph("schedule" if section.kind == "annex" else "section", section.heading)
+        set_numbering(paragraph._p.get_or_add_pPr(), 0)
+    if section.id in anchored:
+        builder.bookmarks.wrap(paragraph, section.id)
+
+
+TOC_STYLES = {"toc_heading": "TOC Heading", "toc1": "TOC 1", "toc2": "TOC 2"}
+
+
+def _contents(builder: _Builder, document: Document) -> None:
+    """A TOC field over the heading levels, its cached entries the headings without page numbers
+    (Word fills them in when it updates fields on opening: only its layout knows the pages)."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    names = {s.name: s.style_id for s in builder.doc.styles if s.type == WD_STYLE_TYPE.PARAGRAPH}
+    ids = {key: names.get(name, builder.style_ids["section" if key == "toc_heading" else "body"])
+           for key, name in TOC_STYLES.items()}
+    heading = builder.doc.add_paragraph()
+    heading._p.get_or_add_pPr().style = ids["toc_heading"]
+    set_numbering(heading._p.get_or_add_pPr(), 0)
+    heading.add_run("Contents")
+    entries: list[tuple[str, str]] = []
+    for section in [*document.sections, *document.annexes]:
+        entries.append(("toc1", section.heading))
+        entries += [("toc2", c.heading) for c in section.clauses if c.number]
+    begin, instruction, separate, *_cached, end = field_runs('TOC \\o "1-2" \\h \\z \\u', "")
+    for index, (level, text) in enumerate(entries):
+        paragraph = builder.doc.add_paragraph()
+        paragraph._p.get_or_add_pPr().style = ids[level]
+        if index == 0:
+            for run in (begin, instruction, separate):
+                paragraph._p.append(run)
+        paragraph.add_run(text)
+        if index == len(entries) - 1:
+            paragraph._p.append(end)
+    from docx.enum.text import WD_BREAK
+
+    builder.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    update_fields_on_open(builder.doc.settings.element)
+
+
+def _clause_heading(builder: _Builder, clause: Clause, anchored: set[str]) -> None:
+    paragraph = builder.paragraph("clause", clause.title)
+    if not clause.number:
+        set_numbering(paragraph._p.get_or_add_pPr(), 0)
+    if clause.id in anchored:
+        builder.bookmarks.wrap(paragraph, clause.id)
+
+
 def write_docx(document: Document, templates: Path | None = None) -> bytes:
-    builder = _Builder((templates or builtin_templates()) / REFERENCE)
+    anchors = _anchors(document)
+    anchored = set(anchors.values())
+    builder = _Builder((templates or builtin_templates()) / REFERENCE, anchors)
     _header(builder, document.title)
     builder.paragraph("title", document.title)
     builder.paragraph("subtitle", document.subtitle)
     builder.paragraph("body", document.parties_line)
     if document.reference:
         builder.paragraph("body", f"Reference {document.reference}")
+    if document.toc:
+        _contents(builder, document)
     for section in [*document.sections, *document.annexes]:
-        builder.paragraph("schedule" if section.kind in ("schedule", "annex") else "section", section.heading)
+        _section_heading(builder, section, anchored)
         for clause in section.clauses:
-            if clause.title:
-                builder.paragraph("clause", clause.heading)
+            if clause.title or clause.number:  # a numbered clause keeps its place in Word's count
+                _clause_heading(builder, clause, anchored)
             for block in clause.blocks:
                 builder.block(block)
     _properties(builder, document)

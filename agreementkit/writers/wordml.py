@@ -1,0 +1,307 @@
+"""WordprocessingML that python-docx has no API for: list numbering, bookmarks and fields.
+
+A lawyer keeps editing our DOCX in Word. Typed clause numbers go stale the
+moment a clause is inserted; Word's own multi-level lists and REF fields do
+not. So the clause and sub-clause numbers are list numbering attached to the
+heading and sub-clause styles, and every cross-reference is a REF field to a
+bookmark on the heading it names, its cached result the label the other
+writers print, so the file reads right when opened and stays right when Word
+updates its fields.
+
+The number *format* is ours (so Word shows exactly the numbers the PDF
+prints); its indents, fonts and spacing are the reference DOCX's, so a legal
+team restyles them in Word (Define New Multilevel List) and the writer keeps
+what it finds under the list's name.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+CLAUSE_LIST = "agreementkit clauses"
+SUBCLAUSE_LIST = "agreementkit sub-clauses"
+
+# (level, format, text, style id, default left indent and hanging, in twentieths of a point)
+_CLAUSE_LEVELS = ((0, "decimal", "%1.", "Heading1", 567), (1, "decimal", "%1.%2", "Heading2", 794))
+_SUBCLAUSE_LEVELS = ((0, "lowerLetter", "(%1)", "Sub-clause", 567),)
+
+
+def _element(tag: str, **attributes: str) -> Any:
+    element = OxmlElement(tag)
+    for name, value in attributes.items():
+        element.set(qn(f"w:{name}"), value)
+    return element
+
+
+def _default_level(level: int, indent: int) -> Any:
+    lvl = _element("w:lvl", ilvl=str(level))
+    ppr = _element("w:pPr")
+    tabs = _element("w:tabs")
+    tabs.append(_element("w:tab", val="num", pos=str(indent)))
+    ppr.append(tabs)
+    ppr.append(_element("w:ind", left=str(indent), hanging=str(indent)))
+    lvl.append(ppr)
+    return lvl
+
+
+def _set_level(lvl: Any, fmt: str, text: str, style_id: str) -> None:
+    """Give a level our number format, keeping whatever indents and fonts it has."""
+    for tag in ("w:start", "w:numFmt", "w:lvlRestart", "w:pStyle", "w:isLgl", "w:suff", "w:lvlText", "w:lvlJc"):
+        for old in lvl.findall(qn(tag)):
+            lvl.remove(old)
+    # Schema order: start, numFmt, lvlRestart, pStyle, isLgl, suff, lvlText, lvlPicBulletId, legacy, lvlJc, pPr, rPr
+    head = [_element("w:start", val="1"), _element("w:numFmt", val=fmt), _element("w:pStyle", val=style_id),
+            _element("w:suff", val="tab"), _element("w:lvlText", val=text), _element("w:lvlJc", val="left")]
+    for index, child in enumerate(head):
+        lvl.insert(index, child)
+
+
+@dataclass
+class Lists:
+    """The list instances the writer numbers paragraphs with."""
+
+    numbering: Any  # the w:numbering element
+    clause_num: int
+    subclause_abstract: int
+    next_num: int
+
+    def restarted_subclauses(self) -> int:
+        """A new instance of the sub-clause list starting again at (a): one per list in the model."""
+        num = _element("w:num", numId=str(self.next_num))
+        num.append(_element("w:abstractNumId", val=str(self.subclause_abstract)))
+        override = _element("w:lvlOverride", ilvl="0")
+        override.append(_element("w:startOverride", val="1"))
+        num.append(override)
+        self.numbering.append(num)
+        self.next_num += 1
+        return self.next_num - 1
+
+
+def install_lists(document: Any, style_ids: dict[str, str]) -> Lists:
+    """Define (or refresh) our two lists in the document's numbering part and attach them to
+    the heading and sub-clause styles; `style_ids` maps section/clause/subclause/schedule to style ids."""
+    numbering = document.part.numbering_part.element
+    abstracts = {a.get(qn("w:abstractNumId")): a for a in numbering.findall(qn("w:abstractNum"))}
+    nums = numbering.findall(qn("w:num"))
+    next_abstract = max((int(k) for k in abstracts), default=-1) + 1
+    next_num = max((int(n.get(qn("w:numId"))) for n in nums), default=0) + 1
+
+    styled = {"Heading1": style_ids["section"], "Heading2": style_ids["clause"], "Sub-clause": style_ids["subclause"]}
+    found: dict[str, str] = {}
+    for name, levels in ((CLAUSE_LIST, _CLAUSE_LEVELS), (SUBCLAUSE_LIST, _SUBCLAUSE_LEVELS)):
+        abstract = next((a for a in abstracts.values() if (n := a.find(qn("w:name"))) is not None
+                         and n.get(qn("w:val")) == name), None)
+        if abstract is None:
+            abstract = _element("w:abstractNum", abstractNumId=str(next_abstract))
+            next_abstract += 1
+            abstract.append(_element("w:multiLevelType", val="multilevel" if len(levels) > 1 else "singleLevel"))
+            abstract.append(_element("w:name", val=name))
+            first_num = numbering.find(qn("w:num"))  # every abstractNum comes before every num
+            if first_num is not None:
+                first_num.addprevious(abstract)
+            else:
+                numbering.append(abstract)
+        for level, fmt, text, style, indent in levels:
+            lvl = next((x for x in abstract.findall(qn("w:lvl")) if x.get(qn("w:ilvl")) == str(level)), None)
+            if lvl is None:
+                lvl = _default_level(level, indent)
+                abstract.append(lvl)
+            _set_level(lvl, fmt, text, styled[style])
+        found[name] = abstract.get(qn("w:abstractNumId"))
+
+    clause_num = next((int(n.get(qn("w:numId"))) for n in nums
+                       if n.find(qn("w:abstractNumId")).get(qn("w:val")) == found[CLAUSE_LIST]), None)
+    if clause_num is None:
+        clause_num = next_num
+        num = _element("w:num", numId=str(clause_num))
+        num.append(_element("w:abstractNumId", val=found[CLAUSE_LIST]))
+        numbering.append(num)
+        next_num += 1
+    lists = Lists(numbering, clause_num, int(found[SUBCLAUSE_LIST]), next_num)
+    base_subclause = lists.restarted_subclauses()
+
+    styles = document.styles.element
+    attach: tuple[tuple[str, int | None, int], ...] = (
+        ("section", 0, clause_num), ("clause", 1, clause_num), ("subclause", 0, base_subclause), ("schedule", None, 0))
+    for key, style_level, num_id in attach:
+        style = styles.find(f"{qn('w:style')}[@{qn('w:styleId')}='{style_ids[key]}']")
+        set_numbering(style.get_or_add_pPr(), num_id, style_level)
+    return lists
+
+
+def set_numbering(ppr: Any, num_id: int, level: int | None = 0) -> None:
+    """Number a paragraph (or style) from list instance `num_id` at `level`; num_id 0 switches numbering off."""
+    for old in ppr.findall(qn("w:numPr")):
+        ppr.remove(old)
+    numpr = _element("w:numPr")
+    if level is not None and num_id:
+        numpr.append(_element("w:ilvl", val=str(level)))
+    numpr.append(_element("w:numId", val=str(num_id)))
+    # numPr follows pStyle, keepNext, keepLines, pageBreakBefore, framePr, widowControl in a pPr
+    anchor = None
+    for tag in ("w:widowControl", "w:framePr", "w:pageBreakBefore", "w:keepLines", "w:keepNext", "w:pStyle"):
+        anchor = ppr.find(qn(tag))
+        if anchor is not None:
+            break
+    if anchor is not None:
+        anchor.addnext(numpr)
+    else:
+        ppr.insert(0, numpr)
+
+
+def _format_number(value: int, fmt: str) -> str:
+    if fmt == "lowerLetter":
+        return chr(ord("a") + (value - 1) % 26) * ((value - 1) // 26 + 1)
+    if fmt == "upperLetter":
+        return chr(ord("A") + (value - 1) % 26) * ((value - 1) // 26 + 1)
+    return str(value)
+
+
+def list_labels(document: Any) -> list[str]:
+    """The number Word shows before each body paragraph ('' where none), computed from the
+    numbering part as Word does for the features we write: list levels with decimal and letter
+    formats, styles' numbering through their basedOn chain, numId 0 switching numbering off, and
+    startOverride restarting a list instance. Used to read our own DOCX back (inspect, tests, the
+    LibreOffice round trip) as a reader in Word sees it."""
+    numbering = document.part.numbering_part.element
+    abstracts = {a.get(qn("w:abstractNumId")): a for a in numbering.findall(qn("w:abstractNum"))}
+    nums: dict[str, tuple[str, dict[str, int]]] = {}
+    for num in numbering.findall(qn("w:num")):
+        overrides = {o.get(qn("w:ilvl")): int(s.get(qn("w:val")))
+                     for o in num.findall(qn("w:lvlOverride")) if (s := o.find(qn("w:startOverride"))) is not None}
+        nums[num.get(qn("w:numId"))] = (num.find(qn("w:abstractNumId")).get(qn("w:val")), overrides)
+    styles = {s.get(qn("w:styleId")): s for s in document.styles.element.findall(qn("w:style"))}
+
+    def numpr_of(ppr: Any, style_id: str | None) -> tuple[str, str] | None:
+        seen: set[str] = set()
+        while True:
+            numpr = ppr.find(qn("w:numPr")) if ppr is not None else None
+            if numpr is not None:
+                num_id = numpr.find(qn("w:numId"))
+                ilvl = numpr.find(qn("w:ilvl"))
+                return (num_id.get(qn("w:val")) if num_id is not None else "0",
+                        ilvl.get(qn("w:val")) if ilvl is not None else "0")
+            if not style_id or style_id in seen or style_id not in styles:
+                return None
+            seen.add(style_id)
+            style = styles[style_id]
+            ppr = style.find(qn("w:pPr"))
+            based = style.find(qn("w:basedOn"))
+            style_id = based.get(qn("w:val")) if based is not None else None
+
+    counters: dict[str, dict[int, int]] = {}
+    started: set[str] = set()
+    labels: list[str] = []
+    for p in document.element.body.findall(qn("w:p")):  # as python-docx's Document.paragraphs
+        ppr = p.find(qn("w:pPr"))
+        pstyle = ppr.find(qn("w:pStyle")) if ppr is not None else None
+        found = numpr_of(ppr, pstyle.get(qn("w:val")) if pstyle is not None else None)
+        if not found or found[0] == "0" or found[0] not in nums:
+            labels.append("")
+            continue
+        abstract_id, overrides = nums[found[0]]
+        level = int(found[1])
+        lvls = {int(x.get(qn("w:ilvl"))): x for x in abstracts[abstract_id].findall(qn("w:lvl"))}
+        count = counters.setdefault(abstract_id, {})
+        if found[0] not in started:
+            started.add(found[0])
+            for override_level, restart in overrides.items():
+                count[int(override_level)] = restart - 1
+        for deeper in [k for k in count if k > level]:
+            del count[deeper]
+        lvl = lvls[level]
+        first = lvl.find(qn("w:start"))
+        count[level] = count.get(level, (int(first.get(qn("w:val"))) if first is not None else 1) - 1) + 1
+        text = lvl.find(qn("w:lvlText")).get(qn("w:val"))
+        for index in sorted(lvls, reverse=True):
+            if f"%{index + 1}" in text:
+                fmt = lvls[index].find(qn("w:numFmt")).get(qn("w:val"))
+                text = text.replace(f"%{index + 1}", _format_number(count.get(index, 1), fmt))
+        labels.append(text)
+    return labels
+
+
+_BOOKMARK_CHARS = re.compile(r"[^A-Za-z0-9_]")
+
+
+class Bookmarks:
+    """Hidden bookmarks (`_Ref…`, as Word names its own cross-reference targets) with stable names."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, str] = {}
+        self.next_id = 1
+
+    def name(self, target: str) -> str:
+        if target not in self.names:
+            base = ("_Ref_" + _BOOKMARK_CHARS.sub("_", target))[:36]
+            name, n = base, 2
+            while name in self.names.values():
+                name, n = f"{base[:36 - len(str(n))]}_{n}", n + 1
+            self.names[target] = name
+        return self.names[target]
+
+    def wrap(self, paragraph: Any, target: str, runs: list[Any] | None = None) -> None:
+        """Put a bookmark for `target` around `runs` of the paragraph (all its runs when None)."""
+        p = paragraph._p
+        start = _element("w:bookmarkStart", id=str(self.next_id), name=self.name(target))
+        end = _element("w:bookmarkEnd", id=str(self.next_id))
+        self.next_id += 1
+        chosen = runs if runs is not None else p.findall(qn("w:r"))
+        if chosen:
+            chosen[0].addprevious(start)
+            chosen[-1].addnext(end)
+        else:
+            p.append(start)
+            p.append(end)
+
+
+def field_runs(instruction: str, cached: str, rpr: Any = None) -> list[Any]:
+    """The runs of a complex field: begin, instruction, separate, the cached result, end."""
+    def run(*children: Any) -> Any:
+        r = _element("w:r")
+        if rpr is not None:
+            r.append(copy.deepcopy(rpr))
+        for child in children:
+            r.append(child)
+        return r
+
+    instr = _element("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    text = _element("w:t")
+    text.set(qn("xml:space"), "preserve")
+    text.text = cached
+    return [run(_element("w:fldChar", fldCharType="begin")), run(instr), run(_element("w:fldChar", fldCharType="separate")),
+            run(text), run(_element("w:fldChar", fldCharType="end"))]
+
+
+_SETTINGS_AFTER_UPDATE_FIELDS = ("w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids")
+
+
+def update_fields_on_open(settings: Any) -> None:
+    """Ask Word to update fields when the file is opened, so a table of contents written without
+    page numbers (only Word's layout knows them) gets them at once."""
+    for old in settings.findall(qn("w:updateFields")):
+        settings.remove(old)
+    flag = _element("w:updateFields", val="true")
+    anchor = next((found for tag in _SETTINGS_AFTER_UPDATE_FIELDS if (found := settings.find(qn(tag))) is not None), None)
+    if anchor is not None:
+        anchor.addprevious(flag)
+    else:
+        settings.append(flag)
+
+
+def ref_instruction(bookmark: str, numbered: bool) -> str:
+    """REF to a numbered heading gives its number without context (\\n: "9.4", not "9.4." or the
+    heading's text); to a schedule heading, the bookmarked words ("Schedule 3"). \\h makes it a link."""
+    return f"REF {bookmark} \\n \\h" if numbered else f"REF {bookmark} \\h"
+
+
+__all__ = ["list_labels", "install_lists", "set_numbering", "Lists", "Bookmarks", "field_runs", "ref_instruction", "update_fields_on_open",
+           "CLAUSE_LIST", "SUBCLAUSE_LIST"]
