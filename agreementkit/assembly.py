@@ -22,13 +22,14 @@ from jinja2 import StrictUndefined, TemplateError
 
 from . import __version__
 from .answers import Answers, Party
-from .dates import add_months, long_date, review_dates, strategic_review_dates
+from .dates import add_months, long_date
 from .document import Block, Cell, Clause, Document, Inline, ItemList, Metadata, Paragraph, Ref, Section, SignatureBlock, Table, Text
 from .errors import ClauseLibraryError, Problem
 from .liability import liability_caps
 from .library import ClauseFile, ClauseLibrary, load_library
 from .markup import Md, MarkupError, escape, to_blocks
 from .sandbox import BudgetedSandbox, budget, budgeted_range, render_capped
+from .timeline import KPI_REPORT_WORKING_DAYS, build_timeline, scheduled_reviews
 
 
 def and_list(items: Iterable[object], conjunction: str = "and") -> Md:
@@ -137,11 +138,7 @@ class _Plan:
 
 def _context(answers: Answers) -> dict[str, Any]:
     agreement = answers.agreement
-    first = answers.review.first_review
-    cadence_months = answers.review.cadence.months
-    calendar = review_dates(first, cadence_months, agreement.end) if first else []
-    strategic = strategic_review_dates(calendar, agreement.effective_date) if answers.review.annual_strategic_review else set()
-    cadence_name = answers.review.cadence.value.replace("semiannual", "six-monthly").capitalize()
+    reviews = scheduled_reviews(answers)
     totals: dict[str, Decimal] = {}
     for resource in answers.resources:
         if resource.value is not None and resource.currency:
@@ -151,11 +148,9 @@ def _context(answers: Answers) -> dict[str, Any]:
         "binding": agreement.binding,
         "shall": "shall" if agreement.binding else "will",
         "term_end": agreement.end,
-        "review_dates": calendar,
-        "review_calendar": [
-            {"date": when, "kind": f"{cadence_name} review" + (" and annual strategic review" if when in strategic else "")}
-            for when in calendar
-        ],
+        "review_dates": [review.date for review in reviews],
+        "review_calendar": [{"date": review.date, "kind": review.kind} for review in reviews],
+        "kpi_report_days": KPI_REPORT_WORKING_DAYS,
         "resource_totals": totals,
         "has_university": any(p.kind.value == "university" or (p.legal_form and p.legal_form.value == "university")
                               for p in answers.parties),
@@ -413,6 +408,7 @@ def assemble(answers: Answers, library: ClauseLibrary | None = None) -> Document
         sections=sections,
         metadata=_metadata(answers, sections, library),
         toc=answers.agreement.table_of_contents,
+        timeline=build_timeline(answers, plan.labels, instrument=context["instrument"], between=_between(answers)),
     )
 
 

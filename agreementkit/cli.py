@@ -80,7 +80,7 @@ LibraryOption = Annotated[
 ]
 FormatsOption = Annotated[
     Optional[str],
-    typer.Option("--format", "-f", help="Documents to write into the -o folder, comma-separated: docx,pdf,html,md. (default: docx,pdf)",
+    typer.Option("--format", "-f", help="Documents to write into the -o folder, comma-separated: docx,pdf,html,md,ics (ics: the review calendar). (default: docx,pdf)",
                  show_default=False),
 ]
 TemplatesOption = Annotated[
@@ -188,7 +188,7 @@ def render(
     answers: Annotated[list[Path], typer.Argument(help="Answers files (YAML), or folders of them.", show_default=False)],
     output: Annotated[
         Path,
-        typer.Option("--output", "-o", help="A file (its extension picks the format: .docx .pdf .html .md) or a folder. "
+        typer.Option("--output", "-o", help="A file (its extension picks the format: .docx .pdf .html .md .ics) or a folder. "
                                             "With several answers files, a folder."),
     ] = Path("."),
     formats: FormatsOption = None,

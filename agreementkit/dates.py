@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 
@@ -42,6 +42,22 @@ def review_dates(first: date, every_months: int, until: date) -> list[date]:
         index += 1
 
 
+def working_days_before(day: date, count: int) -> date:
+    """The day `count` working days before `day`, counting Monday to Friday.
+
+    Public holidays differ between the parties' countries and the answers do
+    not name them, so this is the latest day a "N working days before"
+    deadline can fall: a party with a holiday in between must act earlier.
+    """
+    when = day
+    left = count
+    while left:
+        when -= timedelta(days=1)
+        if when.weekday() < 5:
+            left -= 1
+    return when
+
+
 def long_date(value: date) -> str:
     """A date as a lawyer writes it: 15 January 2027."""
     return f"{value.day} {value.strftime('%B')} {value.year}"
@@ -67,16 +83,12 @@ def strategic_review_dates(reviews: list[date], effective: date) -> set[date]:
 def last_day_of_term(start: date, months: int) -> date:
     """The last day of a term of `months` from `start`: a 24-month term from
     15 January ends on the 14th, two years on."""
-    from datetime import timedelta
-
     return add_months(start, months) - timedelta(days=1)
 
 
 def term_months(start: date, last_day: date) -> int:
     """Whole months from `start` up to and including `last_day`
     (1 March 2027 to 28 February 2029 is 24 months)."""
-    from datetime import timedelta
-
     after = last_day + timedelta(days=1)
     months = (after.year - start.year) * 12 + after.month - start.month
     return months - 1 if after.day < start.day else months

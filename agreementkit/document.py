@@ -13,6 +13,7 @@ inline kind later without reshaping blocks.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal, Union
 
 
@@ -144,6 +145,37 @@ class Metadata:
     origins: tuple[tuple[str, str], ...] = ()  # (id, layer name) of each clause a custom layer gave, to say whose wording it is
 
 
+EventKind = Literal["review", "kpi-report", "objective", "term-end"]
+
+
+@dataclass(frozen=True)
+class DatedEvent:
+    """A day the agreement fixes: a review, a report deadline, an objective's due date, the end of the term.
+
+    Worked out in assembly from the same values the clauses print, so a
+    calendar written from the model never disagrees with the document.
+    `uid` stays the same when the agreement is rendered again, so a calendar
+    that imports it a second time updates the event instead of adding another.
+    """
+
+    uid: str
+    kind: EventKind
+    ordinal: int  # its number within its kind: the review's row in the review schedule, the objective's number
+    date: date
+    title: str  # "Quarterly review 2": what a calendar list shows
+    detail: str  # what the document says happens that day, and where it says so
+    categories: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The agreement's dated events, with the names a calendar shows for it."""
+
+    name: str  # short enough for a calendar list: "Northwind, Frostline and the Network MOU"
+    about: str  # the agreement in one sentence: title, reference, parties, effective date
+    events: tuple[DatedEvent, ...] = ()
+
+
 @dataclass
 class Document:
     title: str
@@ -154,6 +186,7 @@ class Document:
     metadata: Metadata
     annexes: list[Section] = field(default_factory=list)
     toc: bool = False  # begins with a table of contents
+    timeline: Timeline = field(default_factory=lambda: Timeline("", ""))
 
 
 def plain(inlines: tuple[Inline, ...] | list[Inline]) -> str:

@@ -38,7 +38,7 @@ CONTEXT: dict[str, Any] = {
     "has_public_body": bool, "others": str, "others_poss": str, "each_other": str, "every_other": str,
     "any_concerned": str, "in_dispute": str, "they_need": str, "they_request": str, "them": str,
     "party": Any, "label": Any, "ref": Any, "refs": Any, "included": Any, "binding_clauses": list[str],
-    "surviving_clauses": list[str],
+    "surviving_clauses": list[str], "kpi_report_days": int,
     # Jinja2's own
     "range": Any, "namespace": Any, "dict": Any, "lipsum": Any, "cycler": Any, "joiner": Any, "loop": Any,
     "caller": Any, "varargs": Any, "kwargs": Any,

@@ -16,12 +16,12 @@ from pathlib import Path
 from .document import Document
 from .errors import OutputExistsError, UserError
 
-FORMATS = ("docx", "pdf", "html", "md")
+FORMATS = ("docx", "pdf", "html", "md", "ics")
 DEFAULT_FORMATS = ("docx", "pdf")
 
 
 def render_bytes(document: Document, fmt: str, templates: Path | None = None) -> bytes:
-    """The document in one format. Writers are imported only when asked for."""
+    """The document in one format (`ics`: its calendar of dated events). Writers are imported only when asked for."""
     if fmt == "docx":
         from .writers.docx import write_docx
 
@@ -38,6 +38,10 @@ def render_bytes(document: Document, fmt: str, templates: Path | None = None) ->
         from .writers.markdown import write_markdown
 
         return write_markdown(document)
+    if fmt == "ics":
+        from .writers.ics import write_ics
+
+        return write_ics(document)
     raise UserError(f"unknown format '{fmt}': choose from {', '.join(FORMATS)}")
 
 
@@ -70,7 +74,7 @@ def plan_outputs(target: Path, stem: str, formats: list[str] | None = None) -> l
                             "give a folder with -o to write several formats")
         return [Output(suffix, target)]
     if target.suffix and not target.is_dir():
-        raise UserError(f"-o {target}: unknown extension '{target.suffix}'; use .docx, .pdf, .html or .md, or a folder")
+        raise UserError(f"-o {target}: unknown extension '{target.suffix}'; use .docx, .pdf, .html, .md or .ics, or a folder")
     return [Output(fmt, target / f"{stem}.{fmt}") for fmt in (formats or DEFAULT_FORMATS)]
 
 
@@ -131,7 +135,7 @@ def write(document: Document, path: str | Path, *, force: bool = False, template
     target = Path(path)
     outputs = plan_outputs(target, target.stem)
     if len(outputs) != 1:
-        raise UserError(f"{target}: give a file name ending in .docx, .pdf, .html or .md")
+        raise UserError(f"{target}: give a file name ending in .docx, .pdf, .html, .md or .ics")
     return write_outputs(document, outputs, force=force, templates=templates)[0]
 
 

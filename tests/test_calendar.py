@@ -1,0 +1,237 @@
+"""The review calendar (`--format ics`), read back with a real iCalendar parser and held
+against the dates the rendered document itself prints."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from dataclasses import replace
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import assembled, rendered
+from helpers import EXAMPLES, ROOT, example_data, varied, write_answers
+from icalendar import Calendar
+
+from agreementkit.answers import load_answers, validate_answers
+from agreementkit.assembly import assemble
+from agreementkit.dates import long_date
+from agreementkit.document import Timeline
+from agreementkit.errors import UserError
+from agreementkit.render import parse_formats, render_bytes
+from agreementkit.timeline import build_timeline
+
+
+def events(data: bytes) -> list[Any]:
+    return list(Calendar.from_ical(data).walk("VEVENT"))
+
+
+def by_kind(data: bytes, kind: str) -> list[Any]:
+    """The events of one kind, in the order of their number (the UID ends in kind-number@)."""
+    found = []
+    for event in events(data):
+        match = re.search(rf"-{kind}-(\d+)@agreementkit$", str(event["UID"]))
+        if match:
+            found.append((int(match.group(1)), event))
+    return [event for _, event in sorted(found, key=lambda pair: pair[0])]
+
+
+def day(event: Any) -> date:
+    value = event.decoded("DTSTART")
+    assert type(value) is date, "deadlines are all-day events (VALUE=DATE)"
+    return value
+
+
+def title(event: Any) -> str:
+    """The SUMMARY without the agreement's name after the dash."""
+    return str(event["SUMMARY"]).split(" \u2014 ")[0]
+
+
+def table(markdown: str, heading: str) -> list[list[str]]:
+    """The body rows of the first table under a Markdown heading, as cell texts."""
+    section = markdown.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("|")]
+    return [[cell.strip() for cell in row.strip("|").split("|")] for row in rows[2:]]
+
+
+def weekdays_before(when: date, count: int) -> date:
+    while count:
+        when -= timedelta(days=1)
+        count -= when.weekday() < 5
+    return when
+
+
+def test_the_calendar_has_exactly_the_dates_the_document_prints(example: Path) -> None:
+    """Every review in Schedule 4 (with its strategic-review role), a KPI report before each,
+    every objective's due date in Schedule 1 and the last day of the term: read from the
+    rendered document, so the calendar and the document can never disagree."""
+    markdown = rendered(example, "md").decode("utf-8")
+    calendar = rendered(example, "ics")
+    reviews = table(markdown, "Schedule 4: Review calendar")
+    review_events = by_kind(calendar, "review")
+    assert reviews and len(review_events) == len(reviews)
+    for (number, printed, kind, _forum), event in zip(reviews, review_events):
+        assert long_date(day(event)) == printed
+        assert re.sub(rf" {number}\b", "", title(event)) == kind  # "Quarterly review 4 and annual strategic review"
+        assert ("Annual strategic review" in event.get("CATEGORIES").cats) == ("annual strategic review" in kind)
+
+    working_days = int(re.search(r"at least (\d+) working days before each review", markdown).group(1))  # type: ignore[union-attr]
+    reports = by_kind(calendar, "kpi-report")
+    assert len(reports) == len(reviews)
+    for (number, printed, _kind, _forum), event, review in zip(reviews, reports, review_events):
+        assert day(event) == weekdays_before(day(review), working_days) and day(event).weekday() < 5
+        assert f"review {number}" in title(event) and printed in str(event["DESCRIPTION"])
+
+    due = [(int(row[0]), row[4]) for row in table(markdown, "Schedule 1: Objectives and key performance indicators")
+           if row[4] != "To be agreed"]
+    objectives = by_kind(calendar, "objective")
+    assert [(int(str(e["UID"]).split("-objective-")[1].split("@")[0]), long_date(day(e))) for e in objectives] == due
+
+    term_end = re.search(r"takes effect on [^.]*? and continues (?:for \d+ months, )?until (\d+ \w+ \d{4})", markdown)
+    assert term_end is not None
+    [end] = by_kind(calendar, "term-end")
+    assert long_date(day(end)) == term_end.group(1)
+
+    assert len(events(calendar)) == 2 * len(reviews) + len(due) + 1
+
+
+def test_every_event_names_the_agreement_and_reads_well_in_a_list(example: Path) -> None:
+    answers, document = assembled(example)
+    parsed = Calendar.from_ical(rendered(example, "ics"))
+    name = str(parsed["X-WR-CALNAME"])
+    assert name == document.timeline.name and name.endswith(" MOU" if not answers.agreement.binding else " Agreement")
+    assert str(parsed["VERSION"]) == "2.0" and "agreementkit" in str(parsed["PRODID"])
+    stamp = datetime.combine(answers.agreement.effective_date, datetime.min.time(), tzinfo=timezone.utc)
+    uids = set()
+    for event in parsed.walk("VEVENT"):
+        assert str(event["SUMMARY"]).endswith(f" \u2014 {name}")
+        description = str(event["DESCRIPTION"])
+        assert answers.agreement.title in description
+        assert all(party.name in description for party in answers.parties)
+        assert event.decoded("DTEND") == day(event) + timedelta(days=1)
+        assert event.decoded("DTSTAMP") == stamp  # the effective date, never the time of rendering
+        uids.add(str(event["UID"]))
+    assert len(uids) == len(parsed.walk("VEVENT"))
+
+
+def test_same_answers_give_the_same_bytes_and_event_ids(example: Path) -> None:
+    first = render_bytes(assemble(load_answers(example)), "ics")
+    again = render_bytes(assemble(load_answers(example)), "ics")
+    assert first == again
+    assert b"\r\n" in first and first.startswith(b"BEGIN:VCALENDAR\r\n")
+
+
+def test_event_ids_survive_a_revision_of_the_answers(tmp_path: Path) -> None:
+    """Re-importing a revised calendar updates its events: ids depend on the reference (or the
+    party keys) and each event's kind and number, not on wording or party order."""
+    data = example_data()
+    before = {str(e["UID"]): day(e) for e in events(render_bytes(assemble(validate_answers(data)), "ics"))}
+    revised = varied(data, **{"agreement.purpose": "A different purpose.", "objectives.0.due": "2027-08-31",
+                              "objectives.0.title": "Pilot with more distributors"})
+    after = {str(e["UID"]): day(e) for e in events(render_bytes(assemble(validate_answers(revised)), "ics"))}
+    assert before.keys() == after.keys()
+    assert after["MOU-2027-014-objective-1@agreementkit"] == date(2027, 8, 31)
+
+    unreferenced = varied(data, **{"agreement.reference": None})
+    reordered = varied(unreferenced, parties=list(reversed(data["parties"])))
+    ids = [sorted(str(e["UID"]) for e in events(render_bytes(assemble(validate_answers(d)), "ics")))
+           for d in (unreferenced, reordered)]
+    assert ids[0] == ids[1]
+    assert "frostline+harbour+northwind-review-1@agreementkit" in ids[0]
+
+
+def test_a_reference_with_spaces_or_slashes_gives_clean_ids() -> None:
+    data = varied(example_data(), **{"agreement.reference": "MOU 2027/014"})
+    uids = {str(e["UID"]) for e in events(render_bytes(assemble(validate_answers(data)), "ics"))}
+    assert "MOU-2027-014-term-end-1@agreementkit" in uids
+
+
+def test_answers_come_out_literally_in_the_calendar() -> None:
+    tricky = "Pilot; {{ 7*7 }}, <script>x</script> \\ done"
+    data = varied(example_data(), **{"objectives.0.title": tricky})
+    [objective] = by_kind(render_bytes(assemble(validate_answers(data)), "ics"), "objective")[:1]
+    assert title(objective) == f"Objective 1 due: {tricky}"
+
+
+def test_events_follow_the_clauses_present() -> None:
+    """A layer that switches a clause off takes its dates out of the calendar too."""
+    answers, document = assembled(EXAMPLES[0])
+    labels = {"schedule.reviews": "Schedule 4", "term.duration": "14.1"}
+    timeline = build_timeline(answers, labels, instrument="MOU", between=document.subtitle)
+    assert {e.kind for e in timeline.events} == {"review", "term-end"}
+    assert all("(Schedule 4)" in e.detail for e in timeline.events if e.kind == "review")
+
+
+def test_a_document_without_dates_is_refused_with_a_message() -> None:
+    _, document = assembled(EXAMPLES[0])
+    with pytest.raises(UserError, match="no dates for a calendar"):
+        render_bytes(replace(document, timeline=Timeline("x", "x")), "ics")
+
+
+def test_no_first_review_still_gives_objectives_and_the_end_of_the_term() -> None:
+    data = varied(example_data(), **{"review.first_review": None})
+    calendar = render_bytes(assemble(validate_answers(data)), "ics")
+    assert not by_kind(calendar, "review") and not by_kind(calendar, "kpi-report")
+    assert len(by_kind(calendar, "objective")) == 3 and len(by_kind(calendar, "term-end")) == 1
+
+
+def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "agreementkit", *map(str, args)], capture_output=True, text=True,
+                          timeout=300, env={**os.environ, "NO_COLOR": "1", "COLUMNS": "200"})
+
+
+def test_render_writes_a_calendar_beside_the_documents_or_alone(tmp_path: Path) -> None:
+    example = ROOT / "examples" / "cold-chain-pilot.yaml"
+    result = run("render", example, "-o", tmp_path / "out", "--format", "docx,pdf,ics")
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "cold-chain-pilot.docx", "cold-chain-pilot.ics", "cold-chain-pilot.pdf"]
+    assert (tmp_path / "out" / "cold-chain-pilot.ics").read_bytes() == rendered(example, "ics")
+    result = run("render", example, "-o", tmp_path / "reviews.ics")
+    assert result.returncode == 0 and result.stdout.strip() == f"wrote {tmp_path / 'reviews.ics'}"
+    assert (tmp_path / "reviews.ics").read_bytes() == rendered(example, "ics")
+    result = run("render", example, "-o", tmp_path / "reviews.ics", "--format", "pdf")
+    assert result.returncode == 2 and "names a .ics file" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_batch_rendering_writes_one_calendar_per_agreement(tmp_path: Path) -> None:
+    result = run("render", *EXAMPLES, "-o", tmp_path / "out", "--format", "ics", "--jobs", "2")
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(f"{p.stem}.ics" for p in EXAMPLES)
+    for example in EXAMPLES:
+        assert (tmp_path / "out" / f"{example.stem}.ics").read_bytes() == rendered(example, "ics")
+
+
+def test_ics_is_a_format_new_records_in_its_draft(tmp_path: Path) -> None:
+    from agreementkit.questionnaire import Draft
+    from agreementkit.questionnaire.draft import load_draft
+
+    formats = parse_formats("docx, ICS")
+    assert formats == ["docx", "ics"]
+    Draft(tmp_path / "draft.yaml", formats=formats).save()
+    assert load_draft(tmp_path / "draft.yaml").formats == ["docx", "ics"]
+
+
+def test_new_writes_the_calendar_it_was_asked_for(tmp_path: Path) -> None:
+    from terminal import drive
+    from test_questionnaire import QUICK_KEYS
+
+    from agreementkit.questionnaire import Draft
+
+    run_ = drive(QUICK_KEYS, Draft(tmp_path / "draft.yaml", quick=True), tmp_path, formats=["md", "ics"])
+    assert run_.result is not None
+    calendar = (tmp_path / "acme-beta-mou.ics").read_bytes()
+    [objective] = by_kind(calendar, "objective")
+    assert day(objective) == date(2027, 6, 30)
+    assert str(Calendar.from_ical(calendar)["X-WR-CALNAME"]) == "Acme and Beta MOU"
+    assert f"wrote {tmp_path / 'acme-beta-mou.ics'}" in run_.printed
+
+
+def test_unknown_format_lists_ics_among_the_choices(tmp_path: Path) -> None:
+    path = write_answers(tmp_path, example_data())
+    result = run("render", path, "-o", tmp_path, "--format", "ical")
+    assert result.returncode == 2 and "choose from docx, pdf, html, md, ics" in result.stderr
