@@ -421,7 +421,28 @@ def clause_digest(clause: Clause) -> str:
     """A short fingerprint of a clause as printed: its number, title and every block."""
     import hashlib
 
-    return hashlib.sha256(repr((clause.number, clause.title, clause.blocks)).encode("utf-8")).hexdigest()[:16]
+    text = _stable_repr((clause.number, clause.title, clause.blocks))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _stable_repr(value: Any) -> str:
+    """The dataclass repr the digests were first computed over, whatever fields the model gains
+    later: a field at its default is left out, so documents made before it still verify."""
+    import dataclasses
+
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        shown = [f"{f.name}={_stable_repr(getattr(value, f.name))}" for f in dataclasses.fields(value)
+                 if f.name not in _LATER_FIELDS or getattr(value, f.name) != f.default]
+        return f"{type(value).__name__}({', '.join(shown)})"
+    if isinstance(value, tuple):
+        inner = ", ".join(_stable_repr(v) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    if isinstance(value, list):
+        return "[" + ", ".join(_stable_repr(v) for v in value) + "]"
+    return repr(value)
+
+
+_LATER_FIELDS = {"change"}  # fields added to the blocks after documents recorded digests
 
 
 def _metadata(answers: Answers, sections: list[Section], library: ClauseLibrary) -> Metadata:

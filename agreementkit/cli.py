@@ -184,6 +184,66 @@ def new(
 
 
 @app.command()
+def compare(
+    old: Annotated[Path, typer.Argument(help="The earlier answers file.", show_default=False)],
+    new: Annotated[Path, typer.Argument(help="The later answers file (the same file again to compare two library versions).",
+                                        show_default=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="A file (.docx .pdf .html .md) or a folder for the redline.")],
+    formats: Annotated[Optional[str], typer.Option("--format", "-f", help="Redlines to write into the -o folder, comma-separated: "
+                                                   "docx,pdf,html,md. (default: docx,pdf)", show_default=False)] = None,
+    library: LibraryOption = None,
+    old_library: Annotated[Optional[list[Path]], typer.Option("--old-library", help="A library layer for the earlier draft "
+                                                              "only (repeatable); default: the --library layers.", show_default=False)] = None,
+    new_library: Annotated[Optional[list[Path]], typer.Option("--new-library", help="A library layer for the later draft only "
+                                                              "(repeatable); default: the --library layers.", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace output files that already exist.")] = False,
+    templates: TemplatesOption = None,
+) -> None:
+    """Write a redline between two drafts: what changed, clause by clause.
+
+    Examples:
+
+      agreementkit compare v1.yaml v2.yaml -o redline.docx
+
+      agreementkit compare v1.yaml v2.yaml -o out/ --format docx,pdf,html
+
+      agreementkit compare deal.yaml deal.yaml --old-library house-v1/ --new-library house-v2/ -o out/
+
+    The DOCX has Word's tracked changes (accept or reject each in Word); the PDF and
+    HTML show insertions underlined in blue and deletions struck through in red. A
+    summary of the clauses changed, added and removed, and of those only renumbered,
+    is printed and placed at the top. Clauses are matched by id, so a clause that only
+    moved number is not shown as changed.
+    """
+    from .compare import REDLINE_FORMATS, compare_answers
+    from .errors import AgreementkitError, UserError
+    from .render import DEFAULT_FORMATS, check_writable, plan_outputs, write_outputs
+
+    console = _console()
+    try:
+        chosen = [f.strip().lower() for f in (formats or ",".join(DEFAULT_FORMATS)).split(",") if f.strip()]
+        unknown = [f for f in chosen if f not in REDLINE_FORMATS]
+        if unknown or not chosen:
+            raise UserError(f"unknown redline format {', '.join(unknown) or '(none)'}: choose from {', '.join(REDLINE_FORMATS)}")
+        suffix = output.suffix.lower().lstrip(".")
+        if suffix and not output.is_dir() and suffix not in REDLINE_FORMATS:
+            raise UserError(f"-o {output}: a redline is written as .docx, .pdf, .html or .md, or into a folder")
+        outputs = plan_outputs(output, f"{new.stem}-redline", chosen)
+        check_writable(outputs, force)
+        with console.status("Comparing", spinner="dots") as status:
+            redline = compare_answers(old, new, old_library=old_library if old_library is not None else library,
+                                      new_library=new_library if new_library is not None else library)
+            written = write_outputs(redline.document, outputs, force=force, templates=templates,
+                                    progress=lambda message: status.update(message + "…"))
+    except AgreementkitError as exc:
+        raise _fail(exc) from None
+    for line in redline.summary.lines():
+        typer.echo(line)
+    for path in written:
+        typer.echo(f"wrote {path}")
+
+
+@app.command()
 def render(
     answers: Annotated[list[Path], typer.Argument(help="Answers files (YAML), or folders of them.", show_default=False)],
     output: Annotated[

@@ -14,7 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal, Union
+from typing import Literal, Optional, Union
+
+# In a redline (agreementkit compare), what happened to a piece between two drafts.
+Change = Optional[Literal["ins", "del"]]
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,7 @@ class Text:
     text: str
     strong: bool = False
     emph: bool = False
+    change: Change = None
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,7 @@ class Ref:
 
     target: str
     label: str = ""
+    change: Change = None
 
 
 Inline = Union[Text, Ref]
@@ -52,10 +57,25 @@ class ItemList:
     ordered: bool = False
 
     def labels(self) -> list[str]:
-        """The printed marker of each item, so every writer letters alike."""
+        """The printed marker of each item, so every writer letters alike. In a redline an item
+        that was deleted keeps no letter: the letters are those of the new draft."""
         if not self.ordered:
             return ["\u2022"] * len(self.items)
-        return [f"({_letters(i)})" for i in range(len(self.items))]
+        out, index = [], 0
+        for item in self.items:
+            if changed(item) == "del":
+                out.append("")
+            else:
+                out.append(f"({_letters(index)})")
+                index += 1
+        return out
+
+
+def changed(inlines: tuple[Inline, ...] | list[Inline]) -> Change:
+    """'ins' or 'del' when every run of a line was inserted or deleted in a redline (so the line as a
+    whole, its paragraph mark or table row included, is marked), else None."""
+    marks = {run.change for run in inlines}
+    return marks.pop() if len(marks) == 1 and inlines else None
 
 
 def _letters(index: int) -> str:
@@ -88,6 +108,7 @@ class SignatureBlock:
     title: str
     # "a private limited company registered in England and Wales (number 01234567)": who exactly signs.
     description: str = ""
+    change: Change = None
 
 
 Block = Union[Paragraph, ItemList, Table, SignatureBlock]
@@ -103,6 +124,8 @@ class Clause:
     number: str | None = None
     version: int = 1
     binds: bool = False
+    change: Change = None  # in a redline: the whole clause was added or removed
+    old_title: str | None = None  # in a redline: the title it had before, when that changed
 
     @property
     def heading(self) -> str:

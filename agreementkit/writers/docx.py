@@ -23,9 +23,10 @@ from typing import Any
 
 from docx.oxml.ns import qn
 
-from ..document import Block, Cell, Clause, Document, Inline, ItemList, Paragraph, Ref, Section, SignatureBlock, Table, Text
+from ..document import (Block, Cell, Change, Clause, Document, Inline, ItemList, Paragraph, Ref, Section, SignatureBlock, Table,
+                        Text, changed)
 from ..resources import builtin_templates
-from .wordml import Bookmarks, field_runs, install_lists, ref_instruction, set_numbering, update_fields_on_open
+from .wordml import Bookmarks, Revisions, field_runs, install_lists, ref_instruction, set_numbering, update_fields_on_open
 
 REFERENCE = "reference.docx"
 
@@ -52,7 +53,7 @@ TRACE_NAMESPACE = "urn:agreementkit:trace:1"
 
 
 class _Builder:
-    def __init__(self, reference: Path, anchors: dict[str, str] | None = None):
+    def __init__(self, reference: Path, anchors: dict[str, str] | None = None, date: str = "2000-01-01"):
         import docx
         from docx.enum.style import WD_STYLE_TYPE
 
@@ -70,6 +71,7 @@ class _Builder:
         self.lists = install_lists(self.doc, self.style_ids)
         self.bookmarks = Bookmarks()
         self.anchors = anchors or {}  # a referenced id: the heading that carries its bookmark
+        self.revisions = Revisions(date)  # used only by a redline's change marks
 
     def paragraph(self, kind: str, runs: tuple[Inline, ...] | str = ()) -> Any:
         paragraph = self.doc.add_paragraph()
@@ -78,17 +80,27 @@ class _Builder:
         return paragraph
 
     def runs(self, paragraph: Any, inlines: tuple[Inline, ...]) -> None:
+        p = paragraph._p
         for run in inlines:
             if isinstance(run, Ref):
                 bookmark = self.bookmarks.name(self.anchors.get(run.target, run.target))
-                for field_run in field_runs(ref_instruction(bookmark, not run.label.startswith("Schedule")), run.label):
-                    paragraph._p.append(field_run)
-                continue
-            added = paragraph.add_run(run.text)
-            if run.strong:
-                added.bold = True
-            if run.emph:
-                added.italic = True
+                elements = field_runs(ref_instruction(bookmark, not run.label.startswith("Schedule")), run.label)
+            else:
+                added = paragraph.add_run(run.text)
+                if run.strong:
+                    added.bold = True
+                if run.emph:
+                    added.italic = True
+                elements = [added._r]
+                p.remove(added._r)
+            if run.change:  # a redline: Word's tracked change, to accept or reject
+                p.append(self.revisions.wrap(elements, run.change))
+            else:
+                for element in elements:
+                    p.append(element)
+        whole = changed(inlines)
+        if whole:
+            self.revisions.paragraph_mark(p.get_or_add_pPr(), whole)
 
     def block(self, block: Block) -> None:
         if isinstance(block, Paragraph):
@@ -126,6 +138,9 @@ class _Builder:
                 tr_pr.append(OxmlElement("w:tblHeader"))  # the header repeats on each page
             for target, cell in zip(row.cells, cells):
                 self.cell(target, cell)
+            whole = changed([run for cell in cells for run in cell.inlines])
+            if whole:
+                self.revisions.row_mark(row._tr, whole)
         self.paragraph("body")  # Word joins adjacent tables; keep them apart
 
     def widths(self, grid: Any, rows: tuple[tuple[Cell, ...], ...]) -> None:
@@ -164,12 +179,14 @@ class _Builder:
         self.runs(paragraph, cell.inlines)
 
     def signature(self, block: SignatureBlock) -> None:
-        description = (Text(f", {block.description}"),) if block.description else ()
-        self.paragraph("sig_party", (Text("Signed for and on behalf of "), Text(block.party, strong=True), *description))
-        self.paragraph("sig_line", "Signature")
-        self.paragraph("sig_detail", f"Name\t{block.signatory}")
-        self.paragraph("sig_detail", f"Title\t{block.title}")
-        self.paragraph("sig_line", "Date")
+        mark = block.change
+        description = (Text(f", {block.description}", change=mark),) if block.description else ()
+        self.paragraph("sig_party", (Text("Signed for and on behalf of ", change=mark), Text(block.party, strong=True, change=mark),
+                                     *description))
+        self.paragraph("sig_line", (Text("Signature", change=mark),))
+        self.paragraph("sig_detail", (Text(f"Name\t{block.signatory}", change=mark),))
+        self.paragraph("sig_detail", (Text(f"Title\t{block.title}", change=mark),))
+        self.paragraph("sig_line", (Text("Date", change=mark),))
 
 
 def _fit(text: str, limit: int = 255) -> str:
@@ -323,9 +340,19 @@ def _contents(builder: _Builder, document: Document) -> None:
     update_fields_on_open(builder.doc.settings.element)
 
 
+def _heading_runs(clause: Clause) -> tuple[Inline, ...]:
+    """A clause heading's words; in a redline, a removed clause keeps its old number as struck text
+    (so Word's count follows the new draft) and a new title follows the struck old one."""
+    if clause.change == "del":
+        return (Text(clause.heading, change="del"),)
+    if clause.old_title is not None:
+        return (Text(clause.old_title, change="del"), Text(" " + clause.title, change="ins"))
+    return (Text(clause.title, change=clause.change),)
+
+
 def _clause_heading(builder: _Builder, clause: Clause, anchored: set[str]) -> None:
-    paragraph = builder.paragraph("clause", clause.title)
-    if not clause.number:
+    paragraph = builder.paragraph("clause", _heading_runs(clause))
+    if not clause.number or clause.change == "del":
         set_numbering(paragraph._p.get_or_add_pPr(), 0)
     if clause.id in anchored:
         builder.bookmarks.wrap(paragraph, clause.id)
@@ -334,7 +361,7 @@ def _clause_heading(builder: _Builder, clause: Clause, anchored: set[str]) -> No
 def write_docx(document: Document, templates: Path | None = None) -> bytes:
     anchors = _anchors(document)
     anchored = set(anchors.values())
-    builder = _Builder((templates or builtin_templates()) / REFERENCE, anchors)
+    builder = _Builder((templates or builtin_templates()) / REFERENCE, anchors, document.metadata.created)
     _header(builder, document.title)
     builder.paragraph("title", document.title)
     builder.paragraph("subtitle", document.subtitle)

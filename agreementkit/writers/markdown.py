@@ -11,23 +11,31 @@ from ..markup import escape_readable as escape
 from ..markup import guard_line_start
 
 
+_CRITIC = {"ins": ("{++", "++}"), "del": ("{--", "--}")}  # CriticMarkup, for a redline's changes
+
+
 def _inlines(runs: tuple[Inline, ...]) -> str:
     out = []
     for run in runs:
-        if isinstance(run, Ref):
-            out.append(escape(run.label))
-            continue
-        text = escape(run.text)
-        stripped = text.strip()
-        if stripped and (run.strong or run.emph):
-            mark = "**" if run.strong else "*"
-            if run.strong and run.emph:
-                mark = "***"
-            lead = text[: len(text) - len(text.lstrip())]
-            trail = text[len(text.rstrip()):]
-            text = f"{lead}{mark}{stripped}{mark}{trail}"
+        text = _inline(run)
+        if run.change:
+            opening, closing = _CRITIC[run.change]
+            text = f"{opening}{text}{closing}"
         out.append(text)
     return "".join(out)
+
+
+def _inline(run: Inline) -> str:
+    if isinstance(run, Ref):
+        return escape(run.label)
+    text = escape(run.text)
+    stripped = text.strip()
+    if stripped and (run.strong or run.emph):
+        mark = "***" if run.strong and run.emph else "**" if run.strong else "*"
+        lead = text[: len(text) - len(text.lstrip())]
+        trail = text[len(text.rstrip()):]
+        text = f"{lead}{mark}{stripped}{mark}{trail}"
+    return text
 
 
 def _row(cells: tuple[Cell, ...]) -> str:

@@ -281,6 +281,53 @@ def field_runs(instruction: str, cached: str, rpr: Any = None) -> list[Any]:
             run(text), run(_element("w:fldChar", fldCharType="end"))]
 
 
+class Revisions:
+    """Tracked changes (w:ins / w:del), numbered in document order and dated with the draft's own
+    date rather than the clock, so the same two drafts give the same bytes."""
+
+    AUTHOR = "agreementkit compare"
+
+    def __init__(self, date: str):
+        self.date = f"{date}T00:00:00Z"
+        self.next_id = 1
+
+    def _mark(self, tag: str) -> Any:
+        mark = _element(tag, id=str(self.next_id), author=self.AUTHOR, date=self.date)
+        self.next_id += 1
+        return mark
+
+    def wrap(self, runs: list[Any], change: str) -> Any:
+        """The runs inside one w:ins or w:del; deleted text becomes w:delText, as Word requires."""
+        mark = self._mark("w:ins" if change == "ins" else "w:del")
+        for run in runs:
+            if change == "del":
+                for tag, deleted in (("w:t", "w:delText"), ("w:instrText", "w:delInstrText")):
+                    for old in run.findall(qn(tag)):
+                        new = _element(deleted)
+                        new.set(qn("xml:space"), "preserve")
+                        new.text = old.text
+                        old.addprevious(new)
+                        run.remove(old)
+            mark.append(run)
+        return mark
+
+    def paragraph_mark(self, ppr: Any, change: str) -> None:
+        """Mark a paragraph as inserted or deleted as a whole (its paragraph mark), so accepting the
+        change removes or keeps the paragraph itself, not only its words."""
+        rpr = ppr.find(qn("w:rPr"))
+        if rpr is None:
+            rpr = _element("w:rPr")
+            ppr.append(rpr)  # rPr is the last child of a pPr but for sectPr and pPrChange
+        rpr.insert(0, self._mark("w:ins" if change == "ins" else "w:del"))
+
+    def row_mark(self, tr: Any, change: str) -> None:
+        trpr = tr.find(qn("w:trPr"))
+        if trpr is None:
+            trpr = _element("w:trPr")
+            tr.insert(0, trpr)
+        trpr.append(self._mark("w:ins" if change == "ins" else "w:del"))
+
+
 _SETTINGS_AFTER_UPDATE_FIELDS = ("w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids")
 
 
@@ -303,5 +350,5 @@ def ref_instruction(bookmark: str, numbered: bool) -> str:
     return f"REF {bookmark} \\n \\h" if numbered else f"REF {bookmark} \\h"
 
 
-__all__ = ["list_labels", "install_lists", "set_numbering", "Lists", "Bookmarks", "field_runs", "ref_instruction", "update_fields_on_open",
+__all__ = ["Revisions", "list_labels", "install_lists", "set_numbering", "Lists", "Bookmarks", "field_runs", "ref_instruction", "update_fields_on_open",
            "CLAUSE_LIST", "SUBCLAUSE_LIST"]
