@@ -217,13 +217,13 @@ def compare(
     """
     from .compare import REDLINE_FORMATS, compare_answers
     from .errors import AgreementkitError, UserError
-    from .render import DEFAULT_FORMATS, check_writable, plan_outputs, write_outputs
+    from .render import check_writable, plan_outputs, write_outputs
 
     console = _console()
     try:
-        chosen = [f.strip().lower() for f in (formats or ",".join(DEFAULT_FORMATS)).split(",") if f.strip()]
-        unknown = [f for f in chosen if f not in REDLINE_FORMATS]
-        if unknown or not chosen:
+        chosen = [f.strip().lower() for f in formats.split(",") if f.strip()] if formats is not None else None
+        unknown = [f for f in chosen or [] if f not in REDLINE_FORMATS]
+        if unknown or chosen == []:
             raise UserError(f"unknown redline format {', '.join(unknown) or '(none)'}: choose from {', '.join(REDLINE_FORMATS)}")
         suffix = output.suffix.lower().lstrip(".")
         if suffix and not output.is_dir() and suffix not in REDLINE_FORMATS:
