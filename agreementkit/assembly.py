@@ -15,10 +15,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from enum import Enum
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, TemplateError, Undefined
 
 from . import __version__
 from .answers import Answers, Party
@@ -86,12 +87,58 @@ def _lower_first(text: str) -> str:
     return text
 
 
+class Unprintable(Exception):
+    """A clause prints a value that has no fixed wording: a record, a list, a mapping, a function."""
+
+
+def _printable(value: object) -> str:
+    """What `{{ … }}` prints: text, numbers and dates as they read (escaped for Markdown), a choice
+    as its value; anything else would print Python's own representation, which is no wording
+    and, for some objects, differs from run to run."""
+    if isinstance(value, Md):
+        return value
+    if isinstance(value, Enum):
+        return escape(value.value)
+    if value is None or isinstance(value, (str, int, float, Decimal, date, Undefined)):
+        return escape(value)  # an Undefined prints as Jinja2 decides: nothing, or the strict error
+    raise Unprintable(f"prints {_what(value)}; {_instead(value)}")
+
+
+def _what(value: object) -> str:
+    from pydantic import BaseModel
+
+    if isinstance(value, BaseModel):
+        return f"a whole {type(value).__name__.lower()} record"
+    if isinstance(value, dict):
+        return "a dict"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if callable(value):
+        return f"the function {getattr(value, '__name__', type(value).__name__)!r} itself"
+    return f"a {type(value).__name__} object"
+
+
+def _instead(value: object) -> str:
+    from pydantic import BaseModel
+
+    if isinstance(value, BaseModel):
+        fields = list(type(value).model_fields)
+        return f"print one of its fields ({', '.join(fields[:4])}{', …' if len(fields) > 4 else ''})"
+    if isinstance(value, dict):
+        return "print one of its values"
+    if isinstance(value, (list, tuple)):
+        return "print its items with | and_list, or one of them"
+    if callable(value):
+        return "call it, e.g. label('key') or ref('clause.id')"
+    return "print text, a number or a date"
+
+
 @lru_cache(maxsize=1)
 def _environment() -> BudgetedSandbox:
     """One sandbox for every clause: custom libraries are code we do not trust."""
     env = BudgetedSandbox(
         undefined=StrictUndefined,
-        finalize=escape,
+        finalize=_printable,
         autoescape=False,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -295,6 +342,8 @@ def _describe(exc: BaseException) -> str:
 
     if isinstance(exc, (BudgetExceeded, SecurityError)):
         return f"{exc} (the sandbox refuses this)"
+    if isinstance(exc, Unprintable):
+        return str(exc)
     return f"{type(exc).__name__}: {exc}"
 
 

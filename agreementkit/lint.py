@@ -31,16 +31,23 @@ from .library import ClauseFile, ClauseLibrary
 
 Severity = Literal["error", "warning", "advice"]
 
+
+
+class Function:
+    """The type lint gives a function of the clause context: printed bare, it is a mistake."""
+
+
 # What a clause sees besides the answers' sections (assembly's context), with the type lint can follow.
 CONTEXT: dict[str, Any] = {
     "binding": bool, "shall": str, "instrument": str, "term_end": date, "review_dates": list[date],
     "review_calendar": list[dict], "resource_totals": dict, "liability_caps": dict, "has_university": bool,
     "has_public_body": bool, "others": str, "others_poss": str, "each_other": str, "every_other": str,
     "any_concerned": str, "in_dispute": str, "they_need": str, "they_request": str, "them": str,
-    "party": Any, "label": Any, "ref": Any, "refs": Any, "included": Any, "binding_clauses": list[str],
-    "surviving_clauses": list[str], "kpi_report_days": int,
+    "party": Function, "label": Function, "ref": Function, "refs": Function, "included": Function,
+    "binding_clauses": list[str], "surviving_clauses": list[str], "kpi_report_days": int,
     # Jinja2's own
-    "range": Any, "namespace": Any, "dict": Any, "lipsum": Any, "cycler": Any, "joiner": Any, "loop": Any,
+    "range": Function, "namespace": Function, "dict": Function, "lipsum": Function, "cycler": Function,
+    "joiner": Function, "loop": Any,
     "caller": Any, "varargs": Any, "kwargs": Any,
 }
 _METHODS = {
@@ -137,7 +144,9 @@ class _ClauseLinter:
     """Walks one template's tree with the names in scope and their types."""
 
     def __init__(self, clause: ClauseFile, library: ClauseLibrary, filters: set[str], tests: set[str],
-                 first_line: int, out: list[LintFinding], extra: set[str], used_extra: set[str] | None = None):
+                 first_line: int, out: list[LintFinding], extra: set[str], used_extra: set[str] | None = None,
+                 prints: bool = True):
+        self.prints = prints  # False for a condition: its value is tested, never printed
         self.extra = extra
         self.used_extra = used_extra if used_extra is not None else set()
         self.clause = clause
@@ -213,6 +222,12 @@ class _ClauseLinter:
             for child in node.body:
                 self.walk(child, inner, guards)
             return
+        if isinstance(node, nodes.Output):
+            for child in node.nodes:
+                if self.prints and not isinstance(child, nodes.TemplateData):
+                    self.printed(child, scope)
+                self.walk(child, scope, guards)
+            return
         if isinstance(node, nodes.Name) and node.ctx == "load":
             self.name(node, scope)
             return
@@ -240,6 +255,42 @@ class _ClauseLinter:
             hint = difflib.get_close_matches(node.name, list(scope), n=1)
             self.add("undefined-name", "error", node.lineno, f"'{node.name}' is not an answer or a name clauses can use",
                      f"did you mean '{hint[0]}'?" if hint else "check the spelling against `agreementkit schema`")
+
+    def printed(self, node: nodes.Node, scope: dict[str, Any]) -> None:
+        """`{{ costs.shares }}` prints a dict's repr, `{{ label }}` a function's: render refuses both."""
+        tp = _strip(self.quiet_type(node, scope))
+        origin = typing.get_origin(tp) or tp
+        what = ""
+        if tp is Function:
+            what, instead = f"the function '{_shown(node)}' itself", f"call it: {_shown(node)}(…)"
+        elif isinstance(tp, type) and issubclass(tp, BaseModel):
+            fields = list(tp.model_fields)
+            what = f"a whole {tp.__name__.lower()} record"
+            instead = f"print one of its fields: {', '.join(f'{_shown(node)}.{f}' for f in fields[:3])}"
+        elif origin in (dict, typing.Mapping) or (isinstance(origin, type) and issubclass(origin, dict)):
+            what, instead = "a dict", "print one of its values"
+        elif origin in (list, tuple) or (isinstance(origin, type) and issubclass(origin, (list, tuple))):
+            what, instead = "a list", f"print its items with {_shown(node)} | and_list, or one of them"
+        if what:
+            self.add("prints-object", "error", node.lineno, f"{{{{ {_shown(node)} }}}} prints {what}, not wording", instead)
+
+    def quiet_type(self, node: nodes.Node, scope: dict[str, Any]) -> Any:
+        """The type of a name or attribute chain, without reporting anything (Any where it cannot tell)."""
+        if isinstance(node, nodes.Name):
+            return scope.get(node.name, Any)
+        if isinstance(node, nodes.Getattr):
+            if isinstance(node.node, nodes.Name) and node.node.name == "extra":
+                return Any
+            try:
+                return _attribute(self.quiet_type(node.node, scope), node.attr)
+            except _Unknown:
+                return Any
+        if isinstance(node, nodes.Getitem):
+            base = _strip(self.quiet_type(node.node, scope))
+            if typing.get_origin(base) is dict and len(typing.get_args(base)) == 2:
+                return typing.get_args(base)[1]
+            return _element(base)
+        return Any
 
     def type_of(self, node: nodes.Node, scope: dict[str, Any]) -> Any:
         """The type of an expression, reporting a name or attribute that does not exist."""
@@ -340,6 +391,15 @@ def _guarded(target: str, condition: str, guards: list[nodes.Node], derived: dic
         if first and first[0] in dotted:
             return True
     return False
+
+
+def _shown(node: nodes.Node) -> str:
+    """An expression as a clause author wrote it, for a message: `parties[0].signatory`."""
+    if isinstance(node, nodes.Getattr):
+        return f"{_shown(node.node)}.{node.attr}"
+    if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+        return f"{_shown(node.node)}[{node.arg.value!r}]"
+    return _dotted(node)
 
 
 def _dotted(node: nodes.Node) -> str:
@@ -478,7 +538,8 @@ def _lint_clause(clause: ClauseFile, library: ClauseLibrary, filters: set[str], 
             found.append(LintFinding("syntax", "error", str(clause.source), first_line + (exc.lineno or 1) - 1,
                                      clause.meta.id, f"not valid Jinja2: {exc.message}", "fix the template syntax"))
             continue
-        linter = _ClauseLinter(clause, library, filters, tests, first_line, found, extra, used_extra)
+        linter = _ClauseLinter(clause, library, filters, tests, first_line, found, extra, used_extra,
+                               prints=text is clause.body or text is clause.meta.title)
         linter.run(tree)
         if collected is not None:
             for path, line in linter.used_paths.items():

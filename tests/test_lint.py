@@ -224,3 +224,22 @@ def test_answers_no_question_asks_and_front_matter_mistakes_are_findings(tmp_pat
         "reads the answer parties[].manager.phone, which no question of the interview asks"]
     assert "did you mean 'title'?" in messages["front-matter"]
     assert "must be in quotes" in messages["clause-file"]
+
+
+def test_printing_a_record_a_list_a_dict_or_a_function_is_an_error(tmp_path: Path) -> None:
+    layer = _layer(tmp_path / "layer", {"obj.md": "---\nid: general.obj\ntitle: Objects\nsection: general\norder: 300\n"
+                                                  "condition: commercial\n---\n"
+                                                  "{{ label }} {{ costs.shares }}\n"
+                                                  "{{ parties[0].signatory }} {{ objectives }}\n"
+                                                  "{{ cycler }} {{ governance.decision_rule }} {{ label('x') }} "
+                                                  "{{ costs.shares['x'] }} {{ parties | map(attribute='name') | list | and_list }}\n"})
+    report = json.loads(lint("--library", str(layer), "--format", "json").stdout)
+    found = sorted((f["line"], f["message"]) for f in report["findings"] if f["rule"] == "prints-object")
+    assert found == [
+        (8, "{{ costs.shares }} prints a dict, not wording"),
+        (8, "{{ label }} prints the function 'label' itself, not wording"),
+        (9, "{{ objectives }} prints a list, not wording"),
+        (9, "{{ parties[0].signatory }} prints a whole person record, not wording"),
+        (10, "{{ cycler }} prints the function 'cycler' itself, not wording"),
+    ], found
+    assert all(f["severity"] == "error" for f in report["findings"] if f["rule"] == "prints-object")
