@@ -461,7 +461,7 @@ def _unreadable(path: Path, problem: Any) -> LintFinding:
     rule = "front-matter" if problem.path or unknown_key else "clause-file"
     where = f"{problem.path}: " if problem.path else ""
     return LintFinding(rule, "error", str(path), problem.line, "", f"{where}{message}",
-                       "the front matter keys are listed in the README, under Clause front matter" if rule == "front-matter"
+                       "the front matter keys are listed in the README, under \"The clause library\"" if rule == "front-matter"
                        else "a clause file starts with YAML front matter between --- lines")
 
 

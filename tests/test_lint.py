@@ -243,3 +243,24 @@ def test_printing_a_record_a_list_a_dict_or_a_function_is_an_error(tmp_path: Pat
         (10, "{{ cycler }} prints the function 'cycler' itself, not wording"),
     ], found
     assert all(f["severity"] == "error" for f in report["findings"] if f["rule"] == "prints-object")
+
+
+def test_the_table_prints_library_text_as_written_with_a_severity_column(tmp_path: Path) -> None:
+    layer = _layer(tmp_path / "layer", {"venue.md": "---\nid: general.venue\ntitle: Venue\nsection: general\norder: 300\n---\n"
+                                                    "The Parties shall meet [bold]monthly[/bold] at [insert venue].\n"})
+    result = subprocess.run([sys.executable, "-m", "agreementkit", "lint", "--library", "layer"], capture_output=True,
+                            text=True, timeout=120, cwd=tmp_path, env={**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stdout
+    assert "[bold]monthly[/bold] at [insert venue]." in result.stdout, result.stdout
+    row = next(line for line in result.stdout.splitlines() if "venue.md:7" in line)
+    assert row.split()[1:4] == ["general.venue", "advice", "obligation-in-mou"], row
+    header = result.stdout.splitlines()[0].split()
+    assert header == ["where", "clause", "severity", "rule", "finding", "suggestion"], header
+
+
+def test_the_front_matter_suggestion_names_a_readme_heading_that_exists(tmp_path: Path) -> None:
+    layer = _layer(tmp_path / "layer", {"typo.md": "---\nid: general.typo\ntitel: Typo\nsection: general\n---\nText.\n"})
+    report = json.loads(lint("--library", str(layer), "--format", "json").stdout)
+    suggestion = next(f["suggestion"] for f in report["findings"] if f["rule"] == "front-matter")
+    heading = suggestion.split('"')[1]
+    assert f"\n## {heading}\n" in (ROOT / "README.md").read_text(encoding="utf-8"), suggestion
