@@ -32,7 +32,8 @@ class ClauseMeta(BaseModel):
     id: str = Field(pattern=r"^[a-z][a-z0-9_.-]*$", description="Stable id; reuse it to override a clause.")
     title: str = Field("", description="Printed as the clause heading; may be empty in a plain section. "
                        "It may use Jinja2 like a body, e.g. \"Entire {{ 'agreement' if binding else 'understanding' }}\".")
-    section: str = Field(description="Id of the section (from sections.yaml) the clause belongs to.")
+    section: str | None = Field(None, description="Id of the section (from sections.yaml) the clause belongs to; "
+                                "required, except in a file that only switches a clause off with enabled: false.")
     order: int = Field(0, description="Position within its section; ties break on id.")
     version: int = Field(1, ge=1, description="Bump when the wording changes; recorded in the documents.")
     condition: str | None = Field(None, description="Jinja2 expression over the answers; the clause appears only when true.")
@@ -113,6 +114,11 @@ def read_clause_file(path: Path) -> ClauseFile:
         meta = ClauseMeta.model_validate(located.data)
     except ValidationError as exc:
         raise ClauseLibraryError(str(path), _validation_problems(exc, located)) from None
+    if meta.enabled and meta.section is None:
+        raise ClauseLibraryError(str(path), [Problem("section", "required but missing: give the id of the section the clause "
+                                                                "belongs to (from sections.yaml), or enabled: false to switch "
+                                                                "off a clause of the same id from an earlier layer",
+                                                     located.line_of(("id",)) or 2)])
     body_line = text[: match.end()].count("\n") + 1
     return ClauseFile(meta, text[match.end():], path, body_line)
 

@@ -126,3 +126,18 @@ def test_a_choice_prints_as_its_value_and_text_numbers_and_dates_as_they_read(tm
                     f"{ANSWERS.costs.shares['frostline']} per cent from {ANSWERS.agreement.effective_date.isoformat()}; "
                     f"{ANSWERS.parties[0].signatory.name}."), line
     assert "DecisionRule." not in text
+
+
+def test_enabled_false_alone_switches_a_clause_off(tmp_path: Path) -> None:
+    ours = tmp_path / "ours"
+    clause(ours, "off.md", "---\nid: general.force_majeure\nenabled: false\n---\n")
+    document = assemble(ANSWERS, load_library([ours]))
+    ids = {c.id for s in document.sections for c in s.clauses}
+    assert "general.force_majeure" not in ids and "general.counterparts" in ids
+    clause(ours, "lost.md", "---\nid: ours.lost\ntitle: Lost\n---\nText.\n")
+    with pytest.raises(ClauseLibraryError) as caught:
+        load_library([ours])
+    problem = caught.value.problems[0]
+    assert problem.path == "section" and problem.line == 2
+    assert "lost.md: required but missing: give the id of the section the clause belongs to" in problem.message
+    assert "or enabled: false to switch off" in problem.message
