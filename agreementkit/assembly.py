@@ -234,11 +234,12 @@ def _condition(clause: ClauseFile, context: dict[str, Any]) -> bool:
         with budget():
             return bool(_expression(clause.meta.condition)(**context))
     except TemplateError as exc:
-        raise _clause_error(clause, f"condition {clause.meta.condition!r} failed: {exc}", line=2) from None
+        raise _clause_error(clause, f"condition {clause.meta.condition!r} failed: {exc}", line=clause.line_of("condition")) from None
     except RecursionError:
-        raise _clause_error(clause, "condition nested too deeply to evaluate", line=2) from None
+        raise _clause_error(clause, "condition nested too deeply to evaluate", line=clause.line_of("condition")) from None
     except Exception as exc:  # noqa: BLE001 - a library's mistake is the library's error, never a traceback
-        raise _clause_error(clause, f"condition {clause.meta.condition!r} failed: {_describe(exc)}", line=2) from None
+        raise _clause_error(clause, f"condition {clause.meta.condition!r} failed: {_describe(exc)}",
+                            line=clause.line_of("condition")) from None
 
 
 def _plan(library: ClauseLibrary, context: dict[str, Any]) -> _Plan:
@@ -329,9 +330,9 @@ def _title(clause: ClauseFile, context: dict[str, Any]) -> str:
     try:
         return render_capped(_template(title), context).strip()
     except TemplateError as exc:
-        raise _clause_error(clause, f"title template error: {exc}", line=2) from None
+        raise _clause_error(clause, f"title template error: {exc}", line=clause.line_of("title")) from None
     except Exception as exc:  # noqa: BLE001
-        raise _clause_error(clause, f"title template failed: {_describe(exc)}", line=2) from None
+        raise _clause_error(clause, f"title template failed: {_describe(exc)}", line=clause.line_of("title")) from None
 
 
 def _describe(exc: BaseException) -> str:

@@ -70,6 +70,11 @@ class ClauseFile:
     body: str
     source: Path
     body_line: int  # line of the file where the body starts, for error messages
+    key_lines: dict[str, int] = field(default_factory=dict, compare=False)  # line of each front-matter key, for error messages
+
+    def line_of(self, key: str) -> int:
+        """The line of a front-matter key (`condition`, `title`), or of the id when it is not given."""
+        return self.key_lines.get(key) or self.key_lines.get("id") or 2
 
 
 @dataclass
@@ -120,7 +125,8 @@ def read_clause_file(path: Path) -> ClauseFile:
                                                                 "off a clause of the same id from an earlier layer",
                                                      located.line_of(("id",)) or 2)])
     body_line = text[: match.end()].count("\n") + 1
-    return ClauseFile(meta, text[match.end():], path, body_line)
+    key_lines = {str(key): line for key in located.data if (line := located.line_of((key,))) is not None}
+    return ClauseFile(meta, text[match.end():], path, body_line, key_lines)
 
 
 def _read_sections(path: Path) -> list[SectionMeta]:
@@ -210,9 +216,11 @@ def load_library(layers: list[Path] | None = None, *, builtin: bool = True, leni
         if clause.meta.enabled and clause.meta.section not in sections:
             known = ", ".join(sorted(sections))
             if lenient:
-                skipped.append((clause.source, Problem("section", f"unknown section '{clause.meta.section}' (known: {known})", 2)))
+                skipped.append((clause.source, Problem("section", f"unknown section '{clause.meta.section}' (known: {known})",
+                                                       clause.line_of("section"))))
             else:
-                problems.append(Problem("section", f"{clause.source}: unknown section '{clause.meta.section}' (known: {known})"))
+                problems.append(Problem("section", f"{clause.source}: unknown section '{clause.meta.section}' (known: {known})",
+                                        clause.line_of("section")))
     if problems:
         raise ClauseLibraryError("clause library", problems)
     info = [_layer_info(folder) for folder in dirs[1 if builtin else 0:]]

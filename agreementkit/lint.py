@@ -222,6 +222,12 @@ class _ClauseLinter:
             for child in node.body:
                 self.walk(child, inner, guards)
             return
+        if isinstance(node, (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+            tag = {nodes.Include: "include", nodes.Import: "import", nodes.FromImport: "from … import",
+                   nodes.Extends: "extends"}[type(node)]
+            self.add("template-loading", "error", node.lineno, f"{{% {tag} %}} can never render: clauses are rendered on their "
+                     "own, with no templates to load", "write the text in the clause itself, or a {% macro %} in it")
+            return
         if isinstance(node, nodes.Output):
             for child in node.nodes:
                 if self.prints and not isinstance(child, nodes.TemplateData):
@@ -414,13 +420,19 @@ def lint_library(library: ClauseLibrary, interview: Any = None) -> LintReport:
     """Every problem in the resolved library, in file order; `extra.*` names are checked
     against `interview`'s questions (the interview of the library's layers when not given)."""
     from .assembly import _environment
-    from .interview.spec import load_interview
+    from .interview.lint import expression_findings, problem_finding
+    from .interview.spec import load_interview_leniently
 
     from .resources import builtin_clauses
     from .terms import term_findings
 
     custom = [p for p in library.layers if Path(p) != builtin_clauses()]
-    interview = interview or load_interview(custom or None)
+    out: list[LintFinding] = []
+    if interview is None:
+        # A question file that cannot be merged is a finding; the clauses are still checked.
+        interview, problems = load_interview_leniently(custom or None)
+        out.extend(problem_finding(problem) for problem in problems)
+    out.extend(expression_findings(interview))
     extra_questions = {q.id.split(".", 1)[1].split("[")[0].split(".")[0]: q for q in interview.questions()
                        if q.id.startswith("extra.") and not q.removed}
     extra = set(extra_questions)
@@ -428,7 +440,6 @@ def lint_library(library: ClauseLibrary, interview: Any = None) -> LintReport:
 
     env = _environment()
     filters, tests = set(env.filters), set(env.tests)
-    out: list[LintFinding] = []
     enabled = [c for c in library.clauses.values() if c.meta.enabled]
     collected = _Collected()
     for clause in enabled:
@@ -438,7 +449,8 @@ def lint_library(library: ClauseLibrary, interview: Any = None) -> LintReport:
     out.extend(term_findings(library, enabled, collected, _guarded))
     for name, question in sorted(extra_questions.items()):
         if name not in used_extra:
-            out.append(LintFinding("question-unused", "advice", str(Path(question.layer) / "questions"), None, f"extra.{name}",
+            file, line = question.sources.get("id", (str(Path(question.layer) / "questions"), None))
+            out.append(LintFinding("question-unused", "advice", file, line, f"extra.{name}",
                                    f"the question extra.{name} is asked, but no clause uses its answer",
                                    "use it in a clause, or remove the question"))
     for path, problem in library.problems:
@@ -454,15 +466,25 @@ def lint_library(library: ClauseLibrary, interview: Any = None) -> LintReport:
 def _unreadable(path: Path, problem: Any) -> LintFinding:
     """A clause file a lenient load skipped: its front matter names an unknown key or section, or is not YAML."""
     message = problem.message
-    if problem.path == "section":
-        return LintFinding("unknown-section", "error", str(path), problem.line, "", message,
+    if problem.path == "section" and message.startswith("unknown section"):
+        return LintFinding("unknown-section", "error", str(path), problem.line, _front_matter_id(path), message,
                            "use a section id the library has, or add the section to sections.yaml")
     unknown_key = re.search(r"unknown field '?([\w-]+)'?", message) or "not permitted" in message
     rule = "front-matter" if problem.path or unknown_key else "clause-file"
     where = f"{problem.path}: " if problem.path else ""
-    return LintFinding(rule, "error", str(path), problem.line, "", f"{where}{message}",
+    return LintFinding(rule, "error", str(path), problem.line, _front_matter_id(path), f"{where}{message}",
                        "the front matter keys are listed in the README, under \"The clause library\"" if rule == "front-matter"
                        else "a clause file starts with YAML front matter between --- lines")
+
+
+def _front_matter_id(path: Path) -> str:
+    """The id a clause file gives in its front matter, when it can be read, for the clause column."""
+    try:
+        head = path.read_text(encoding="utf-8")[:4096]
+    except (OSError, UnicodeDecodeError):
+        return ""
+    match = re.search(r"\A---[ \t]*\r?\n(?:.*\n)*?id:[ \t]*['\"]?([a-z][a-z0-9_.-]*)['\"]?[ \t]*(?:#.*)?\r?$", head, re.MULTILINE)
+    return match.group(1) if match else ""
 
 
 def _unasked(used_paths: dict[str, dict[str, tuple[ClauseFile, int]]], interview: Any) -> Iterator[LintFinding]:
@@ -491,7 +513,7 @@ def _overrides(library: ClauseLibrary) -> Iterator[LintFinding]:
     for clause in library.clauses.values():
         if clause.source.is_relative_to(builtin_clauses()):
             continue
-        where = (str(clause.source), 2, clause.meta.id)
+        where = (str(clause.source), clause.line_of("overrides"), clause.meta.id)
         if clause.meta.overrides:
             target, version = clause.meta.overrides.rsplit("@", 1)
             original = builtin.get(target)
@@ -528,9 +550,9 @@ def _lint_clause(clause: ClauseFile, library: ClauseLibrary, filters: set[str], 
     found: list[LintFinding] = []
     sources = [(clause.body, clause.body_line)]
     if clause.meta.condition:
-        sources.append(("{{ " + clause.meta.condition + " }}", 2))
+        sources.append(("{{ " + clause.meta.condition + " }}", clause.line_of("condition")))
     if "{" in clause.meta.title:
-        sources.append((clause.meta.title, 2))
+        sources.append((clause.meta.title, clause.line_of("title")))
     for text, first_line in sources:
         try:
             tree = env.parse(text)
