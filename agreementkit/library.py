@@ -48,6 +48,9 @@ class ClauseMeta(BaseModel):
                         "their use. Without it, lint takes bold inside parentheses, \"(the **Purpose**)\", and bold "
                         "before \"means\" as definitions.")
     enabled: bool = Field(True, description="false switches off a clause of the same id from an earlier layer.")
+    lint_ignore: list[str] = Field(
+        [], description="Lint rules silenced for this clause, e.g. [term-undefined] where a capitalised name is meant; "
+                        "`agreementkit lint` reports a rule name it does not know.")
     overrides: str | None = Field(
         None, pattern=r"^[a-z][a-z0-9_.-]*@\d+$",
         description="The built-in clause and version this one replaces, e.g. general.counterparts@2: lint warns when "

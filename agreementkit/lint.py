@@ -60,6 +60,17 @@ _VARIANT_BLOCK = re.compile(r"^:::\s*(binding|non_binding)\s*$", re.MULTILINE)
 _SAME_ELEMENTS = {"selectattr", "rejectattr", "select", "reject", "sort", "list", "unique", "reverse", "first", "last"}
 
 
+# Every rule lint has, for `lint_ignore:` in a clause's front matter.
+RULES = frozenset({
+    "undefined-name", "unknown-attribute", "undeclared-extra", "prints-object", "unknown-filter", "unknown-test", "syntax",
+    "unknown-reference", "conditional-reference", "variant-missing", "variant-undeclared", "template-loading",
+    "term-defined-twice", "term-unused", "term-before-definition", "term-where-undefined", "term-undefined",
+    "term-not-marked", "answer-unasked", "unsupported-markdown", "front-matter", "clause-file", "unknown-section",
+    "override-drift", "override-unknown", "override-unrecorded", "duplicate-id", "question-unused", "question-file",
+    "question-expression", "obligation-in-mou", "lint-ignore-unknown",
+})
+
+
 @dataclass(frozen=True)
 class LintFinding:
     rule: str
@@ -460,7 +471,22 @@ def lint_library(library: ClauseLibrary, interview: Any = None) -> LintReport:
                                f"'{clause_id}' is also the id of {kept} in the same layer, which silently replaces this file",
                                "give each clause of a layer its own id"))
 
-    return LintReport(sorted(out, key=LintFinding.sort_key))
+    return LintReport(sorted(_silenced(out, enabled), key=LintFinding.sort_key))
+
+
+def _silenced(found: list[LintFinding], clauses: list[ClauseFile]) -> list[LintFinding]:
+    """The findings less those a clause silences with `lint_ignore:`, and a finding for each rule
+    name there that lint does not have (a silenced typo would silence nothing)."""
+    ignored = {(str(c.source), c.meta.id): set(c.meta.lint_ignore) for c in clauses if c.meta.lint_ignore}
+    kept = [f for f in found if f.rule not in ignored.get((f.file, f.clause), ())]
+    for clause in clauses:
+        for rule in clause.meta.lint_ignore:
+            if rule not in RULES:
+                hint = difflib.get_close_matches(rule, sorted(RULES), n=1)
+                kept.append(LintFinding("lint-ignore-unknown", "warning", str(clause.source), clause.line_of("lint_ignore"),
+                                        clause.meta.id, f"lint_ignore names '{rule}', which is no lint rule",
+                                        f"did you mean '{hint[0]}'?" if hint else "the rules are listed in the README"))
+    return kept
 
 
 def _unreadable(path: Path, problem: Any) -> LintFinding:

@@ -330,3 +330,46 @@ def test_a_mistake_in_a_title_or_condition_is_reported_at_its_own_line(tmp_path:
         assert exc.problems[0].line == 5 and "title" in exc.problems[0].message, exc
     else:
         raise AssertionError("the title should not render")
+
+
+def test_a_plural_defined_as_a_term_of_its_own_is_one_use_and_proper_nouns_are_not_terms(tmp_path: Path) -> None:
+    layer = _layer(tmp_path / "layer", {
+        # Uses "Parties" before any clause defines it: one finding, for Parties, not also for Party.
+        "early.md": "---\nid: purpose.early\ntitle: Early\nsection: purpose\norder: 1\n---\n"
+                    "The Members agree.\n",
+        "terms.md": "---\nid: general.terms\ntitle: Terms\nsection: general\norder: 300\ndefines: [Member, Members]\n---\n"
+                    "Each member (a **Member**) and all of them (the **Members**).\n",
+        "names.md": "---\nid: general.names\ntitle: Names\nsection: general\norder: 301\n---\n"
+                    "Each Party complies with the Bribery Act, the Data Protection Regulations and the laws of the "
+                    "United Kingdom; the Chief Executive of the University of Leeds signs. The Steering Group meets.\n",
+    })
+    findings = json.loads(lint("--library", str(layer), "--format", "json").stdout)["findings"]
+    before = [f["message"] for f in findings if f["rule"] == "term-before-definition"]
+    assert before == ["'Members' is used before general.terms defines it"], before
+    undefined = [f["message"].split("'")[1] for f in findings if f["rule"] == "term-undefined"]
+    assert undefined == ["Steering Group"], undefined
+
+
+def test_lint_ignore_silences_a_rule_for_one_clause_and_an_unknown_rule_is_reported(tmp_path: Path) -> None:
+    text = ("---\nid: general.names\ntitle: Names\nsection: general\norder: 301\nlint_ignore: [term-undefined, obligation-in-mou]\n"
+            "---\nThe Steering Group shall meet.\n")
+    layer = _layer(tmp_path / "layer", {"names.md": text,
+                                        "other.md": "---\nid: general.other\ntitle: Other\nsection: general\norder: 302\n---\n"
+                                                    "The Working Group meets.\n"})
+    result = lint("--library", str(layer), "--format", "json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    found = {(f["rule"], f["clause"]) for f in json.loads(result.stdout)["findings"]}
+    assert found == {("term-undefined", "general.other")}, found
+    (layer / "clauses" / "names.md").write_text(text.replace("term-undefined", "term-undefind"), encoding="utf-8")
+    findings = json.loads(lint("--library", str(layer), "--format", "json").stdout)["findings"]
+    unknown = [f for f in findings if f["rule"] == "lint-ignore-unknown"]
+    assert [(f["line"], f["clause"], f["message"], f["suggestion"]) for f in unknown] == [
+        (6, "general.names", "lint_ignore names 'term-undefind', which is no lint rule", "did you mean 'term-undefined'?")]
+    assert ("term-undefined", "general.names") in {(f["rule"], f["clause"]) for f in findings}
+
+
+def test_every_lint_rule_is_documented() -> None:
+    from agreementkit.lint import RULES
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert [rule for rule in sorted(RULES) if f"`{rule}`" not in readme] == []
