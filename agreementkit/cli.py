@@ -525,7 +525,7 @@ def test_scenarios(
                   f"{len(failed)} failed" + (f", {sum(r.updated for r in results)} updated" if update else "") + ".",
                   style="bold")
     if failed:
-        raise typer.Exit(1)
+        raise typer.Exit(2 if any(r.unreadable for r in failed) else 1)
 
 
 @library_app.command("init")

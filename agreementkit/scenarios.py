@@ -30,12 +30,16 @@ class ScenarioResult:
     problems: list[str] = field(default_factory=list)
     diff: str = ""
     updated: bool = False
+    unreadable: bool = False  # its answers, questions or clause files cannot be read: bad input, not a failed scenario
 
 
 def find_scenarios(layers: list[Path]) -> list[Path]:
     """The answers files of the scenarios: every layer's tests/*.yaml, or the built-in ones with no layer."""
     from .resources import builtin_clauses
 
+    for layer in layers:
+        if not Path(layer).is_dir():
+            raise ClauseLibraryError(str(layer), [Problem("", "no such clause library folder")])
     folders = [Path(p) / TESTS_DIR for p in layers] if layers else [builtin_clauses() / TESTS_DIR]
     found = [p for folder in folders if folder.is_dir() for p in sorted(folder.glob("*.yaml"))
              if not p.name.endswith(".expect.yaml")]
@@ -205,7 +209,14 @@ def run_scenario(answers_path: Path, layers: list[Path], *, update: bool = False
     result = ScenarioResult(name, answers_path, True)
     try:
         answers = load_answers(answers_path, interview=load_interview(layers or None))
-        document = assemble(answers, load_library(layers) if layers else default_library())
+        library = load_library(layers) if layers else default_library()
+    except AgreementkitError as exc:
+        result.passed = False
+        result.unreadable = True
+        result.problems.append(f"cannot be read: {exc}")
+        return result
+    try:
+        document = assemble(answers, library)
         rendered = render_bytes(document, "md").decode("utf-8")
     except AgreementkitError as exc:
         result.passed = False

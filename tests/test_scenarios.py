@@ -131,3 +131,16 @@ def test_one_renumbered_line_is_one_line_that_differs(tmp_path: Path) -> None:
     retargeted = new.replace("See clause 1.3.", "See clause 1.1.")
     diff, renumbered = wording_diff(old, retargeted, "old", "new")
     assert renumbered == 2 and "-See clause 1.2." in diff and "+See clause 1.1." in diff
+
+
+def test_an_unreadable_scenario_or_a_missing_library_folder_is_exit_2(tmp_path: Path) -> None:
+    layer = tmp_path / "layer"
+    assert cli("library", "init", str(layer)).returncode == 0
+    (layer / "tests" / "broken.yaml").write_text("agreement: [unclosed\n", encoding="utf-8")
+    result = cli("test", "--library", str(layer))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "FAILED  broken" in result.stdout and "cannot be read:" in result.stdout
+    assert "passed  example" in result.stdout  # the other scenarios still run
+    missing = cli("test", "--library", str(tmp_path / "no-such-folder"))
+    assert missing.returncode == 2
+    assert "no such clause library folder" in missing.stderr and "no scenarios" not in missing.stderr
