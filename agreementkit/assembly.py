@@ -101,36 +101,25 @@ def _printable(value: object) -> str:
         return escape(value.value)
     if value is None or isinstance(value, (str, int, float, Decimal, date, Undefined)):
         return escape(value)  # an Undefined prints as Jinja2 decides: nothing, or the strict error
-    raise Unprintable(f"prints {_what(value)}; {_instead(value)}")
+    raise Unprintable(_unprintable(value))
 
 
-def _what(value: object) -> str:
-    from pydantic import BaseModel
-
-    if isinstance(value, BaseModel):
-        return f"a whole {type(value).__name__.lower()} record"
-    if isinstance(value, dict):
-        return "a dict"
-    if isinstance(value, (list, tuple)):
-        return "a list"
-    if callable(value):
-        return f"the function {getattr(value, '__name__', type(value).__name__)!r} itself"
-    return f"a {type(value).__name__} object"
-
-
-def _instead(value: object) -> str:
+def _unprintable(value: object) -> str:
+    """What a clause printed that has no wording, and what to print instead."""
     from pydantic import BaseModel
 
     if isinstance(value, BaseModel):
         fields = list(type(value).model_fields)
-        return f"print one of its fields ({', '.join(fields[:4])}{', …' if len(fields) > 4 else ''})"
+        return (f"prints a whole {type(value).__name__.lower()} record; print one of its fields "
+                f"({', '.join(fields[:4])}{', …' if len(fields) > 4 else ''})")
     if isinstance(value, dict):
-        return "print one of its values"
+        return "prints a dict; print one of its values"
     if isinstance(value, (list, tuple)):
-        return "print its items with | and_list, or one of them"
+        return "prints a list; print its items with | and_list, or one of them"
     if callable(value):
-        return "call it, e.g. label('key') or ref('clause.id')"
-    return "print text, a number or a date"
+        name = getattr(value, "__name__", type(value).__name__)
+        return f"prints the function {name!r} itself; call it, e.g. label('key') or ref('clause.id')"
+    return f"prints a {type(value).__name__} object; print text, a number or a date"
 
 
 @lru_cache(maxsize=1)

@@ -334,7 +334,7 @@ def test_a_mistake_in_a_title_or_condition_is_reported_at_its_own_line(tmp_path:
 
 def test_a_plural_defined_as_a_term_of_its_own_is_one_use_and_proper_nouns_are_not_terms(tmp_path: Path) -> None:
     layer = _layer(tmp_path / "layer", {
-        # Uses "Parties" before any clause defines it: one finding, for Parties, not also for Party.
+        # Uses "Members" before any clause defines it: one finding, for Members, not also for Member.
         "early.md": "---\nid: purpose.early\ntitle: Early\nsection: purpose\norder: 1\n---\n"
                     "The Members agree.\n",
         "terms.md": "---\nid: general.terms\ntitle: Terms\nsection: general\norder: 300\ndefines: [Member, Members]\n---\n"
