@@ -568,9 +568,25 @@ class Answers(_Model):
         raise KeyError(key)
 
     def fingerprint(self) -> str:
-        """A hash of the answers, recorded in the documents to trace a copy back."""
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        """A hash of the answers, recorded in the documents to trace a copy back.
+
+        Only answers that differ from their defaults count (and, under `extra`, only those the file
+        gives), so a new optional field in a later version, or a default written out, leaves the
+        fingerprint of an existing answers file as it was."""
+        from pydantic_core import to_jsonable_python
+
+        data = self.model_dump(mode="json", exclude_defaults=True, exclude={"extra"})
+        extra = given_extra(self.extra)
+        if extra:
+            data["extra"] = to_jsonable_python(extra)
+        canonical = json.dumps(data, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def given_extra(extra: dict[str, Any]) -> dict[str, Any]:
+    """The `extra` answers an answers file gave itself: not the questions' defaults, not the unanswered."""
+    given = getattr(extra, "given", None)
+    return given() if callable(given) else {k: v for k, v in extra.items() if v is not None}
 
 
 def answers_schema(interview: Interview | None = None) -> dict[str, Any]:
@@ -841,5 +857,9 @@ def answers_to_yaml(answers: Answers) -> str:
     import yaml
 
     data = _yaml_plain(answers.model_dump(exclude_defaults=True))
+    if "extra" in data:
+        data["extra"] = {k: v for k, v in data["extra"].items() if v is not None} or None
+        if data["extra"] is None:
+            del data["extra"]
     data = {"format": FORMAT_VERSION, **data}
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=88)

@@ -15,10 +15,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from enum import Enum
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, TemplateError, Undefined
 
 from . import __version__
 from .answers import Answers, Party
@@ -86,12 +87,47 @@ def _lower_first(text: str) -> str:
     return text
 
 
+class Unprintable(Exception):
+    """A clause prints a value that has no fixed wording: a record, a list, a mapping, a function."""
+
+
+def _printable(value: object) -> str:
+    """What `{{ … }}` prints: text, numbers and dates as they read (escaped for Markdown), a choice
+    as its value; anything else would print Python's own representation, which is no wording
+    and, for some objects, differs from run to run."""
+    if isinstance(value, Md):
+        return value
+    if isinstance(value, Enum):
+        return escape(value.value)
+    if value is None or isinstance(value, (str, int, float, Decimal, date, Undefined)):
+        return escape(value)  # an Undefined prints as Jinja2 decides: nothing, or the strict error
+    raise Unprintable(_unprintable(value))
+
+
+def _unprintable(value: object) -> str:
+    """What a clause printed that has no wording, and what to print instead."""
+    from pydantic import BaseModel
+
+    if isinstance(value, BaseModel):
+        fields = list(type(value).model_fields)
+        return (f"prints a whole {type(value).__name__.lower()} record; print one of its fields "
+                f"({', '.join(fields[:4])}{', …' if len(fields) > 4 else ''})")
+    if isinstance(value, dict):
+        return "prints a dict; print one of its values"
+    if isinstance(value, (list, tuple)):
+        return "prints a list; print its items with | and_list, or one of them"
+    if callable(value):
+        name = getattr(value, "__name__", type(value).__name__)
+        return f"prints the function {name!r} itself; call it, e.g. label('key') or ref('clause.id')"
+    return f"prints a {type(value).__name__} object; print text, a number or a date"
+
+
 @lru_cache(maxsize=1)
 def _environment() -> BudgetedSandbox:
     """One sandbox for every clause: custom libraries are code we do not trust."""
     env = BudgetedSandbox(
         undefined=StrictUndefined,
-        finalize=escape,
+        finalize=_printable,
         autoescape=False,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -187,11 +223,12 @@ def _condition(clause: ClauseFile, context: dict[str, Any]) -> bool:
         with budget():
             return bool(_expression(clause.meta.condition)(**context))
     except TemplateError as exc:
-        raise _clause_error(clause, f"condition {clause.meta.condition!r} failed: {exc}", line=2) from None
+        raise _clause_error(clause, f"condition {clause.meta.condition!r} failed: {exc}", line=clause.line_of("condition")) from None
     except RecursionError:
-        raise _clause_error(clause, "condition nested too deeply to evaluate", line=2) from None
+        raise _clause_error(clause, "condition nested too deeply to evaluate", line=clause.line_of("condition")) from None
     except Exception as exc:  # noqa: BLE001 - a library's mistake is the library's error, never a traceback
-        raise _clause_error(clause, f"condition {clause.meta.condition!r} failed: {_describe(exc)}", line=2) from None
+        raise _clause_error(clause, f"condition {clause.meta.condition!r} failed: {_describe(exc)}",
+                            line=clause.line_of("condition")) from None
 
 
 def _plan(library: ClauseLibrary, context: dict[str, Any]) -> _Plan:
@@ -282,9 +319,9 @@ def _title(clause: ClauseFile, context: dict[str, Any]) -> str:
     try:
         return render_capped(_template(title), context).strip()
     except TemplateError as exc:
-        raise _clause_error(clause, f"title template error: {exc}", line=2) from None
+        raise _clause_error(clause, f"title template error: {exc}", line=clause.line_of("title")) from None
     except Exception as exc:  # noqa: BLE001
-        raise _clause_error(clause, f"title template failed: {_describe(exc)}", line=2) from None
+        raise _clause_error(clause, f"title template failed: {_describe(exc)}", line=clause.line_of("title")) from None
 
 
 def _describe(exc: BaseException) -> str:
@@ -295,6 +332,8 @@ def _describe(exc: BaseException) -> str:
 
     if isinstance(exc, (BudgetExceeded, SecurityError)):
         return f"{exc} (the sandbox refuses this)"
+    if isinstance(exc, Unprintable):
+        return str(exc)
     return f"{type(exc).__name__}: {exc}"
 
 

@@ -417,6 +417,8 @@ def check(
 
       agreementkit check answers.yaml --format json --strict
     """
+    from rich.markup import escape
+
     from .answers import load_answers
     from .checks import check_answers
     from .errors import AgreementkitError, UserError
@@ -434,7 +436,7 @@ def check(
     else:
         console = _console(stderr=False)
         _print_findings(report, console)
-        console.print(report.verdict, style="bold")
+        console.print(escape(report.verdict), style="bold")
     if report.errors or (strict and report.warnings):
         raise typer.Exit(1)
 
@@ -466,7 +468,7 @@ def _print_findings(
         table.add_column("suggestion", ratio=4)
         for f in group:
             where = Text(f.path) + Text(f"\n{f.rule}" + (" (silenced)" if f.silenced else ""), style="dim")
-            table.add_row(where, Text(f.finding, style="dim" if f.silenced else "") + Text(f"\n{f.why}", style="dim"), f.suggestion)
+            table.add_row(where, Text(f.finding, style="dim" if f.silenced else "") + Text(f"\n{f.why}", style="dim"), Text(f.suggestion))
         console.print(table)
 
 
@@ -498,6 +500,7 @@ def lint(
     """
     import json
 
+    from rich.text import Text
     from rich.table import Table
 
     from .errors import AgreementkitError, UserError
@@ -519,13 +522,15 @@ def lint(
         console = _console(stderr=False)
         if report.findings:
             table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-            for column in ("where", "clause", "rule", "finding", "suggestion"):
-                table.add_column(column, overflow="fold", no_wrap=column in ("where", "rule"))
+            for column in ("where", "clause", "severity", "rule", "finding", "suggestion"):
+                table.add_column(column, overflow="fold", no_wrap=column in ("where", "severity", "rule"))
             for f in report.findings:
                 shown = Path(f.file)
                 shown = shown.relative_to(Path.cwd()) if shown.is_absolute() and shown.is_relative_to(Path.cwd()) else shown
                 where = f"{shown}:{f.line}" if f.line else str(shown)
-                table.add_row(where, f.clause, f"[{_SEVERITY_STYLE[f.severity]}]{f.rule}[/]", f.message, f.suggestion)
+                # Library text is printed as it is: "[insert venue]" is wording, not rich markup.
+                table.add_row(Text(where), Text(f.clause), Text(f.severity, style=_SEVERITY_STYLE[f.severity]),
+                              Text(f.rule, style=_SEVERITY_STYLE[f.severity]), Text(f.message), Text(f.suggestion))
             console.print(table)
         verdict = "clean" if not report.findings else ", ".join(f"{n} {s}{'s' if n != 1 and s != 'advice' else ''}"
                                                                for s, n in counts.items())
@@ -580,7 +585,7 @@ def test_scenarios(
                   f"{len(failed)} failed" + (f", {sum(r.updated for r in results)} updated" if update else "") + ".",
                   style="bold")
     if failed:
-        raise typer.Exit(1)
+        raise typer.Exit(2 if any(r.unreadable for r in failed) else 1)
 
 
 @library_app.command("init")
@@ -625,6 +630,8 @@ def inspect(
 
       agreementkit inspect signed/mou.docx --verify answers.yaml --library our-clauses/
     """
+    from rich.markup import escape
+
     from .errors import AgreementkitError
     from .provenance import read_record, verify
 
@@ -634,30 +641,30 @@ def inspect(
         checked = verify(record, verify_answers, list(library or [])) if verify_answers else None
     except AgreementkitError as exc:
         raise _fail(exc) from None
-    console.print(f"{document}", style="bold")
-    console.print(f"  made by          {record.generator or 'unknown'}")
-    console.print(f"  answers sha256   {record.answers_sha256}")
-    console.print("  library layers   " + (", ".join(f"{name} {version}" for name, version in record.layers) or "not recorded"))
+    console.print(escape(f"{document}"), style="bold")
+    console.print(escape(f"  made by          {record.generator or 'unknown'}"))
+    console.print(escape(f"  answers sha256   {record.answers_sha256}"))
+    console.print(escape("  library layers   " + (", ".join(f"{name} {version}" for name, version in record.layers) or "not recorded")))
     console.print(f"  clauses          {len(record.clauses)}")
     for clause_id, version, _ in record.clauses:
         origin = f"  (from {record.origins[clause_id]})" if clause_id in record.origins else ""
-        console.print(f"    {clause_id} v{version}{origin}")
+        console.print(escape(f"    {clause_id} v{version}{origin}"))
     if checked is None:
         return
     if checked.layers_note:
-        _console().print(f"warning: {checked.layers_note}", style="yellow")
+        _console().print(escape(f"warning: {checked.layers_note}"), style="yellow")
     if checked.matches:
-        console.print(f"matches {verify_answers}: same answers, same clauses, and the text in the file is what they print.",
+        console.print(escape(f"matches {verify_answers}: same answers, same clauses, and the text in the file is what they print."),
                       style="bold green")
         return
-    console.print(f"does not match {verify_answers}:", style="bold red")
+    console.print(escape(f"does not match {verify_answers}:"), style="bold red")
     if not checked.answers_match:
         console.print("  the answers differ from those the document was made from")
     for label, ids in (("differs", checked.differing), ("only in the new rendering", checked.added),
                        ("only in the document", checked.removed),
                        ("its text in this file differs from a fresh rendering (edited after it was made?)", checked.edited)):
         for clause_id in ids:
-            console.print(f"  {clause_id}: {label}")
+            console.print(escape(f"  {clause_id}: {label}"))
     raise typer.Exit(1)
 
 
@@ -728,12 +735,14 @@ def questions_list(
 
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
+    from rich.markup import escape
+    from rich.text import Text
     from rich.table import Table
 
     console = _console(stderr=False)
     id_width = max(len(row["id"]) for row in rows)
     for page in interview.pages:
-        console.print(f"[bold]page {page.id}[/]: {page.title}  [dim](feeds: {', '.join(page.feeds) or 'no section'})[/]")
+        console.print(f"[bold]page {page.id}[/]: {escape(page.title)}  [dim](feeds: {escape(', '.join(page.feeds) or 'no section')})[/]")
         table = Table(box=None, pad_edge=False, show_header=page is interview.pages[0])
         table.add_column("id", no_wrap=True, width=id_width)
         table.add_column("type", no_wrap=True, width=12)
@@ -743,7 +752,7 @@ def questions_list(
         for row in (r for r in rows if r["page"] == page.id):
             layer = row["layer"] + "".join(f", changed by {name}" for name in row["changed_by"])
             table.add_row(row["id"], row["type"], "yes" if row["quick"] else "",
-                          "removed" if row["removed"] else row["when"] or "always", layer)
+                          Text("removed" if row["removed"] else row["when"] or "always"), Text(layer))
         console.print(table)
 
 
@@ -770,6 +779,7 @@ def clauses_list(library: LibraryOption = None) -> None:
 
     Example:  agreementkit clauses list --library my-clauses/
     """
+    from rich.text import Text
     from rich.table import Table
 
     from .errors import AgreementkitError
@@ -784,7 +794,7 @@ def clauses_list(library: LibraryOption = None) -> None:
     for section in loaded.ordered_sections():
         for clause in loaded.in_section(section.id):
             meta = clause.meta
-            table.add_row(meta.id, section.id, str(meta.version), "yes" if meta.binds else "", meta.condition or "always")
+            table.add_row(meta.id, section.id, str(meta.version), "yes" if meta.binds else "", Text(meta.condition or "always"))
     _console(stderr=False).print(table)
 
 

@@ -32,7 +32,8 @@ class ClauseMeta(BaseModel):
     id: str = Field(pattern=r"^[a-z][a-z0-9_.-]*$", description="Stable id; reuse it to override a clause.")
     title: str = Field("", description="Printed as the clause heading; may be empty in a plain section. "
                        "It may use Jinja2 like a body, e.g. \"Entire {{ 'agreement' if binding else 'understanding' }}\".")
-    section: str = Field(description="Id of the section (from sections.yaml) the clause belongs to.")
+    section: str | None = Field(None, description="Id of the section (from sections.yaml) the clause belongs to; "
+                                "required, except in a file that only switches a clause off with enabled: false.")
     order: int = Field(0, description="Position within its section; ties break on id.")
     version: int = Field(1, ge=1, description="Bump when the wording changes; recorded in the documents.")
     condition: str | None = Field(None, description="Jinja2 expression over the answers; the clause appears only when true.")
@@ -47,6 +48,9 @@ class ClauseMeta(BaseModel):
                         "their use. Without it, lint takes bold inside parentheses, \"(the **Purpose**)\", and bold "
                         "before \"means\" as definitions.")
     enabled: bool = Field(True, description="false switches off a clause of the same id from an earlier layer.")
+    lint_ignore: list[str] = Field(
+        [], description="Lint rules silenced for this clause, e.g. [term-undefined] where a capitalised name is meant; "
+                        "`agreementkit lint` reports a rule name it does not know.")
     overrides: str | None = Field(
         None, pattern=r"^[a-z][a-z0-9_.-]*@\d+$",
         description="The built-in clause and version this one replaces, e.g. general.counterparts@2: lint warns when "
@@ -69,6 +73,11 @@ class ClauseFile:
     body: str
     source: Path
     body_line: int  # line of the file where the body starts, for error messages
+    key_lines: dict[str, int] = field(default_factory=dict, compare=False)  # line of each front-matter key, for error messages
+
+    def line_of(self, key: str) -> int:
+        """The line of a front-matter key (`condition`, `title`), or of the id when it is not given."""
+        return self.key_lines.get(key) or self.key_lines.get("id") or 2
 
 
 @dataclass
@@ -113,8 +122,14 @@ def read_clause_file(path: Path) -> ClauseFile:
         meta = ClauseMeta.model_validate(located.data)
     except ValidationError as exc:
         raise ClauseLibraryError(str(path), _validation_problems(exc, located)) from None
+    if meta.enabled and meta.section is None:
+        raise ClauseLibraryError(str(path), [Problem("section", "required but missing: give the id of the section the clause "
+                                                                "belongs to (from sections.yaml), or enabled: false to switch "
+                                                                "off a clause of the same id from an earlier layer",
+                                                     located.line_of(("id",)) or 2)])
     body_line = text[: match.end()].count("\n") + 1
-    return ClauseFile(meta, text[match.end():], path, body_line)
+    key_lines = {str(key): line for key in located.data if (line := located.line_of((key,))) is not None}
+    return ClauseFile(meta, text[match.end():], path, body_line, key_lines)
 
 
 def _read_sections(path: Path) -> list[SectionMeta]:
@@ -204,9 +219,11 @@ def load_library(layers: list[Path] | None = None, *, builtin: bool = True, leni
         if clause.meta.enabled and clause.meta.section not in sections:
             known = ", ".join(sorted(sections))
             if lenient:
-                skipped.append((clause.source, Problem("section", f"unknown section '{clause.meta.section}' (known: {known})", 2)))
+                skipped.append((clause.source, Problem("section", f"unknown section '{clause.meta.section}' (known: {known})",
+                                                       clause.line_of("section"))))
             else:
-                problems.append(Problem("section", f"{clause.source}: unknown section '{clause.meta.section}' (known: {known})"))
+                problems.append(Problem("section", f"{clause.source}: unknown section '{clause.meta.section}' (known: {known})",
+                                        clause.line_of("section")))
     if problems:
         raise ClauseLibraryError("clause library", problems)
     info = [_layer_info(folder) for folder in dirs[1 if builtin else 0:]]

@@ -31,16 +31,23 @@ from .library import ClauseFile, ClauseLibrary
 
 Severity = Literal["error", "warning", "advice"]
 
+
+
+class Function:
+    """The type lint gives a function of the clause context: printed bare, it is a mistake."""
+
+
 # What a clause sees besides the answers' sections (assembly's context), with the type lint can follow.
 CONTEXT: dict[str, Any] = {
     "binding": bool, "shall": str, "instrument": str, "term_end": date, "review_dates": list[date],
     "review_calendar": list[dict], "resource_totals": dict, "liability_caps": dict, "has_university": bool,
     "has_public_body": bool, "others": str, "others_poss": str, "each_other": str, "every_other": str,
     "any_concerned": str, "in_dispute": str, "they_need": str, "they_request": str, "them": str,
-    "party": Any, "label": Any, "ref": Any, "refs": Any, "included": Any, "binding_clauses": list[str],
-    "surviving_clauses": list[str], "kpi_report_days": int,
+    "party": Function, "label": Function, "ref": Function, "refs": Function, "included": Function,
+    "binding_clauses": list[str], "surviving_clauses": list[str], "kpi_report_days": int,
     # Jinja2's own
-    "range": Any, "namespace": Any, "dict": Any, "lipsum": Any, "cycler": Any, "joiner": Any, "loop": Any,
+    "range": Function, "namespace": Function, "dict": Function, "lipsum": Function, "cycler": Function,
+    "joiner": Function, "loop": Any,
     "caller": Any, "varargs": Any, "kwargs": Any,
 }
 _METHODS = {
@@ -51,6 +58,17 @@ _OBLIGATION = re.compile(r"[^.:;\n]*\b(shall|must)\b[^.:;\n]*[.:;]?", re.IGNOREC
 _BINDING_BLOCK = re.compile(r"^:::\s*binding\s*$.*?^:::\s*$", re.MULTILINE | re.DOTALL)
 _VARIANT_BLOCK = re.compile(r"^:::\s*(binding|non_binding)\s*$", re.MULTILINE)
 _SAME_ELEMENTS = {"selectattr", "rejectattr", "select", "reject", "sort", "list", "unique", "reverse", "first", "last"}
+
+
+# Every rule lint has, for `lint_ignore:` in a clause's front matter.
+RULES = frozenset({
+    "undefined-name", "unknown-attribute", "undeclared-extra", "prints-object", "unknown-filter", "unknown-test", "syntax",
+    "unknown-reference", "conditional-reference", "variant-missing", "variant-undeclared", "template-loading",
+    "term-defined-twice", "term-unused", "term-before-definition", "term-where-undefined", "term-undefined",
+    "term-not-marked", "answer-unasked", "unsupported-markdown", "front-matter", "clause-file", "unknown-section",
+    "override-drift", "override-unknown", "override-unrecorded", "duplicate-id", "question-unused", "question-file",
+    "question-expression", "obligation-in-mou", "lint-ignore-unknown",
+})
 
 
 @dataclass(frozen=True)
@@ -137,7 +155,9 @@ class _ClauseLinter:
     """Walks one template's tree with the names in scope and their types."""
 
     def __init__(self, clause: ClauseFile, library: ClauseLibrary, filters: set[str], tests: set[str],
-                 first_line: int, out: list[LintFinding], extra: set[str], used_extra: set[str] | None = None):
+                 first_line: int, out: list[LintFinding], extra: set[str], used_extra: set[str] | None = None,
+                 prints: bool = True):
+        self.prints = prints  # False for a condition: its value is tested, never printed
         self.extra = extra
         self.used_extra = used_extra if used_extra is not None else set()
         self.clause = clause
@@ -213,6 +233,18 @@ class _ClauseLinter:
             for child in node.body:
                 self.walk(child, inner, guards)
             return
+        if isinstance(node, (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+            tag = {nodes.Include: "include", nodes.Import: "import", nodes.FromImport: "from … import",
+                   nodes.Extends: "extends"}[type(node)]
+            self.add("template-loading", "error", node.lineno, f"{{% {tag} %}} can never render: clauses are rendered on their "
+                     "own, with no templates to load", "write the text in the clause itself, or a {% macro %} in it")
+            return
+        if isinstance(node, nodes.Output):
+            for child in node.nodes:
+                if self.prints and not isinstance(child, nodes.TemplateData):
+                    self.printed(child, scope)
+                self.walk(child, scope, guards)
+            return
         if isinstance(node, nodes.Name) and node.ctx == "load":
             self.name(node, scope)
             return
@@ -240,6 +272,42 @@ class _ClauseLinter:
             hint = difflib.get_close_matches(node.name, list(scope), n=1)
             self.add("undefined-name", "error", node.lineno, f"'{node.name}' is not an answer or a name clauses can use",
                      f"did you mean '{hint[0]}'?" if hint else "check the spelling against `agreementkit schema`")
+
+    def printed(self, node: nodes.Node, scope: dict[str, Any]) -> None:
+        """`{{ costs.shares }}` prints a dict's repr, `{{ label }}` a function's: render refuses both."""
+        tp = _strip(self.quiet_type(node, scope))
+        origin = typing.get_origin(tp) or tp
+        what = ""
+        if tp is Function:
+            what, instead = f"the function '{_shown(node)}' itself", f"call it: {_shown(node)}(…)"
+        elif isinstance(tp, type) and issubclass(tp, BaseModel):
+            fields = list(tp.model_fields)
+            what = f"a whole {tp.__name__.lower()} record"
+            instead = f"print one of its fields: {', '.join(f'{_shown(node)}.{f}' for f in fields[:3])}"
+        elif origin in (dict, typing.Mapping) or (isinstance(origin, type) and issubclass(origin, dict)):
+            what, instead = "a dict", "print one of its values"
+        elif origin in (list, tuple) or (isinstance(origin, type) and issubclass(origin, (list, tuple))):
+            what, instead = "a list", f"print its items with {_shown(node)} | and_list, or one of them"
+        if what:
+            self.add("prints-object", "error", node.lineno, f"{{{{ {_shown(node)} }}}} prints {what}, not wording", instead)
+
+    def quiet_type(self, node: nodes.Node, scope: dict[str, Any]) -> Any:
+        """The type of a name or attribute chain, without reporting anything (Any where it cannot tell)."""
+        if isinstance(node, nodes.Name):
+            return scope.get(node.name, Any)
+        if isinstance(node, nodes.Getattr):
+            if isinstance(node.node, nodes.Name) and node.node.name == "extra":
+                return Any
+            try:
+                return _attribute(self.quiet_type(node.node, scope), node.attr)
+            except _Unknown:
+                return Any
+        if isinstance(node, nodes.Getitem):
+            base = _strip(self.quiet_type(node.node, scope))
+            if typing.get_origin(base) is dict and len(typing.get_args(base)) == 2:
+                return typing.get_args(base)[1]
+            return _element(base)
+        return Any
 
     def type_of(self, node: nodes.Node, scope: dict[str, Any]) -> Any:
         """The type of an expression, reporting a name or attribute that does not exist."""
@@ -342,6 +410,15 @@ def _guarded(target: str, condition: str, guards: list[nodes.Node], derived: dic
     return False
 
 
+def _shown(node: nodes.Node) -> str:
+    """An expression as a clause author wrote it, for a message: `parties[0].signatory`."""
+    if isinstance(node, nodes.Getattr):
+        return f"{_shown(node.node)}.{node.attr}"
+    if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+        return f"{_shown(node.node)}[{node.arg.value!r}]"
+    return _dotted(node)
+
+
 def _dotted(node: nodes.Node) -> str:
     if isinstance(node, nodes.Name):
         return node.name
@@ -354,13 +431,19 @@ def lint_library(library: ClauseLibrary, interview: Any = None) -> LintReport:
     """Every problem in the resolved library, in file order; `extra.*` names are checked
     against `interview`'s questions (the interview of the library's layers when not given)."""
     from .assembly import _environment
-    from .interview.spec import load_interview
+    from .interview.lint import expression_findings, problem_finding
+    from .interview.spec import load_interview_leniently
 
     from .resources import builtin_clauses
     from .terms import term_findings
 
     custom = [p for p in library.layers if Path(p) != builtin_clauses()]
-    interview = interview or load_interview(custom or None)
+    out: list[LintFinding] = []
+    if interview is None:
+        # A question file that cannot be merged is a finding; the clauses are still checked.
+        interview, problems = load_interview_leniently(custom or None)
+        out.extend(problem_finding(problem) for problem in problems)
+    out.extend(expression_findings(interview))
     extra_questions = {q.id.split(".", 1)[1].split("[")[0].split(".")[0]: q for q in interview.questions()
                        if q.id.startswith("extra.") and not q.removed}
     extra = set(extra_questions)
@@ -368,7 +451,6 @@ def lint_library(library: ClauseLibrary, interview: Any = None) -> LintReport:
 
     env = _environment()
     filters, tests = set(env.filters), set(env.tests)
-    out: list[LintFinding] = []
     enabled = [c for c in library.clauses.values() if c.meta.enabled]
     collected = _Collected()
     for clause in enabled:
@@ -378,7 +460,8 @@ def lint_library(library: ClauseLibrary, interview: Any = None) -> LintReport:
     out.extend(term_findings(library, enabled, collected, _guarded))
     for name, question in sorted(extra_questions.items()):
         if name not in used_extra:
-            out.append(LintFinding("question-unused", "advice", str(Path(question.layer) / "questions"), None, f"extra.{name}",
+            file, line = question.sources.get("id", (str(Path(question.layer) / "questions"), None))
+            out.append(LintFinding("question-unused", "advice", file, line, f"extra.{name}",
                                    f"the question extra.{name} is asked, but no clause uses its answer",
                                    "use it in a clause, or remove the question"))
     for path, problem in library.problems:
@@ -388,21 +471,46 @@ def lint_library(library: ClauseLibrary, interview: Any = None) -> LintReport:
                                f"'{clause_id}' is also the id of {kept} in the same layer, which silently replaces this file",
                                "give each clause of a layer its own id"))
 
-    return LintReport(sorted(out, key=LintFinding.sort_key))
+    return LintReport(sorted(_silenced(out, enabled), key=LintFinding.sort_key))
+
+
+def _silenced(found: list[LintFinding], clauses: list[ClauseFile]) -> list[LintFinding]:
+    """The findings less those a clause silences with `lint_ignore:`, and a finding for each rule
+    name there that lint does not have (a silenced typo would silence nothing)."""
+    ignored = {(str(c.source), c.meta.id): set(c.meta.lint_ignore) for c in clauses if c.meta.lint_ignore}
+    kept = [f for f in found if f.rule not in ignored.get((f.file, f.clause), ())]
+    for clause in clauses:
+        for rule in clause.meta.lint_ignore:
+            if rule not in RULES:
+                hint = difflib.get_close_matches(rule, sorted(RULES), n=1)
+                kept.append(LintFinding("lint-ignore-unknown", "warning", str(clause.source), clause.line_of("lint_ignore"),
+                                        clause.meta.id, f"lint_ignore names '{rule}', which is no lint rule",
+                                        f"did you mean '{hint[0]}'?" if hint else "the rules are listed in the README"))
+    return kept
 
 
 def _unreadable(path: Path, problem: Any) -> LintFinding:
     """A clause file a lenient load skipped: its front matter names an unknown key or section, or is not YAML."""
     message = problem.message
-    if problem.path == "section":
-        return LintFinding("unknown-section", "error", str(path), problem.line, "", message,
+    if problem.path == "section" and message.startswith("unknown section"):
+        return LintFinding("unknown-section", "error", str(path), problem.line, _front_matter_id(path), message,
                            "use a section id the library has, or add the section to sections.yaml")
     unknown_key = re.search(r"unknown field '?([\w-]+)'?", message) or "not permitted" in message
     rule = "front-matter" if problem.path or unknown_key else "clause-file"
     where = f"{problem.path}: " if problem.path else ""
-    return LintFinding(rule, "error", str(path), problem.line, "", f"{where}{message}",
-                       "the front matter keys are listed in the README, under Clause front matter" if rule == "front-matter"
+    return LintFinding(rule, "error", str(path), problem.line, _front_matter_id(path), f"{where}{message}",
+                       "the front matter keys are listed in the README, under \"The clause library\"" if rule == "front-matter"
                        else "a clause file starts with YAML front matter between --- lines")
+
+
+def _front_matter_id(path: Path) -> str:
+    """The id a clause file gives in its front matter, when it can be read, for the clause column."""
+    try:
+        head = path.read_text(encoding="utf-8")[:4096]
+    except (OSError, UnicodeDecodeError):
+        return ""
+    match = re.search(r"\A---[ \t]*\r?\n(?:.*\n)*?id:[ \t]*['\"]?([a-z][a-z0-9_.-]*)['\"]?[ \t]*(?:#.*)?\r?$", head, re.MULTILINE)
+    return match.group(1) if match else ""
 
 
 def _unasked(used_paths: dict[str, dict[str, tuple[ClauseFile, int]]], interview: Any) -> Iterator[LintFinding]:
@@ -431,7 +539,7 @@ def _overrides(library: ClauseLibrary) -> Iterator[LintFinding]:
     for clause in library.clauses.values():
         if clause.source.is_relative_to(builtin_clauses()):
             continue
-        where = (str(clause.source), 2, clause.meta.id)
+        where = (str(clause.source), clause.line_of("overrides"), clause.meta.id)
         if clause.meta.overrides:
             target, version = clause.meta.overrides.rsplit("@", 1)
             original = builtin.get(target)
@@ -468,9 +576,9 @@ def _lint_clause(clause: ClauseFile, library: ClauseLibrary, filters: set[str], 
     found: list[LintFinding] = []
     sources = [(clause.body, clause.body_line)]
     if clause.meta.condition:
-        sources.append(("{{ " + clause.meta.condition + " }}", 2))
+        sources.append(("{{ " + clause.meta.condition + " }}", clause.line_of("condition")))
     if "{" in clause.meta.title:
-        sources.append((clause.meta.title, 2))
+        sources.append((clause.meta.title, clause.line_of("title")))
     for text, first_line in sources:
         try:
             tree = env.parse(text)
@@ -478,7 +586,8 @@ def _lint_clause(clause: ClauseFile, library: ClauseLibrary, filters: set[str], 
             found.append(LintFinding("syntax", "error", str(clause.source), first_line + (exc.lineno or 1) - 1,
                                      clause.meta.id, f"not valid Jinja2: {exc.message}", "fix the template syntax"))
             continue
-        linter = _ClauseLinter(clause, library, filters, tests, first_line, found, extra, used_extra)
+        linter = _ClauseLinter(clause, library, filters, tests, first_line, found, extra, used_extra,
+                               prints=text is clause.body or text is clause.meta.title)
         linter.run(tree)
         if collected is not None:
             for path, line in linter.used_paths.items():

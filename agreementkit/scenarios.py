@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,12 +30,16 @@ class ScenarioResult:
     problems: list[str] = field(default_factory=list)
     diff: str = ""
     updated: bool = False
+    unreadable: bool = False  # its answers, questions or clause files cannot be read: bad input, not a failed scenario
 
 
 def find_scenarios(layers: list[Path]) -> list[Path]:
     """The answers files of the scenarios: every layer's tests/*.yaml, or the built-in ones with no layer."""
     from .resources import builtin_clauses
 
+    for layer in layers:
+        if not Path(layer).is_dir():
+            raise ClauseLibraryError(str(layer), [Problem("", "no such clause library folder")])
     folders = [Path(p) / TESTS_DIR for p in layers] if layers else [builtin_clauses() / TESTS_DIR]
     found = [p for folder in folders if folder.is_dir() for p in sorted(folder.glob("*.yaml"))
              if not p.name.endswith(".expect.yaml")]
@@ -46,7 +51,9 @@ def find_scenarios(layers: list[Path]) -> list[Path]:
 
 
 _HEADING_NUMBER = re.compile(r"^(#+ )(?:\d+(?:\.\d+)*\.?|Schedule \d+:) ")
+_HEADING_PARTS = re.compile(r"^#+ (?:(\d+(?:\.\d+)*)\.? |Schedule (\d+): )")
 _REFERENCE = re.compile(r"\b(clauses?|Schedules?) (\d+(?:\.\d+)*(?:\([a-z]+\))?(?:(?:, | and | or | to )\d+(?:\.\d+)*(?:\([a-z]+\))?)*)")
+_NUMBER = re.compile(r"\d+(?:\.\d+)*")
 
 
 def without_numbers(line: str) -> str:
@@ -56,9 +63,61 @@ def without_numbers(line: str) -> str:
     return _REFERENCE.sub(lambda m: m.group(1) + " #", line)
 
 
-def _sections(markdown: str, shown: dict[str, str] | None = None) -> dict[str, str]:
-    """Markdown split at its headings (numbers blanked), for naming what a diff touches;
-    `shown` collects each blanked heading's printed form."""
+@dataclass(frozen=True)
+class Renumbering:
+    """How the numbers of one rendering moved in another: clause (and section) numbers and schedule
+    numbers, each old number to its new one, taken from the headings present in both renderings."""
+
+    clauses: dict[str, str]
+    schedules: dict[str, str]
+
+    @classmethod
+    def between(cls, old: str, new: str) -> Renumbering:
+        before, after = _numbered_headings(old), _numbered_headings(new)
+        maps: dict[str, dict[str, str]] = {"clause": {}, "schedule": {}}
+        for text, (kind, number) in before.items():
+            if text in after and after[text][0] == kind:
+                maps[kind][number] = after[text][1]
+        return cls(maps["clause"], maps["schedule"])
+
+    def apply(self, line: str) -> str:
+        """The old line as it reads once every number is moved to its new one (numbers of headings
+        not in both renderings stay as they were)."""
+        def heading(m: re.Match[str]) -> str:
+            if m.group(1):
+                return m.group(0).replace(m.group(1), self.clauses.get(m.group(1), m.group(1)), 1)
+            return m.group(0).replace(m.group(2), self.schedules.get(m.group(2), m.group(2)), 1)
+
+        def reference(m: re.Match[str]) -> str:
+            numbers = self.schedules if m.group(1).startswith("Schedule") else self.clauses
+            return m.group(1) + " " + _NUMBER.sub(lambda n: numbers.get(n.group(0), n.group(0)), m.group(2))
+
+        return _REFERENCE.sub(reference, _HEADING_PARTS.sub(heading, line, count=1))
+
+
+def _numbered_headings(markdown: str) -> dict[str, tuple[str, str]]:
+    """Each numbered heading's blanked text: its kind of number and the number, for the headings whose
+    blanked text is unique (two headings alike cannot tell which number went where)."""
+    found: dict[str, tuple[str, str]] = {}
+    seen: set[str] = set()
+    for line in markdown.splitlines():
+        m = _HEADING_PARTS.match(line)
+        if not m:
+            continue
+        key = without_numbers(line)
+        number = ("clause", m.group(1)) if m.group(1) else ("schedule", m.group(2))
+        if key in seen:
+            found.pop(key, None)
+        else:
+            found[key] = number
+        seen.add(key)
+    return found
+
+
+def _sections(markdown: str, shown: dict[str, str] | None = None,
+              line_as: Callable[[str], str] = lambda line: line) -> dict[str, str]:
+    """Markdown split at its headings (keyed by their blanked text), for naming what a diff touches;
+    `line_as` puts the lines in comparable form, `shown` collects each heading's printed form."""
     parts: dict[str, str] = {}
     heading = "(before the first heading)"
     for line in markdown.splitlines():
@@ -68,15 +127,46 @@ def _sections(markdown: str, shown: dict[str, str] | None = None) -> dict[str, s
                 shown[heading] = line.lstrip("#").strip()
             parts.setdefault(heading, "")
         else:
-            parts[heading] = parts.get(heading, "") + without_numbers(line) + "\n"
+            parts[heading] = parts.get(heading, "") + line_as(line) + "\n"
     return parts
+
+
+def changed_parts(old: str, new: str) -> list[tuple[str, str]]:
+    """The headings under which the wording changed, in document order: (printed heading, how),
+    how being "changed", "added" (only in the new rendering) or "removed" (only in the old).
+    Numbers moved by renumbering do not count as a change; a cross-reference that now points
+    at another clause does."""
+    moved = Renumbering.between(old, new)
+    shown_old: dict[str, str] = {}
+    shown_new: dict[str, str] = {}
+    before = _sections(old, shown_old, moved.apply)
+    after = _sections(new, shown_new)
+    out: list[tuple[str, str]] = []
+    matcher = difflib.SequenceMatcher(None, list(before), list(after), autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        removed = [h for h in list(before)[i1:i2] if h not in after]
+        if tag == "equal":
+            pairs = list(before)[i1:i2]
+            out += [(shown_new.get(h, h), "changed") for h in pairs if before[h] != after[h]]
+            continue
+        out += [(shown_old.get(h, h), "removed") for h in removed]
+        for h in list(after)[j1:j2]:
+            if h not in before:
+                out.append((shown_new.get(h, h), "added"))
+            elif before[h] != after[h]:
+                out.append((shown_new.get(h, h), "changed"))
+    return out
 
 
 def wording_diff(old: str, new: str, old_name: str, new_name: str) -> tuple[str, int]:
     """A unified diff of the lines whose words changed, and the count of lines that differ only in
-    their clause numbers, which are left out: renumbering is summarised, not shown line by line."""
+    their clause numbers, which are left out: renumbering is summarised, not shown line by line.
+
+    A line counts as renumbered only when moving each of its numbers to the new number of the same
+    heading gives exactly the new line: a cross-reference retargeted to another clause is shown."""
     a, b = old.splitlines(), new.splitlines()
-    matcher = difflib.SequenceMatcher(None, [without_numbers(x) for x in a], [without_numbers(x) for x in b], autojunk=False)
+    moved = Renumbering.between(old, new)
+    matcher = difflib.SequenceMatcher(None, [moved.apply(x) for x in a], b, autojunk=False)
     renumbered = sum(1 for tag, i1, i2, j1, _ in matcher.get_opcodes() if tag == "equal"
                      for k in range(i2 - i1) if a[i1 + k] != b[j1 + k])
     out: list[str] = []
@@ -96,6 +186,14 @@ def wording_diff(old: str, new: str, old_name: str, new_name: str) -> tuple[str,
     return "".join(out), renumbered
 
 
+def _named(heading: str, how: str, ids: dict[str, str]) -> str:
+    """`8.2 Regular reviews (review.cadence)`, `2.1 An early word (purpose.early, added)`, `9.4 Old (removed)`:
+    a removed heading's number is the approved rendering's, so the current ids cannot name it."""
+    notes = [ids[heading]] if how != "removed" and heading in ids else []
+    notes += [how] if how != "changed" else []
+    return f"{heading} ({', '.join(notes)})" if notes else heading
+
+
 def run_scenario(answers_path: Path, layers: list[Path], *, update: bool = False) -> ScenarioResult:
     """Render one scenario and compare it with its approved rendering and expectations."""
     from .answers import load_answers
@@ -111,7 +209,14 @@ def run_scenario(answers_path: Path, layers: list[Path], *, update: bool = False
     result = ScenarioResult(name, answers_path, True)
     try:
         answers = load_answers(answers_path, interview=load_interview(layers or None))
-        document = assemble(answers, load_library(layers) if layers else default_library())
+        library = load_library(layers) if layers else default_library()
+    except AgreementkitError as exc:
+        result.passed = False
+        result.unreadable = True
+        result.problems.append(f"cannot be read: {exc}")
+        return result
+    try:
+        document = assemble(answers, library)
         rendered = render_bytes(document, "md").decode("utf-8")
     except AgreementkitError as exc:
         result.passed = False
@@ -129,17 +234,15 @@ def run_scenario(answers_path: Path, layers: list[Path], *, update: bool = False
         expected = expected_path.read_text(encoding="utf-8")
         if expected != rendered:
             result.passed = False
-            shown: dict[str, str] = {}
-            old, new = _sections(expected, shown), _sections(rendered, shown)
-            changed = [shown.get(h, h) for h in dict.fromkeys([*old, *new]) if old.get(h) != new.get(h)]
-            named = [f"{h} ({titles[h]})" if h in titles else h for h in changed]
+            changed = changed_parts(expected, rendered)
+            named = [_named(heading, how, titles) for heading, how in changed]
             result.diff, renumbered = wording_diff(expected, rendered, f"{expected_path.name} (approved)",
                                                    f"{expected_path.name} (rendered now)")
             if named:
                 result.problems.append("the wording differs in: " + "; ".join(named))
             if renumbered:
-                result.problems.append(f"{renumbered} line{'s' if renumbered != 1 else ''} differ only in clause or "
-                                       "schedule numbers (renumbering; not shown in the diff)")
+                result.problems.append(f"{renumbered} line{'s differ' if renumbered != 1 else ' differs'} only in clause "
+                                       "or schedule numbers (renumbering; not shown in the diff)")
     expect_path = answers_path.with_name(f"{name}.expect.yaml")
     if expect_path.exists():
         data = parse_yaml(read_text(expect_path, "expectations"), str(expect_path)).data or {}

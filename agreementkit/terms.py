@@ -28,6 +28,18 @@ _JINJA = re.compile(r"\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}", re.DOTALL)
 # at a sentence's start, in a statute's name or as a day or month it does not.
 _LOOKS_DEFINED = re.compile(r"\b(?i:the|a|an|any|each|every|this|that|such|no|its|their) "
                             r"((?:[A-Z][a-z]+|[A-Z]{2,})(?: (?:[A-Z][a-z]+|[A-Z]{2,}))*)\b(?! *(?:\(|Act\b))")
+# A phrase with one of these words names a law, a body, a place or an office, not a defined term:
+# "the Bribery Act", "the Data Protection Regulations", "the United Kingdom", "the Chief Executive".
+_PROPER_NOUN_WORDS = {
+    "Act", "Acts", "Code", "Codes", "Regulation", "Regulations", "Rules", "Directive", "Convention", "Treaty",
+    "Statute", "Order", "Charter", "Constitution",
+    "Kingdom", "Republic", "States", "Union", "Nations", "Emirates", "Islands", "Federation", "Commonwealth",
+    "University", "College", "Council", "Ministry", "Department", "Court", "Courts", "Commission", "Commissioner",
+    "Authority", "Office", "Bank", "Institute", "Institution", "Agency", "Parliament", "Government", "Tribunal",
+    "Chamber", "Centre", "Center", "Society", "Association", "Foundation", "Trust", "Service", "Services",
+    "Chief", "Executive", "Officer", "Director", "Secretary", "President", "Minister", "Chair", "Chairman",
+    "Chairperson", "Registrar", "Vice", "Chancellor", "Treasurer",
+}
 _NOT_TERMS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February",
               "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
               "Schedule", "English", "Welsh", "Scottish", "European", "UK", "EU", "GDPR", "VAT", "IP"}
@@ -42,16 +54,23 @@ def definitions(clause: ClauseFile) -> set[str]:
     return {a or b for a, b in _DEFINITION.findall(clause.body)}
 
 
-def _use(term: str) -> re.Pattern[str]:
-    """A use of the term with its capital (and plural), not the bold of its own definition."""
-    stem = term[:-1] + "(?:y|ies)" if term.endswith("y") else re.escape(term) + "s?"
+def _use(term: str, terms: set[str] | frozenset[str] = frozenset()) -> re.Pattern[str]:
+    """A use of the term with its capital (and plural), not the bold of its own definition.
+    The plural counts only when it is not a defined term of its own ("Parties" beside "Party")."""
+    plural = term[:-1] + "ies" if term.endswith("y") else term + "s"
+    if plural in terms:
+        stem = re.escape(term)
+    else:
+        stem = re.escape(term[:-1]) + "(?:y|ies)" if term.endswith("y") else re.escape(term) + "s?"
     return re.compile(rf"(?<!\*\*)\b{stem}\b(?!\*\*)")
 
 
 def _known(phrase: str, terms: set[str]) -> bool:
-    """Whether a phrase is a defined term, its singular or plural, or starts with one ("Party's")."""
+    """Whether a phrase is a defined term, its singular or plural, or starts with one ("Party's"),
+    or is a proper noun: a law, a body, a place or an office."""
     forms = {phrase, phrase + "s", phrase.removesuffix("s"), phrase.removesuffix("ies") + "y", phrase.removesuffix("y") + "ies"}
-    return bool(forms & terms) or phrase.split()[0] in _NOT_TERMS
+    words = phrase.split()
+    return bool(forms & terms) or words[0] in _NOT_TERMS or any(word in _PROPER_NOUN_WORDS for word in words)
 
 
 def term_findings(library: ClauseLibrary, enabled: list[ClauseFile], collected: _Collected,
@@ -74,8 +93,9 @@ def term_findings(library: ClauseLibrary, enabled: list[ClauseFile], collected: 
                                   f"declares that it defines '{term}', but its text never writes **{term}**",
                                   f"mark the definition in the text: (the **{term}**)")
 
+    terms = set(defined_in)
     for term, clauses in sorted(defined_in.items()):
-        pattern = _use(term)
+        pattern = _use(term, terms)
         for clause in clauses[1:]:
             yield LintFinding("term-defined-twice", "warning", str(clause.source), clause.body_line, clause.meta.id,
                               f"'{term}' is also defined in {clauses[0].meta.id}",
@@ -86,7 +106,6 @@ def term_findings(library: ClauseLibrary, enabled: list[ClauseFile], collected: 
         yield from _before_definition(term, clauses, order, position, pattern)
         yield from _where_absent(term, clauses, enabled, collected, guarded, pattern)
 
-    terms = set(defined_in)
     seen: set[str] = set()
     for clause in order:
         for words, _tests, line in collected.texts.get(clause.meta.id, []):

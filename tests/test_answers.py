@@ -168,3 +168,39 @@ def test_schema_describes_the_format() -> None:
     assert set(schema["required"]) == {"format", "agreement", "parties", "objectives"}
     assert "objectives" in schema["properties"]
     assert schema["additionalProperties"] is False
+
+
+def test_the_fingerprint_counts_only_answers_that_differ_from_their_defaults(tmp_path: Path) -> None:
+    """A later version adding an optional field (as agreement.table_of_contents was added) must not make
+    every document rendered before it fail `inspect --verify`."""
+    from pydantic import create_model
+
+    from agreementkit.answers import Agreement, Answers
+
+    data = example_data()
+    assert "table_of_contents" not in data["agreement"]
+    plain = load_answers(write_answers(tmp_path, data, "plain.yaml")).fingerprint()
+    explicit = load_answers(write_answers(tmp_path, varied(data, **{"agreement.table_of_contents": False,
+                                                                    "agreement.implementing_agreements": False}),
+                                                   "explicit.yaml"))
+    assert explicit.fingerprint() == plain
+    # The model grows a defaulted field: the same file keeps its fingerprint.
+    grown_agreement = create_model("Agreement", __base__=Agreement, watermark=(bool, False))
+    grown = create_model("Answers", __base__=Answers, agreement=(grown_agreement, ...), audit_log=(list[str], []))
+    assert grown.model_validate(data).fingerprint() == Answers.model_validate(data).fingerprint() == plain
+    # An answer that differs from its default still counts.
+    changed = load_answers(write_answers(tmp_path, varied(data, **{"agreement.table_of_contents": True}), "toc.yaml"))
+    assert changed.fingerprint() != plain
+
+
+def test_an_extra_answer_left_to_its_default_does_not_change_the_fingerprint(tmp_path: Path) -> None:
+    from helpers import ROOT
+
+    from agreementkit.interview import load_interview
+
+    interview = load_interview([ROOT / "examples" / "layers" / "data-sharing"])
+    left_out = load_answers(write_answers(tmp_path, {**example_data(), "extra": {}}, "a.yaml"), interview=interview)
+    written = load_answers(write_answers(tmp_path, {**example_data(), "extra": {"personal_data": False}}, "b.yaml"),
+                           interview=interview)
+    assert left_out.extra["personal_data"] is False and written.extra["personal_data"] is False
+    assert left_out.fingerprint() == written.fingerprint() == load_answers(EXAMPLES[0]).fingerprint()

@@ -162,3 +162,24 @@ def test_the_python_api_in_the_readme(tmp_path: Path) -> None:
     assert "Frostline Analytics Ltd" in DocxView(path.read_bytes()).text
     with pytest.raises(Exception, match="already exists"):
         write(document, tmp_path / "draft.docx")
+
+
+def test_square_brackets_in_answers_and_library_names_print_as_written(tmp_path: Path) -> None:
+    """rich reads [word] as markup; what people and libraries wrote must print as they wrote it."""
+    data = varied(example_data(), **{"parties.0.name": "Northwind [bold]Telecom[/bold] plc"})
+    del data["parties"][0]["manager"]
+    answers = write_answers(tmp_path, data)
+    checked = run("check", answers)
+    assert "Northwind [bold]Telecom[/bold] plc names no partnership manager" in " ".join(checked.stdout.split()), checked.stdout
+    layer = tmp_path / "[house]"
+    assert run("library", "init", layer).returncode == 0
+    (layer / "library.yaml").write_text("name: '[bold]house[/bold]'\nversion: '[2]'\n", encoding="utf-8")
+    folder = tmp_path / "[v2]"
+    assert run("render", EXAMPLE, "-o", folder / "mou.docx", "--library", layer).returncode == 0
+    shown = run("inspect", folder / "mou.docx")
+    assert shown.returncode == 0, shown.stderr
+    assert str(folder / "mou.docx") in shown.stdout
+    assert "agreementkit built-in 0.1.0, [bold]house[/bold] [2]" in shown.stdout, shown.stdout
+    assert "general.counterparts v" in shown.stdout and "(from [bold]house[/bold])" in shown.stdout
+    verified = run("inspect", folder / "mou.docx", "--verify", answers, "--library", layer)
+    assert f"does not match {answers}:" in verified.stdout

@@ -109,10 +109,49 @@ def test_render_refuses_a_bad_extra_value_with_its_path_and_line(tmp_path: Path)
 
 
 def test_a_missing_required_extra_value_is_refused(tmp_path: Path) -> None:
+    layer = make_layer(tmp_path, "must", [{"id": "extra.grant_reference", "type": "text", "prompt": "Grant reference",
+                                            "page": "agreement"}])
     path = _layer_answers(tmp_path, {})
-    result = cli("render", str(path), "--library", str(LAYER), "-o", str(tmp_path / "out.md"))
+    result = cli("render", str(path), "--library", str(layer), "-o", str(tmp_path / "out.md"))
     assert result.returncode == 2
-    assert "extra.personal_data: required but missing" in result.stderr
+    assert "extra.grant_reference: required but missing" in result.stderr
+
+
+def test_an_extra_answer_left_out_takes_its_default_or_nothing(tmp_path: Path) -> None:
+    """As the interview would propose it: a constant default as it is, a worked-out one from the other answers;
+    a question without a default that is not required is None to the clauses, never an undefined name."""
+    layer = make_layer(tmp_path, "house", [
+        {"id": "extra.shares_data", "type": "yes_no", "prompt": "Shared data?", "page": "agreement", "required": False,
+         "default": False},
+        {"id": "extra.venue", "type": "text", "prompt": "Venue", "page": "agreement", "default": "the Corn Exchange"},
+        {"id": "extra.kickoff", "type": "date", "prompt": "Kick-off", "page": "agreement",
+         "default": "{{ agreement.effective_date | months_later(1) }}"},
+        {"id": "extra.motto", "type": "text", "prompt": "Motto", "page": "agreement", "required": False},
+    ])
+    (layer / "clauses").mkdir()
+    (layer / "clauses" / "house.md").write_text(
+        "---\nid: general.house\ntitle: House\nsection: general\norder: 300\n---\n"
+        "Data {{ 'shared' if extra.shares_data else 'not shared' }}; meetings at {{ extra.venue }} from "
+        "{{ extra.kickoff | date }}{% if extra.motto %}; motto {{ extra.motto }}{% endif %}.\n", encoding="utf-8")
+    path = _layer_answers(tmp_path, None)
+    lint = cli("lint", "--library", str(layer))
+    assert lint.returncode == 0, lint.stdout
+    result = cli("render", str(path), "--library", str(layer), "-o", str(tmp_path / "out.md"))
+    assert result.returncode == 0, result.stderr
+    text = (tmp_path / "out.md").read_text(encoding="utf-8")
+    assert "Data not shared; meetings at the Corn Exchange from 15 February 2027." in text
+    answers = load_answers(path, interview=load_interview([layer]))
+    assert answers.extra == {"shares_data": False, "venue": "the Corn Exchange", "kickoff": answers.extra["kickoff"],
+                             "motto": None}
+    # Given in the file, the answers win over the defaults.
+    path = _layer_answers(tmp_path, {"shares_data": True, "venue": "the Guildhall", "motto": "Together"})
+    assert cli("render", str(path), "--library", str(layer), "-o", str(tmp_path / "given.md")).returncode == 0
+    assert "Data shared; meetings at the Guildhall from 15 February 2027; motto Together." in \
+        (tmp_path / "given.md").read_text(encoding="utf-8")
+    # The data-sharing example: personal data shared, its roles and its date left to their defaults.
+    path = _layer_answers(tmp_path, {"personal_data": True})
+    answers = load_answers(path, interview=load_interview([LAYER]))
+    assert answers.extra["data_roles"] == "independent" and str(answers.extra["sharing_agreement_by"]) == "2027-02-15"
 
 
 def test_an_undeclared_extra_value_names_the_missing_library(tmp_path: Path) -> None:
@@ -145,8 +184,9 @@ def test_schema_with_the_library_describes_extra() -> None:
     assert result.returncode == 0, result.stderr
     schema = json.loads(result.stdout)
     extra = schema["properties"]["extra"]
-    assert extra["required"] == ["personal_data"]
-    assert extra["properties"]["personal_data"]["type"] == "boolean"
+    assert "required" not in extra  # personal_data defaults to false when left out
+    assert extra["properties"]["personal_data"]["anyOf"][0]["type"] == "boolean"
+    assert extra["properties"]["personal_data"]["default"] is False
     roles = extra["properties"]["data_roles"]["anyOf"][0]
     assert roles["enum"] == ["independent", "joint", "processor"]
     assert extra["properties"]["sharing_agreement_by"]["anyOf"][0]["format"] == "date"

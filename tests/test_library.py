@@ -95,3 +95,49 @@ def test_a_house_style_that_asks_for_outside_files_still_renders_without_them(tm
     css.write_text(css.read_text() + '\nbody { background: url("file:///etc/hostname"); }\n', encoding="utf-8")
     pdf = render_bytes(assemble(ANSWERS), "pdf", style)
     assert pdf.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(("expression", "words"), [
+    ("label", "prints the function '<lambda>' itself; call it"),
+    ("costs.shares", "prints a dict; print one of its values"),
+    ("parties[0].signatory", "prints a whole person record; print one of its fields (name, title)"),
+    ("objectives", "prints a list; print its items with | and_list, or one of them"),
+    ("cycler", "prints the function 'Cycler' itself"),
+])
+def test_a_clause_printing_a_python_object_is_a_located_library_error(tmp_path: Path, expression: str, words: str) -> None:
+    ours = tmp_path / "ours"
+    clause(ours, "obj.md", f"---\nid: ours.obj\ntitle: Object\nsection: general\n---\nFine line.\n\nIt is {{{{ {expression} }}}}.\n")
+    with pytest.raises(ClauseLibraryError) as caught:
+        assemble(ANSWERS, load_library([ours]))
+    problem = caught.value.problems[0]
+    assert str(caught.value.source).endswith("obj.md") and problem.path == "ours.obj" and problem.line == 8, caught.value
+    assert words in problem.message, problem.message
+
+
+def test_a_choice_prints_as_its_value_and_text_numbers_and_dates_as_they_read(tmp_path: Path) -> None:
+    ours = tmp_path / "ours"
+    clause(ours, "ok.md", "---\nid: ours.ok\ntitle: Plain\nsection: general\n---\nRule {{ governance.decision_rule }}; "
+                          "cadence {{ review.cadence }}; {{ costs.shares['frostline'] }} per cent from "
+                          "{{ agreement.effective_date }}; {{ parties[0].signatory.name }}.\n")
+    document = assemble(ANSWERS, load_library([ours]))
+    text = render_bytes(document, "md").decode("utf-8")
+    line = next(line for line in text.splitlines() if line.startswith("Rule "))
+    assert line == (f"Rule {ANSWERS.governance.decision_rule.value}; cadence {ANSWERS.review.cadence.value}; "
+                    f"{ANSWERS.costs.shares['frostline']} per cent from {ANSWERS.agreement.effective_date.isoformat()}; "
+                    f"{ANSWERS.parties[0].signatory.name}."), line
+    assert "DecisionRule." not in text
+
+
+def test_enabled_false_alone_switches_a_clause_off(tmp_path: Path) -> None:
+    ours = tmp_path / "ours"
+    clause(ours, "off.md", "---\nid: general.force_majeure\nenabled: false\n---\n")
+    document = assemble(ANSWERS, load_library([ours]))
+    ids = {c.id for s in document.sections for c in s.clauses}
+    assert "general.force_majeure" not in ids and "general.counterparts" in ids
+    clause(ours, "lost.md", "---\nid: ours.lost\ntitle: Lost\n---\nText.\n")
+    with pytest.raises(ClauseLibraryError) as caught:
+        load_library([ours])
+    problem = caught.value.problems[0]
+    assert problem.path == "section" and problem.line == 2
+    assert "lost.md: required but missing: give the id of the section the clause belongs to" in problem.message
+    assert "or enabled: false to switch off" in problem.message

@@ -41,10 +41,13 @@ def _field(q: Question) -> tuple[Any, Any]:
         if q.each == "party":
             kind = dict[PartyRef, kind]  # type: ignore[valid-type]
     described = Field(description=q.help or q.prompt)
-    # A question asked only under a condition cannot be required of every answers file.
-    if q.required and not q.when and not q.removed:
+    # A question asked only under a condition cannot be required of every answers file, and one with a
+    # default is answered by it when the file leaves it out (validate_extra fills it in first).
+    if q.required and q.default is None and not q.when and not q.removed:
         return kind, described
-    return kind | None, Field(None, description=q.help or q.prompt)
+    constant = q.default is not None and not (isinstance(q.default, str) and "{" in q.default)
+    return kind | None, Field(None, description=q.help or q.prompt,
+                              json_schema_extra={"default": q.default} if constant else None)
 
 
 def extra_model(interview: Interview) -> type[BaseModel]:
@@ -78,8 +81,14 @@ def validate_extra(interview: Interview, data: Any, party_keys: set[str] | None,
     from ..answers import describe_error, user_path
 
     model = extra_model(interview)
+    given = data if data is not None else {}
+    defaulted: set[str] = set()
+    if isinstance(given, dict):
+        given, defaulted, unworkable = _with_defaults(interview, given, answers)
+        if unworkable:
+            return {}, unworkable
     try:
-        validated = model.model_validate(data if data is not None else {}, context={"party_keys": party_keys})
+        validated = model.model_validate(given, context={"party_keys": party_keys})
     except ValidationError as exc:
         problems: list[tuple[PathKey, str]] = []
         for error in exc.errors():
@@ -98,8 +107,62 @@ def validate_extra(interview: Interview, data: Any, party_keys: set[str] | None,
             else:
                 problems.append((("extra", *loc), describe_error(error)))
         return {}, problems
-    values = _plain(validated.model_dump(exclude_none=True))
-    return values, _validators(interview, values, answers) if answers is not None else []
+    # Every declared answer is there for the clauses, None when not given: `extra.x` never fails to resolve.
+    values = {name: _plain(value) for name, value in validated.model_dump().items()}
+    return DefaultedExtra(values, defaulted), _validators(interview, values, answers) if answers is not None else []
+
+
+class DefaultedExtra(dict[str, Any]):
+    """`extra` as the clauses see it, knowing which answers are the questions' defaults
+    (the answers' fingerprint counts only the others)."""
+
+    def __init__(self, values: dict[str, Any], defaulted: set[str]):
+        super().__init__(values)
+        self.defaulted = frozenset(defaulted)
+
+    def given(self) -> dict[str, Any]:
+        """The answers that differ from what the questions would give by default."""
+        return {k: v for k, v in self.items() if k not in self.defaulted and v is not None}
+
+
+def _with_defaults(interview: Interview, data: dict[str, Any], answers: dict[str, Any] | None
+                   ) -> tuple[dict[str, Any], set[str], list[tuple[PathKey, str]]]:
+    """The file's `extra` with each question it leaves out answered by the question's default, as the
+    interview would propose it: a constant as it is; a `{{ }}` default worked out from the other answers
+    (when they are given). A question whose `when` is false for these answers is not asked, so gets none."""
+    import json
+
+    from pydantic_core import to_jsonable_python
+
+    from .expressions import ExpressionError, evaluate, render_value
+
+    filled = dict(data)
+    defaulted: set[str] = set()
+    problems: list[tuple[PathKey, str]] = []
+    for q in interview.extra_questions():
+        name = q.relative.removeprefix("extra.")
+        if name in filled and q.default is not None and to_jsonable_python(filled[name]) == to_jsonable_python(q.default):
+            defaulted.add(name)  # written out as the default it is: no different from leaving it out
+        if name in filled or q.default is None or q.type == QuestionType.group or q.each:
+            continue
+        derived = isinstance(q.default, str) and "{" in q.default
+        if (derived or q.when) and answers is None:
+            continue
+        try:
+            if answers is not None:
+                context = json.loads(json.dumps({**answers, "extra": filled}, default=str))
+                if q.when and not evaluate(q.when, context, f"{q.id}: when"):
+                    continue
+                value = render_value(q.default, context, f"{q.id}: default")
+            else:
+                value = q.default
+        except ExpressionError as exc:
+            problems.append((("extra", name), f"its default could not be worked out: {exc}"))
+            continue
+        if value is not None and value != "":
+            filled[name] = value
+            defaulted.add(name)
+    return filled, defaulted, problems
 
 
 def _validators(interview: Interview, values: dict[str, Any], answers: dict[str, Any]) -> list[tuple[PathKey, str]]:
@@ -111,7 +174,7 @@ def _validators(interview: Interview, values: dict[str, Any], answers: dict[str,
     problems: list[tuple[PathKey, str]] = []
     for q in interview.extra_questions():
         name = q.relative.removeprefix("extra.")
-        if q.validate_ and name in values:
+        if q.validate_ and values.get(name) is not None:
             value = plain["extra"][name]
             message = render_value(q.validate_, {**plain, "value": value}, f"{q.id}: validate")
             if message and str(message).strip():

@@ -137,6 +137,8 @@ class Question:
     layer: str
     changed_by: list[str] = field(default_factory=list)
     children: list[Question] = field(default_factory=list)
+    # Where each field was last given: field name -> (question file, line), for lint's messages.
+    sources: dict[str, tuple[str, int | None]] = field(default_factory=dict)
 
     @property
     def parent_id(self) -> str | None:
@@ -309,7 +311,8 @@ class _Builder:
                 self.problem(path, located, where, f"question '{q.id}' needs a page: its file declares no single page")
                 return
             record = {**_FIELD_DEFAULTS, **given, "page": page, "removed": False, "layer": layer, "changed_by": [],
-                      "where": (path, where, located.line_of(where))}
+                      "where": (path, where, located.line_of(where)), "sources": {}}
+            record["sources"].update(_sources(given, path, located, where))
             if record["type"] in CHOICE_TYPES and not record["options"]:
                 self.problem(path, located, where, f"a {record['type'].value} question needs options")
                 return
@@ -321,6 +324,7 @@ class _Builder:
                          f"'{q.id}' is a {known['type'].value} question; a layer may change its wording, not its type")
             return
         known.update(given)
+        known["sources"].update(_sources(given, path, located, where))
         known["changed_by"].append(layer)
         if q.remove:
             known["removed"] = True
@@ -342,20 +346,28 @@ class _Builder:
             position += 1
         self.sequence.insert(position + 1, question_id)
 
-    def build(self, layers: list[str]) -> Interview:
+    def build(self, layers: list[str], *, lenient: bool = False) -> Interview:
+        """The merged interview; `lenient` (for lint, which reports every problem) leaves out the
+        questions that cannot be placed instead of refusing the whole interview."""
+        lost: set[str] = set()
         for question_id, record in self.fields.items():
             path, where, line = record["where"]
             if record["page"] not in self.pages:
                 known = ", ".join(sorted(self.pages))
+                page_line = record["sources"].get("page", (None, line))[1]
+                lost.add(question_id)
                 self.problems.append(Problem(format_path((*where, "page")), f"{path}: question '{question_id}' is on unknown page "
-                                             f"'{record['page']}'{_hint(record['page'], list(self.pages))} (pages: {known})", line))
+                                             f"'{record['page']}'{_page_hint(record['page'], self.pages)} (pages: {known})",
+                                             page_line))
             if record["removed"] and record["default"] is None and _required(question_id, record):
                 self.problems.append(Problem(format_path((*where, "remove")), f"{path}: '{question_id}' must have an answer, "
                                              "so removing it needs a default: for it", line))
-        if self.problems:
+        if self.problems and not lenient:
             raise ClauseLibraryError("question files", self.problems)
         made: dict[str, Question] = {}
         for question_id in self.sequence:
+            if question_id in lost or any(question_id.startswith(group + "[].") for group in lost):
+                continue
             record = self.fields[question_id]
             values = {k: v for k, v in record.items() if k in Question.__dataclass_fields__ and k not in ("children", "where")}
             values["label"] = values["label"] or question_id.rsplit(".", 1)[-1].replace("_", " ")
@@ -371,6 +383,25 @@ class _Builder:
                 pages[question.page].questions.append(question)
         ordered = sorted(pages.values(), key=lambda p: (p.order, p.id))
         return Interview([p for p in ordered if p.questions], layers)
+
+
+def _page_hint(name: str, pages: dict[str, dict[str, Any]]) -> str:
+    """`ip` for intellectual_property: close in spelling, or the initials of its id or title."""
+    close = _hint(name, list(pages))
+    if close:
+        return close
+    for page_id, page in pages.items():
+        initials = {"".join(w[0] for w in page_id.split("_") if w),
+                    "".join(w[0] for w in str(page.get("title") or "").lower().split() if w not in ("and", "of", "the"))}
+        if name.lower() in initials:
+            return f"; did you mean '{page_id}'?"
+    return ""
+
+
+def _sources(given: dict[str, Any], path: Path, located: LocatedData, where: PathKey) -> dict[str, tuple[str, int | None]]:
+    """The file and line of each field a question entry gives."""
+    return {key: (str(path), located.line_of((*where, "validate" if key == "validate_" else key)) or located.line_of(where))
+            for key in given}
 
 
 def _hint(name: str, known: list[str]) -> str:
@@ -396,8 +427,7 @@ def layer_name(folder: Path, builtin: bool) -> str:
     return "built-in" if builtin else str(folder)
 
 
-@lru_cache(maxsize=32)
-def _load_interview(layers: tuple[str, ...]) -> Interview:
+def _built(layers: tuple[str, ...]) -> _Builder:
     builder = _Builder()
     folders = [(builtin_clauses(), True)] + [(Path(p), False) for p in layers]
     for folder, builtin in folders:
@@ -405,7 +435,19 @@ def _load_interview(layers: tuple[str, ...]) -> Interview:
             raise ClauseLibraryError(str(folder), [Problem("", "no such clause library folder")])
         for path in sorted((folder / QUESTIONS_DIR).glob("*.yaml")):
             builder.add_file(path, layer_name(folder, builtin), builtin)
-    return builder.build(list(layers))
+    return builder
+
+
+@lru_cache(maxsize=32)
+def _load_interview(layers: tuple[str, ...]) -> Interview:
+    return _built(layers).build(list(layers))
+
+
+def load_interview_leniently(layers: list[Path] | list[str] | None = None) -> tuple[Interview, list[Problem]]:
+    """The interview with what can be built of it, and every problem of its question files (for lint)."""
+    builder = _built(tuple(str(p) for p in (layers or [])))
+    interview = builder.build([str(p) for p in layers or []], lenient=True)
+    return interview, builder.problems
 
 
 def load_interview(layers: list[Path] | list[str] | None = None) -> Interview:
