@@ -8,8 +8,11 @@ at the review all come down to taking entries out of the log and walking
 again, so resuming a draft, typing straight through and going back and
 forth all end with the same answers.
 
-Front ends (the terminal today, the browser next) only present an `Ask` and
-return what the person chose; they hold no question of their own.
+Front ends (the terminal, the browser) only present an `Ask` and return
+what the person chose; they hold no question of their own. The browser shows
+a whole page at once: it walks a copy of the draft, answering each question
+from the posted form and returning SKIP for one not answered yet, so it sees
+every question of the page with the same conditions and defaults.
 """
 
 from __future__ import annotations
