@@ -263,3 +263,22 @@ def test_the_html_output_has_screen_styles_that_leave_print_alone(tmp_path: Path
     screen = html[html.index("@media screen {"):]
     assert "max-width: 46rem" in screen and "overflow-x: auto" in screen
     assert html.index("@page {") < html.index("@media screen {")  # print rules stay as they were, outside any screen block
+
+
+def test_the_screen_styles_leave_the_pdf_byte_for_byte_as_it_was(tmp_path: Path) -> None:
+    import shutil
+
+    from conftest import rendered
+    from helpers import EXAMPLES
+
+    from agreementkit.answers import load_answers
+    from agreementkit.assembly import assemble
+    from agreementkit.render import render_bytes
+    from agreementkit.resources import builtin_templates
+
+    shutil.copytree(builtin_templates(), tmp_path / "print-only")
+    css = tmp_path / "print-only" / "style.css"
+    text = css.read_text()
+    css.write_text(text[: text.index("/* On screen")])
+    before = render_bytes(assemble(load_answers(EXAMPLES[0])), "pdf", tmp_path / "print-only")
+    assert before == rendered(EXAMPLES[0], "pdf")

@@ -296,6 +296,7 @@ def create_app(served: Served) -> Starlette:
             served.written.update({p.name: p for p in paths})
             session.forget_file()
             return page_html("done.html", files=[(p.name, str(p)) for p in paths], output=str(served.output),
+                             removed=str(session.draft.path), draft_path="removed (the answers file holds every answer)",
                              answers=str(paths[0]), layers=session.interview.layers)
 
         return await locked(write)

@@ -144,7 +144,7 @@ class Previewer:
         try:
             data = session.answers_data(run) if run.run() is not None else None
         except PageIncomplete as incomplete:
-            note = f"Some answers in “{incomplete.page.title}” need correcting; the draft shows the answers before them."
+            note = f"Some answers in “{incomplete.page.title}” need correcting; the draft shows the last answers that fitted."
         except _Stop:
             title = filler.stopped_at.title if filler.stopped_at else "a section"
             note = f"The answers in “{title}” do not fit together yet; the draft shows the last answers that did."

@@ -167,6 +167,7 @@ def start(opened: Opened, *, host: str = "127.0.0.1", port: int | None = None, t
     interview = load_interview(draft.libraries)
     library = load_library([Path(p) for p in draft.libraries]) if draft.libraries else default_library()
     session = DraftSession(draft, interview, today=today)
+    session.keep()  # the draft exists from the start, as with `new`, so stopping at once still leaves one to resume
     sock = bind(host, port)
     bound_port = int(sock.getsockname()[1])
     token = token or new_token()
@@ -183,10 +184,15 @@ def start(opened: Opened, *, host: str = "127.0.0.1", port: int | None = None, t
 
 
 def _warm(served: Any) -> None:
-    """Render the preview once and import the PDF writer, off the request path."""
+    """Replay the draft and render its preview once, off the request path, then,
+    once the first page has had the processor to itself, import the PDF writer."""
+    import time
+
     try:
         with served.session.lock:
+            served.session.walk()
             served.previewer.preview(served.session)
+        time.sleep(1.5)
         import weasyprint  # noqa: F401
     except Exception:  # noqa: BLE001 - warming is an optimisation; a real request reports the problem
         pass

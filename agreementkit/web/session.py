@@ -104,6 +104,7 @@ class DraftSession:
         self._changes: list[tuple[int, frozenset[str], str]] = []  # version, keys changed, by which tab
         self._stamp = self._file_stamp()
         self._validator = extra_validator(interview)
+        self._walked: tuple[Any, tuple[InterviewRun, Location]] | None = None
 
     def switch_to(self, draft: Draft) -> None:
         """Work on another draft from now on (a test's fresh start); tabs open on the
@@ -133,6 +134,10 @@ class DraftSession:
             self.version += 1
             self._changes.append((self.version, frozenset(changed), tab))
 
+    def keep(self) -> None:
+        """Write the draft file if it is not there yet."""
+        self._save(set())
+
     def refresh(self) -> str:
         """Read the draft file back when another program changed it since this server
         last saved it; a sentence saying so, or nothing."""
@@ -143,13 +148,12 @@ class DraftSession:
             fresh = load_draft(self.draft.path)
         except UserError:
             return ""  # half-written by another program: read it on the next request
-        changed = _changed(self.draft.log, fresh.log)
+        changed = _changed(self.draft.log, fresh.log) or {"*stale"}  # whatever changed, walks must see it
         fresh.path = self.draft.path
         self.draft = fresh
         self._stamp = stamp
-        if changed:
-            self.version += 1
-            self._changes.append((self.version, frozenset(changed), ""))
+        self.version += 1
+        self._changes.append((self.version, frozenset(changed), ""))
         return "The draft file was changed by another program (the terminal, or another serve); this page shows its answers."
 
     def changed_since(self, version: int, tab: str = "") -> set[str]:
@@ -168,7 +172,11 @@ class DraftSession:
         return WalkDraft(dict(self.draft.log), dict(self.draft.stale), set(self.draft.derived))
 
     def walk(self) -> tuple[InterviewRun, Location]:
-        """Replay the draft: the run (its answers so far) and where the person is."""
+        """Replay the draft: the run (its answers so far) and where the person is.
+        One replay serves every question asked of the same state of the draft."""
+        state = (self.version, self.draft.quick, tuple(self.draft.full_pages))
+        if self._walked is not None and self._walked[0] == state:
+            return self._walked[1]
         locator = _Locator()
         options = self.run_options()
         run = InterviewRun(self.interview, self.copy(), locator, **options)
@@ -184,6 +192,7 @@ class DraftSession:
             # Quick mode's defaults did not fit on a page: the engine asks it in full from now on.
             self.draft.full_pages = sorted(options["full_pages"])
             self._save(set())
+        self._walked = ((self.version, self.draft.quick, tuple(self.draft.full_pages)), (run, location))
         return run, location
 
     def page(self, page_id: str) -> Page:
@@ -215,14 +224,17 @@ class DraftSession:
         # An answer the walk took from the draft but the person has not confirmed stays proposed.
         stale = {k: v for k, v in {**form.proposals, **form.stale}.items() if k not in log}
         changed = _changed(old, log) | _changed(self.draft.stale, stale)
+        if form.derived != self.draft.derived or sorted(form.full_pages) != self.draft.full_pages:
+            changed.add("*proposals")
         self.draft.log = log
         self.draft.stale = stale
         self.draft.derived = form.derived
         self.draft.full_pages = sorted(form.full_pages)
         self._save(changed, tab)
         notice = ""
-        if others - changed:
-            pages = sorted({page_of(self.interview, None, key) for key in others})
+        theirs = {key for key in others - changed if not key.startswith("*")}
+        if theirs:
+            pages = sorted({page_of(self.interview, None, key) for key in theirs})
             titles = ", ".join(self.interview.page(p).title for p in pages)
             notice = f"Another tab or window changed this draft meanwhile ({titles}); its answers and yours are both kept."
         return Saved(form, self.version, notice=notice)

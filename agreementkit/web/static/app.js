@@ -16,13 +16,6 @@
     status.className = "status " + (kind || "");
   };
 
-  // Narrow screens show one pane at a time: the questions or the draft.
-  const tabs = document.querySelectorAll(".pane-tabs [data-pane]");
-  tabs.forEach((tab) => tab.addEventListener("click", () => {
-    document.body.classList.toggle("show-preview", tab.dataset.pane === "preview");
-    tabs.forEach((other) => other.setAttribute("aria-selected", String(other === tab)));
-  }));
-
   const feeds = form ? (form.dataset.feeds || "").split(" ").filter(Boolean) : [];
   const previewDoc = () => (frame && frame.contentDocument && frame.contentDocument.body ? frame.contentDocument : null);
 
@@ -36,6 +29,15 @@
     }
   };
   if (frame) frame.addEventListener("load", scrollToSection);
+
+  // Narrow screens show one pane at a time: the questions or the draft.
+  const tabs = document.querySelectorAll(".pane-tabs [data-pane]");
+  tabs.forEach((tab) => tab.addEventListener("click", () => {
+    document.body.classList.toggle("show-preview", tab.dataset.pane === "preview");
+    tabs.forEach((other) => other.setAttribute("aria-selected", String(other === tab)));
+    if (tab.dataset.pane === "preview") scrollToSection();  // hidden until now, so never scrolled
+  }));
+
 
   const setPreview = (html, note) => {
     const noteBox = document.getElementById("preview-note");
