@@ -167,8 +167,12 @@ def start(opened: Opened, *, host: str = "127.0.0.1", port: int | None = None, t
     interview = load_interview(draft.libraries)
     library = load_library([Path(p) for p in draft.libraries]) if draft.libraries else default_library()
     session = DraftSession(draft, interview, today=today)
-    session.keep()  # the draft exists from the start, as with `new`, so stopping at once still leaves one to resume
     sock = bind(host, port)
+    try:
+        session.keep()  # the draft exists from the start, as with `new`, so stopping at once still leaves one to resume
+    except UserError:
+        sock.close()
+        raise
     bound_port = int(sock.getsockname()[1])
     token = token or new_token()
     shown_host = f"[{host}]" if ":" in host else ("127.0.0.1" if host in ("0.0.0.0", "::") else host)
