@@ -25,11 +25,18 @@ from agreementkit.questionnaire.draft import load_draft
 
 def idle(b: Any) -> None:
     """Wait until every change has reached the server and the page shows its reply."""
-    wait_for(lambda: b.execute_script("return !!(window.agreementkitIdle && window.agreementkitIdle())"), 15, "the page to save")
+    wait_for(lambda: b.execute_script("return document.readyState === 'complete' && (!window.agreementkitIdle || window.agreementkitIdle())"),
+             15, "the page to save")
 
 
 def field(b: Any, name: str) -> Any:
     return wait_for(lambda: b.find_element(By.NAME, name), 10, f"the field {name}")
+
+
+def value(b: Any, name: str) -> str:
+    """A field's value once the page has settled (a reply may swap the field meanwhile)."""
+    idle(b)
+    return str(wait_for(lambda: b.find_element(By.NAME, name).get_attribute("value") or "-", 10, f"the value of {name}"))
 
 
 def fill(b: Any, name: str, value: str) -> None:
@@ -50,16 +57,29 @@ def fill(b: Any, name: str, value: str) -> None:
     raise AssertionError(f"could not type into {name}")
 
 
+def click(b: Any, selector: str) -> None:
+    """Click once the page has settled, again if a reply swapped the element meanwhile."""
+    idle(b)
+    for _ in range(3):
+        try:
+            wait_for(lambda: b.find_element(By.CSS_SELECTOR, selector), 10, selector).click()
+            return
+        except StaleElementReferenceException:
+            continue
+    raise AssertionError(f"could not click {selector}")
+
+
 def choose(b: Any, name: str, value: str) -> None:
-    wait_for(lambda: b.find_element(By.CSS_SELECTOR, f'input[name="{name}"][value="{value}"]'), 10, f"{name}={value}").click()
+    click(b, f'input[name="{name}"][value="{value}"]')
     idle(b)
 
 
 def press(b: Any, selector: str) -> None:
     """Click a button and wait for the next page (or the same page again) to be shown."""
     old = b.find_element(By.TAG_NAME, "html")
-    b.find_element(By.CSS_SELECTOR, selector).click()
+    click(b, selector)
     wait_for(lambda: old.id != b.find_element(By.TAG_NAME, "html").id, 15, f"the page after {selector}")
+    idle(b)  # its script is running
 
 
 def next_page(b: Any) -> str:
@@ -69,7 +89,7 @@ def next_page(b: Any) -> str:
 
 
 def group_button(b: Any, value: str) -> None:
-    b.find_element(By.CSS_SELECTOR, f'button[name="action"][value="{value}"]').click()
+    click(b, f'button[name="action"][value="{value}"]')
     idle(b)
 
 
@@ -158,10 +178,10 @@ def test_full_three_party_interview_with_repeating_groups(browser: Any, served: 
         fill(browser, f"parties[{index}].signatory.name", signs)
         fill(browser, f"parties[{index}].signatory.title", "Director")
     group_button(browser, "up:parties[2]")  # Frostline second, Harbour third
-    assert field(browser, "parties[1].name").get_attribute("value") == "Frostline Analytics Ltd"
-    assert field(browser, "parties[2].signatory.name").get_attribute("value") == "Dr Amara Osei"
+    assert value(browser, "parties[1].name") == "Frostline Analytics Ltd"
+    assert value(browser, "parties[2].signatory.name") == "Dr Amara Osei"
     choose(browser, "parties[2].kind", "nonprofit")
-    assert field(browser, "parties[0].legal_form").get_attribute("value") == "public_company"  # proposed from "plc"
+    assert value(browser, "parties[0].legal_form") == "public_company"  # proposed from "plc"
     assert next_page(browser) == "Objectives and KPIs"
     group_button(browser, "add:objectives")
     for index, (title, due, owner) in enumerate([("Pilot the service", "2027-07-31", "network"), ("Reduce spoilage", "2027-12-31", "frostline")]):
@@ -213,8 +233,7 @@ def test_reload_in_the_middle_loses_nothing(browser: Any, served: Any, tmp_path:
     next_page(browser)
     field(browser, "parties[0].name").send_keys("Acme Robotics Ltd")
     browser.refresh()  # at once: the change is sent on the way out
-    assert field(browser, "parties[0].name").get_attribute("value") == "Acme Robotics Ltd"
-    idle(browser)
+    assert value(browser, "parties[0].name") == "Acme Robotics Ltd"
     log = load_draft(tmp_path / "agreementkit-draft.yaml").log
     assert log["agreement.purpose"] == "Share cold-chain data." and log["parties[0].name"] == "Acme Robotics Ltd"
     browser.get(served.base + "/")  # and the address alone finds the place again
@@ -242,8 +261,8 @@ def test_a_draft_started_in_the_terminal_is_continued_in_the_browser(browser: An
     browser.get(served.base + "/")
     assert browser.find_element(By.TAG_NAME, "h1").text == "Objectives and KPIs"
     press(browser, 'button[value="back"]')
-    assert field(browser, "parties[1].name").get_attribute("value") == "Beta Labs GmbH"
-    assert field(browser, "parties[1].jurisdiction").get_attribute("value") == "Germany"
+    assert value(browser, "parties[1].name") == "Beta Labs GmbH"
+    assert value(browser, "parties[1].jurisdiction") == "Germany"
 
 
 def test_hostile_answers_appear_literally_and_the_preview_follows_edits(browser: Any, served: Any, tmp_path: Path) -> None:  # noqa: F811
@@ -257,8 +276,7 @@ def test_hostile_answers_appear_literally_and_the_preview_follows_edits(browser:
     next_page(browser)
     fill(browser, "parties[0].name", hostile)
     browser.refresh()
-    idle(browser)
-    assert field(browser, "parties[0].name").get_attribute("value") == hostile
+    assert value(browser, "parties[0].name") == hostile
     assert hostile in browser.find_element(By.CSS_SELECTOR, ".entry legend").get_attribute("textContent")
     browser.get(served.base + "/preview")
     assert hostile in browser.find_element(By.TAG_NAME, "body").text
