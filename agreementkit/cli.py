@@ -244,6 +244,69 @@ def compare(
 
 
 @app.command()
+def serve(
+    source: Annotated[Optional[Path], typer.Argument(help="A draft to resume, or an answers file to revise. (default: the draft in -o, or a new one)",
+                                                     show_default=False)] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the answers file, the documents and the draft.")] = Path("."),
+    draft_path: Annotated[
+        Optional[Path], typer.Option("--draft", help="Where to keep the draft. (default: OUTPUT/agreementkit-draft.yaml)", show_default=False)
+    ] = None,
+    quick: Annotated[bool, typer.Option("--quick", help="Start a new draft as the quick interview (the start page offers both).")] = False,
+    library: LibraryOption = None,
+    templates: TemplatesOption = None,
+    host: Annotated[str, typer.Option("--host", help="The interface to listen on. Only 127.0.0.1 (this machine) is safe by default; "
+                                                     "0.0.0.0 lets a tablet on the same network in, with the token as the only lock.")] = "127.0.0.1",
+    port: Annotated[Optional[int], typer.Option("--port", "-p", min=0, max=65535, help="The port. (default: 8765, or the next free one)",
+                                                show_default=False)] = None,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="Print the address but do not open a browser.")] = False,
+) -> None:
+    """Run the interview in a browser, with the draft MOU growing beside it.
+
+    It listens on this machine only and prints an address with a secret token,
+    which every request must carry. Every answer is saved at once to the same
+    draft file `agreementkit new` uses, so a browser interview can be finished
+    in the terminal (`new --resume DRAFT`) and the other way round.
+
+    Examples:
+
+      agreementkit serve -o drafts/
+
+      agreementkit serve drafts/agreementkit-draft.yaml
+
+      agreementkit serve examples/cold-chain-pilot.yaml -o revised/    (revise an answers file)
+
+      agreementkit serve --host 0.0.0.0 -o drafts/    (a client's tablet on the same network)
+    """
+    import os
+
+    from rich.text import Text
+
+    from .errors import AgreementkitError
+    from .web import open_draft, start
+
+    console = _console()
+    try:
+        opened = open_draft(source, output=output, draft_path=draft_path, quick=quick, libraries=library)
+        server = start(opened, host=host, port=port, templates=templates,
+                       debug="--debug" in sys.argv or os.environ.get("AGREEMENTKIT_DEBUG", "") not in ("", "0"))
+    except AgreementkitError as exc:
+        raise _fail(exc) from None
+    for note in opened.notes:
+        console.print(Text(note, style="dim"))
+    if not server.local_only:
+        console.print(Text(f"warning: listening on {host}: anyone on this network who has the address with its token can read "
+                           "and change the answers. Use it only on a network you trust, and stop the server when you are done.",
+                           style="bold yellow"))
+    console.print(Text("agreementkit is serving the interview at:", style="bold"))
+    typer.echo(f"    {server.url}")
+    console.print(Text("The token in the address is the key: share it only with the people at this screen. Ctrl-C stops "
+                       "(every answer is already saved).", style="dim"))
+    server.run(open_browser=not no_browser)
+    console.print(Text(f"Stopped. The answers so far are in {server.session.draft.path} (if not yet written out): continue with "
+                       f"`agreementkit serve {server.session.draft.path}` or `agreementkit new --resume {server.session.draft.path}`."))
+
+
+@app.command()
 def render(
     answers: Annotated[list[Path], typer.Argument(help="Answers files (YAML), or folders of them.", show_default=False)],
     output: Annotated[

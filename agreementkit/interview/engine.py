@@ -8,8 +8,11 @@ at the review all come down to taking entries out of the log and walking
 again, so resuming a draft, typing straight through and going back and
 forth all end with the same answers.
 
-Front ends (the terminal today, the browser next) only present an `Ask` and
-return what the person chose; they hold no question of their own.
+Front ends (the terminal, the browser) only present an `Ask` and return
+what the person chose; they hold no question of their own. The browser shows
+a whole page at once: it walks a copy of the draft, answering each question
+from the posted form and returning SKIP for one not answered yet, so it sees
+every question of the page with the same conditions and defaults.
 """
 
 from __future__ import annotations
@@ -33,8 +36,31 @@ from .types import CHOICE_TYPES, Invalid, QuestionType, annotation, describe, pa
 NOTHING = "__none__"  # the value of a select's "nothing" choice, which a front end cannot show as None
 
 
+class _Skip:
+    def __repr__(self) -> str:
+        return "SKIP"
+
+
+# Returned by a front end that shows a whole page at once (the browser): the
+# question stays unanswered for now and the walk goes on to the page's end.
+SKIP: Any = _Skip()
+
+
 class GoBack(Exception):
     """Raised by a front end: the person wants the previous question again."""
+
+
+class PageIncomplete(Exception):
+    """The front end left questions of a page unanswered (it returned SKIP for them).
+
+    Raised at the end of that page, once every question on it has been asked,
+    so a front end showing the whole page has seen all of it; the page's own
+    checks wait until it is complete."""
+
+    def __init__(self, page: Page, keys: list[str]):
+        super().__init__(page.id)
+        self.page = page
+        self.keys = keys
 
 
 class InterviewDefinitionError(UserError):
@@ -182,6 +208,7 @@ class InterviewRun:
         self._page_index = 0
         self._page_asked = 0
         self._trail: list[tuple[str, str]] = []
+        self._skipped: list[str] = []
 
     # --- the walk ---------------------------------------------------------------
 
@@ -222,8 +249,11 @@ class InterviewRun:
             self._page_index = index
             self._page_asked = 0
             self._trail = []
+            self._skipped = []
             for question in page.questions:
                 self._question(question, self.data, (), _Scope(revising=self.revising, revising_present=bool(self.revising)), page)
+            if self._skipped:
+                raise PageIncomplete(page, list(self._skipped))
             self._validate(page)
 
     def _back(self) -> None:
@@ -330,6 +360,8 @@ class InterviewRun:
                 self.defaulted.append(Defaulted(page.id, self._label(q, scope), self.describe(q, value)))
             return value
         value = self._prompt(q, key, "value", q.type, self._text(q.prompt, scope, q), default, q.required, scope, page, where)
+        if key in self._skipped:
+            return None
         if derived and value == self._quiet_check(q, default, scope):
             self.draft.derived.add(key)
         else:
@@ -350,6 +382,9 @@ class InterviewRun:
                   page_count=len(self.interview.pages), number=self._page_asked + 1)
         while True:
             raw = self.frontend.ask(ask)
+            if raw is SKIP:
+                self._skipped.append(key)
+                return None
             try:
                 if kind == "more":
                     value: Any = parse(QuestionType.yes_no, raw)

@@ -21,7 +21,7 @@ from .draft import Draft
 from ..interview.engine import Choice
 from .ui import Terminal
 
-__all__ = ["Draft", "Terminal", "NewResult", "run_new", "resume_command"]
+__all__ = ["Draft", "Terminal", "NewResult", "run_new", "resume_command", "page_of", "file_stem", "extra_validator", "with_kept"]
 
 ACCEPT = "accept"
 QUIT = "quit"
@@ -37,7 +37,7 @@ def resume_command(draft: Path) -> str:
     return f"agreementkit new --resume {draft}"
 
 
-def _stem(data: dict[str, Any]) -> str:
+def file_stem(data: dict[str, Any]) -> str:
     names = [p.get("short_name") or p.get("name", "") for p in data.get("parties", [])][:3]
     slug = "-".join(re.sub(r"[^a-z0-9]+", "-", n.lower().removeprefix("the ")).strip("-") for n in names)
     return (slug or "partnership") + "-mou"
@@ -70,7 +70,7 @@ def _summary(ui: Terminal, run: InterviewRun) -> None:
         ui.show(stated)
 
 
-def _page_of(interview: Interview, rule: str | None, path: str) -> str:
+def page_of(interview: Interview, rule: str | None, path: str) -> str:
     """The page where a finding or problem is fixed: the page that names its rule,
     else the page whose questions fill the answers at its path."""
     for page in interview.pages:
@@ -95,14 +95,14 @@ def _findings(ui: Terminal, run: InterviewRun, data: dict[str, Any]) -> dict[str
         ui.error("These answers cannot be used yet:")
         for problem in exc.problems:
             ui.error(f"  - {problem.path}: {problem.message}")
-            page = _page_of(run.interview, None, problem.path)
+            page = page_of(run.interview, None, problem.path)
             per_page[page] = per_page.get(page, 0) + 1
         return per_page
     report = check_answers(answers)
     styles = {"error": "bold red", "warning": "yellow", "advice": "cyan"}
     for finding in report.active():
         ui.say(f"{finding.severity.value}: {finding.finding} {finding.suggestion} [{finding.path}]", style=styles[finding.severity.value])
-        page = _page_of(run.interview, finding.rule, finding.path)
+        page = page_of(run.interview, finding.rule, finding.path)
         per_page[page] = per_page.get(page, 0) + 1
     ui.say(report.verdict, style="bold")
     return per_page
@@ -127,13 +127,13 @@ def run_new(ui: Terminal, draft: Draft, *, today: date | None = None, interview:
     interview = interview or load_interview(draft.libraries)
     full_pages = set(draft.full_pages)
     run = InterviewRun(interview, draft, ui, quick=draft.quick, revising=draft.defaults, full_pages=full_pages,
-                       today=today, extra_validator=_extra_validator(interview))
+                       today=today, extra_validator=extra_validator(interview))
     mode = "quick" if draft.quick else "full"
     pages = len(interview.pages)
     ui.say(f"agreementkit: a new partnership MOU ({mode} interview, {pages} sections).", style="bold")
     ui.say(f"Your answers are saved as you go to {draft.path}; Ctrl-C stops and keeps them.", style="dim")
     while True:
-        data = _with_kept(run.run(), draft)
+        data = with_kept(run.run(), draft)
         draft.full_pages = sorted(full_pages)
         ui.heading("Review", "Check every answer; edit any section, or accept to write the files.")
         _summary(ui, run)
@@ -152,7 +152,7 @@ def run_new(ui: Terminal, draft: Draft, *, today: date | None = None, interview:
             return result
 
 
-def _extra_validator(interview: Interview) -> Any:
+def extra_validator(interview: Interview) -> Any:
     from ..interview.extra import validate_extra
 
     def check(data: Any, keys: set[str]) -> list[Any]:
@@ -161,7 +161,7 @@ def _extra_validator(interview: Interview) -> Any:
     return check
 
 
-def _with_kept(data: dict[str, Any], draft: Draft) -> dict[str, Any]:
+def with_kept(data: dict[str, Any], draft: Draft) -> dict[str, Any]:
     """Answers the interview does not ask, carried over from the answers being revised."""
     kept = dict(data)
     if draft.defaults and draft.defaults.get("check"):
@@ -188,7 +188,7 @@ def _write(ui: Terminal, data: dict[str, Any], output: Path, formats: list[str],
     if check_answers(answers).errors:
         ui.error("The health check found errors; edit the sections concerned.")
         return None
-    stem = _stem(data)
+    stem = file_stem(data)
     while True:
         answers_path = output / f"{stem}.yaml"
         outputs = plan_outputs(output, stem, formats)

@@ -37,11 +37,13 @@ def _environment(folder: Path) -> Environment:
     return env
 
 
-def to_html(document: Document, templates: Path | None = None) -> str:
-    """The document as one self-contained HTML page (styles inlined)."""
+def to_html(document: Document, templates: Path | None = None, *, screen: bool = True) -> str:
+    """The document as one self-contained HTML page (styles inlined). `screen`
+    adds the viewport tag a browser needs; the PDF writer leaves it out, because
+    WeasyPrint copies every meta tag into the PDF's metadata."""
     folder = templates or builtin_templates()
     css = (folder / STYLESHEET).read_text(encoding="utf-8")
-    return _environment(folder).get_template(TEMPLATE).render(doc=document, css=css)
+    return _environment(folder).get_template(TEMPLATE).render(doc=document, css=css, screen=screen)
 
 
 def write_html(document: Document, templates: Path | None = None) -> bytes:

@@ -54,7 +54,7 @@ def write_pdf(document: Document, templates: Path | None = None) -> bytes:
     import weasyprint
 
     folder = templates or builtin_templates()
-    html = weasyprint.HTML(string=to_html(document, folder), base_url=str(folder) + "/", url_fetcher=_fetcher(folder))
+    html = weasyprint.HTML(string=to_html(document, folder, screen=False), base_url=str(folder) + "/", url_fetcher=_fetcher(folder))
     pdf = html.write_pdf(custom_metadata=True, font_config=_font_config())
     assert pdf is not None
     return pdf

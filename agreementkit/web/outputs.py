@@ -1,0 +1,101 @@
+"""The end of a browser interview: the answers file and the documents, to
+download or to write into the output folder.
+
+The same steps as `agreementkit new`'s end: validate the answers with the
+interview's layers, stop on health-check errors, assemble with the layers'
+clause library and render through `render_bytes`, writing every file
+atomically and never replacing one without being asked to. The formats on
+offer are one list; a format `render_bytes` learns (the calendar) is offered
+by adding its name there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..answers import Answers
+from ..document import Document
+from ..errors import OutputExistsError, UserError
+from ..interview.spec import Interview
+from ..library import ClauseLibrary
+
+ANSWERS = "yaml"
+# What the review offers besides the answers file, in this order.
+DOCUMENT_FORMATS: tuple[str, ...] = ("docx", "pdf", "html", "md", "ics")
+DEFAULT_CHOSEN = ("docx", "pdf")
+LABELS = {ANSWERS: "Answers file (YAML)", "docx": "Word document (DOCX)", "pdf": "PDF", "html": "Web page (HTML)",
+          "md": "Markdown", "ics": "Review calendar (ICS)"}
+MEDIA_TYPES = {ANSWERS: "application/yaml", "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+               "pdf": "application/pdf", "html": "text/html; charset=utf-8", "md": "text/markdown; charset=utf-8",
+               "ics": "text/calendar; charset=utf-8"}
+
+
+class HealthCheckErrors(UserError):
+    """The health check found errors: nothing is written until they are fixed."""
+
+    exit_code = 1
+
+
+@dataclass
+class Finished:
+    """Validated answers and their document, ready to become files."""
+
+    answers: Answers
+    document: Document
+    stem: str
+
+    def file_name(self, fmt: str) -> str:
+        return f"{self.stem}.{fmt}"
+
+    def content(self, fmt: str, templates: Path | None = None) -> bytes:
+        """One output in memory: the answers file, or the document in a format."""
+        if fmt == ANSWERS:
+            from ..answers import answers_to_yaml
+
+            return answers_to_yaml(self.answers).encode("utf-8")
+        if fmt not in DOCUMENT_FORMATS:
+            raise UserError(f"unknown format '{fmt}': choose from {', '.join((ANSWERS, *DOCUMENT_FORMATS))}")
+        from ..render import render_bytes
+
+        return render_bytes(self.document, fmt, templates)
+
+
+def finish(data: dict[str, Any], interview: Interview, library: ClauseLibrary) -> Finished:
+    """The answers checked as `new` checks them before writing; AnswersError or
+    HealthCheckErrors when they cannot be written yet."""
+    from ..answers import validate_answers
+    from ..assembly import assemble
+    from ..checks import check_answers
+    from ..questionnaire import file_stem
+
+    answers = validate_answers(data, interview=interview)
+    errors = check_answers(answers).errors
+    if errors:
+        raise HealthCheckErrors("the health check found errors: " + " ".join(f"{f.finding} {f.suggestion}" for f in errors))
+    return Finished(answers, assemble(answers, library), file_stem(data))
+
+
+def write_files(finished: Finished, folder: Path, formats: list[str], *, replace: bool,
+                templates: Path | None = None) -> list[Path]:
+    """Write the answers file and the chosen documents into `folder`: all or nothing,
+    and an existing file only with `replace`."""
+    from ..render import atomic_write, plan_outputs, write_outputs
+
+    unknown = [f for f in formats if f not in DOCUMENT_FORMATS]
+    if unknown:
+        raise UserError(f"unknown format '{unknown[0]}': choose from {', '.join(DOCUMENT_FORMATS)}")
+    answers_path = folder / finished.file_name(ANSWERS)
+    outputs = plan_outputs(folder, finished.stem, formats) if formats else []
+    existing = [p for p in [answers_path, *(o.path for o in outputs)] if p.exists()]
+    if existing and not replace:
+        names = ", ".join(p.name for p in existing)
+        raise OutputExistsError(f"{names} already exist{'s' if len(existing) == 1 else ''} in {folder}; "
+                                "tick “Replace existing files” to replace them")
+    written = write_outputs(finished.document, outputs, force=True, templates=templates) if outputs else []
+    try:
+        atomic_write(answers_path, finished.content(ANSWERS))
+    except OSError as exc:
+        raise UserError(f"cannot write {answers_path}: {exc.strerror}") from None
+    return [answers_path, *written]
