@@ -21,12 +21,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from ..document import (Block, Cell, Change, Clause, Document, Inline, ItemList, Paragraph, Ref, Section, SignatureBlock, Table,
                         Text, changed)
 from ..resources import builtin_templates
-from .wordml import Bookmarks, Revisions, field_runs, install_lists, ref_instruction, set_numbering, update_fields_on_open
+from .wordml import (Bookmarks, Revisions, field_runs, install_lists, ref_instruction, run_element, set_numbering,
+                     update_fields_on_open)
 
 REFERENCE = "reference.docx"
 
@@ -75,9 +77,22 @@ class _Builder:
 
     def paragraph(self, kind: str, runs: tuple[Inline, ...] | str = ()) -> Any:
         paragraph = self.doc.add_paragraph()
-        paragraph._p.get_or_add_pPr().style = self.style_ids[kind]
+        self.style(paragraph._p, self.style_ids[kind])
         self.runs(paragraph, (Text(runs),) if isinstance(runs, str) else runs)
         return paragraph
+
+    @staticmethod
+    def style(p: Any, style_id: str) -> None:
+        """Give a new, unstyled paragraph its style (python-docx's setter searches the pPr each time)."""
+        from lxml import etree
+
+        ppr = p.find(qn("w:pPr"))
+        if ppr is None:
+            ppr = OxmlElement("w:pPr")
+            p.insert(0, ppr)
+        style = etree.SubElement(ppr, qn("w:pStyle"))
+        style.set(qn("w:val"), style_id)
+        ppr.insert(0, style)  # pStyle comes first in a pPr
 
     def runs(self, paragraph: Any, inlines: tuple[Inline, ...]) -> None:
         p = paragraph._p
@@ -86,13 +101,7 @@ class _Builder:
                 bookmark = self.bookmarks.name(self.anchors.get(run.target, run.target))
                 elements = field_runs(ref_instruction(bookmark, not run.label.startswith("Schedule")), run.label)
             else:
-                added = paragraph.add_run(run.text)
-                if run.strong:
-                    added.bold = True
-                if run.emph:
-                    added.italic = True
-                elements = [added._r]
-                p.remove(added._r)
+                elements = [run_element(run.text, run.strong, run.emph)]
             if run.change:  # a redline: Word's tracked change, to accept or reject
                 p.append(self.revisions.wrap(elements, run.change))
             else:
@@ -175,7 +184,7 @@ class _Builder:
 
     def cell(self, target: Any, cell: Cell) -> None:
         paragraph = target.paragraphs[0]
-        paragraph._p.get_or_add_pPr().style = self.style_ids["number" if cell.numeric else "cell"]
+        self.style(paragraph._p, self.style_ids["number" if cell.numeric else "cell"])
         self.runs(paragraph, cell.inlines)
 
     def signature(self, block: SignatureBlock) -> None:
