@@ -13,13 +13,13 @@ clauses, so every writer lays a redline out as it lays out any draft.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from difflib import SequenceMatcher
+from pathlib import Path
 from typing import Any
 
-from .document import (Block, Cell, Change, Clause, Document, Inline, ItemList, Paragraph, Ref, Section, SignatureBlock,
-                       Table, Text)
+from .document import Block, Cell, Change, Clause, Document, Inline, ItemList, Paragraph, Ref, Section, Table, Text
 
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
 
@@ -32,10 +32,6 @@ class Summary:
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     renumbered: list[tuple[str, str, str]] = field(default_factory=list)  # (clause id, old number, new number)
-
-    @property
-    def unchanged(self) -> bool:
-        return not (self.changed or self.added or self.removed)
 
     def lines(self) -> list[str]:
         """The summary as sentences, for the terminal and the top of the redline."""
@@ -77,18 +73,8 @@ def _key(token: Token) -> Token:
 
 
 def _runs(tokens: list[Token], change: Change) -> list[Inline]:
-    out: list[Inline] = []
-    for token in tokens:
-        if token[0] == "ref":
-            out.append(Ref(token[1], token[2], change))
-            continue
-        _, text, strong, emph = token
-        last = out[-1] if out else None
-        if isinstance(last, Text) and (last.strong, last.emph, last.change) == (strong, emph, change):
-            out[-1] = Text(last.text + text, strong, emph, change)
-        else:
-            out.append(Text(text, strong, emph, change))
-    return out
+    """One run per token; `_merge` joins neighbours afterwards."""
+    return [Ref(t[1], t[2], change) if t[0] == "ref" else Text(t[1], t[2], t[3], change) for t in tokens]
 
 
 def _marked(inlines: tuple[Inline, ...], change: Change) -> tuple[Inline, ...]:
@@ -125,19 +111,31 @@ def _merge(runs: list[Inline]) -> list[Inline]:
 
 
 # -- blocks -----------------------------------------------------------------------------------
+#
+# Blocks, list items and table rows are all lines to align: each has a key, a flat tuple of tokens
+# (with separators between the items, cells or rows inside it), equal when nothing in it differs
+# and comparable for similarity when something does.
 
 def _signature(inlines: tuple[Inline, ...]) -> tuple[Any, ...]:
     return tuple(_key(t) for t in _tokens(inlines))
 
 
-def _block_key(block: Block) -> Any:
+def _joined(parts: Any, separator: str) -> tuple[Any, ...]:
+    return tuple(token for part in parts for token in (*part, (separator,)))
+
+
+def _row_key(row: tuple[Cell, ...]) -> tuple[Any, ...]:
+    return _joined((_signature(c.inlines) for c in row), "cell")
+
+
+def _block_key(block: Block) -> tuple[Any, ...]:
     if isinstance(block, Paragraph):
-        return ("p", _signature(block.inlines))
+        return (("p",), *_signature(block.inlines))
     if isinstance(block, ItemList):
-        return ("list", block.ordered, tuple(_signature(item) for item in block.items))
+        return (("list", block.ordered), *_joined((_signature(item) for item in block.items), "item"))
     if isinstance(block, Table):
-        return ("table", tuple(tuple(_signature(c.inlines) for c in row) for row in (block.header, *block.rows, *block.footer)))
-    return ("sig", block)
+        return (("table",), *_joined((_row_key(row) for row in (block.header, *block.rows, *block.footer)), "row"))
+    return (("sig", block),)
 
 
 def _whole(block: Block, change: Change) -> Block:
@@ -147,10 +145,13 @@ def _whole(block: Block, change: Change) -> Block:
     if isinstance(block, ItemList):
         return replace(block, items=tuple(_marked(item, change) for item in block.items))
     if isinstance(block, Table):
-        def row(cells: tuple[Cell, ...]) -> tuple[Cell, ...]:
-            return tuple(replace(c, inlines=_marked(c.inlines, change)) for c in cells)
-        return Table(row(block.header), tuple(row(r) for r in block.rows), tuple(row(r) for r in block.footer))
+        return Table(_whole_row(block.header, change), tuple(_whole_row(r, change) for r in block.rows),
+                     tuple(_whole_row(r, change) for r in block.footer))
     return replace(block, change=change)
+
+
+def _whole_row(row: tuple[Cell, ...], change: Change) -> tuple[Cell, ...]:
+    return tuple(replace(c, inlines=_marked(c.inlines, change)) for c in row)
 
 
 def _pair(old: Block, new: Block) -> list[Block] | None:
@@ -158,21 +159,29 @@ def _pair(old: Block, new: Block) -> list[Block] | None:
     if isinstance(old, Paragraph) and isinstance(new, Paragraph):
         return [replace(new, inlines=diff_inlines(old.inlines, new.inlines)[0])]
     if isinstance(old, ItemList) and isinstance(new, ItemList) and old.ordered == new.ordered:
-        return [replace(new, items=tuple(_diff_lines(list(old.items), list(new.items))))]
+        items = _diffed(list(old.items), list(new.items), _signature, lambda a, b: [diff_inlines(a, b)[0]], _marked)[0]
+        return [replace(new, items=tuple(items))]
     if isinstance(old, Table) and isinstance(new, Table) and len(old.header) == len(new.header):
-        return [_diff_table(old, new)]
+        return [Table(_diff_rows((old.header,), (new.header,))[0], _diff_rows(old.rows, new.rows),
+                      _diff_rows(old.footer, new.footer))]
     return None
 
 
-def _similar(a: Any, b: Any) -> float:
-    return SequenceMatcher(None, list(a), list(b), autojunk=False).ratio()
+def _diff_rows(old: tuple[tuple[Cell, ...], ...], new: tuple[tuple[Cell, ...], ...]) -> tuple[tuple[Cell, ...], ...]:
+    def pair(a: tuple[Cell, ...], b: tuple[Cell, ...]) -> list[tuple[Cell, ...]]:
+        return [tuple(replace(c, inlines=diff_inlines(x.inlines, c.inlines)[0]) for x, c in zip(a, b))]
+
+    return tuple(_diffed(list(old), list(new), _row_key, pair, _whole_row)[0])
 
 
-def _align(old: list[Any], new: list[Any], key: Any) -> list[tuple[int | None, int | None]]:
+def _similar(a: tuple[Any, ...], b: tuple[Any, ...]) -> float:
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def _align(keys_a: list[tuple[Any, ...]], keys_b: list[tuple[Any, ...]]) -> list[tuple[int | None, int | None]]:
     """Pairs (old index, new index) in order: equal runs matched exactly, and inside a changed run
     each line paired with its most similar counterpart, so deleting row 3 of a table shows one
     deleted row and one renumbered row, not every later row replaced."""
-    keys_a, keys_b = [key(x) for x in old], [key(x) for x in new]
     out: list[tuple[int | None, int | None]] = []
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, keys_a, keys_b, autojunk=False).get_opcodes():
         if tag == "equal":
@@ -181,9 +190,9 @@ def _align(old: list[Any], new: list[Any], key: Any) -> list[tuple[int | None, i
         i, j = i1, j1
         while i < i2 or j < j2:
             if i < i2 and j < j2:
-                here = _similar(_flat(keys_a[i]), _flat(keys_b[j]))
-                skip_old = _similar(_flat(keys_a[i + 1]), _flat(keys_b[j])) if i + 1 < i2 else 0.0
-                skip_new = _similar(_flat(keys_a[i]), _flat(keys_b[j + 1])) if j + 1 < j2 else 0.0
+                here = _similar(keys_a[i], keys_b[j])
+                skip_old = _similar(keys_a[i + 1], keys_b[j]) if i + 1 < i2 else 0.0
+                skip_new = _similar(keys_a[i], keys_b[j + 1]) if j + 1 < j2 else 0.0
                 if here >= max(skip_old, skip_new) or here >= 0.6:
                     out.append((i, j))
                     i, j = i + 1, j + 1
@@ -202,66 +211,31 @@ def _align(old: list[Any], new: list[Any], key: Any) -> list[tuple[int | None, i
     return out
 
 
-def _flat(key: Any) -> list[Any]:
-    """A line's key as a flat list of tokens, for similarity."""
-    if isinstance(key, tuple) and key and all(isinstance(k, tuple) for k in key):
-        return [token for part in key for token in (part if isinstance(part, tuple) else (part,))]
-    return list(key) if isinstance(key, tuple) else [key]
-
-
-def _diff_lines(old: list[tuple[Inline, ...]], new: list[tuple[Inline, ...]]) -> list[tuple[Inline, ...]]:
-    """Items of a list (or cells' rows): matched by their words, changed ones diffed word by word."""
-    out: list[tuple[Inline, ...]] = []
-    for i, j in _align(old, new, _signature):
+def _diffed(old: list[Any], new: list[Any], key: Callable[[Any], tuple[Any, ...]], pair: Callable[[Any, Any], list[Any] | None],
+            whole: Callable[[Any, Change], Any]) -> tuple[list[Any], bool]:
+    """Lines (blocks, list items or table rows) of the new draft with the old ones aligned to them:
+    a changed line diffed by `pair` where it can be, else shown deleted and inserted whole."""
+    keys_a, keys_b = [key(x) for x in old], [key(x) for x in new]
+    out: list[Any] = []
+    differs = False
+    for i, j in _align(keys_a, keys_b):
+        if i is not None and j is not None and keys_a[i] == keys_b[j]:
+            out.append(new[j])
+            continue
+        differs = True
         if i is not None and j is not None:
-            out.append(diff_inlines(old[i], new[j])[0])
+            paired = pair(old[i], new[j])
+            out += paired if paired is not None else [whole(old[i], "del"), whole(new[j], "ins")]
         elif i is not None:
-            out.append(_marked(old[i], "del"))
+            out.append(whole(old[i], "del"))
         elif j is not None:
-            out.append(_marked(new[j], "ins"))
-    return out
-
-
-def _diff_rows(old: tuple[tuple[Cell, ...], ...], new: tuple[tuple[Cell, ...], ...]) -> tuple[tuple[Cell, ...], ...]:
-    def key(row: tuple[Cell, ...]) -> Any:
-        return tuple(_signature(c.inlines) for c in row)
-
-    def marked(row: tuple[Cell, ...], change: Change) -> tuple[Cell, ...]:
-        return tuple(replace(c, inlines=_marked(c.inlines, change)) for c in row)
-
-    out: list[tuple[Cell, ...]] = []
-    for i, j in _align(list(old), list(new), key):
-        if i is not None and j is not None:
-            out.append(tuple(replace(c, inlines=diff_inlines(a.inlines, c.inlines)[0]) for a, c in zip(old[i], new[j])))
-        elif i is not None:
-            out.append(marked(old[i], "del"))
-        elif j is not None:
-            out.append(marked(new[j], "ins"))
-    return tuple(out)
-
-
-def _diff_table(old: Table, new: Table) -> Table:
-    header = _diff_rows((old.header,), (new.header,))
-    return Table(header[-1] if len(header) == 1 else new.header, _diff_rows(old.rows, new.rows),
-                 _diff_rows(old.footer, new.footer))
+            out.append(whole(new[j], "ins"))
+    return out, differs
 
 
 def diff_blocks(old: list[Block], new: list[Block]) -> tuple[list[Block], bool]:
-    matcher = SequenceMatcher(None, [_block_key(b) for b in old], [_block_key(b) for b in new], autojunk=False)
-    out: list[Block] = []
-    differs = False
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            out += new[j1:j2]
-            continue
-        differs = True
-        if tag == "replace" and i2 - i1 == j2 - j1:
-            for a, b in zip(old[i1:i2], new[j1:j2]):
-                paired = _pair(a, b)
-                out += paired if paired is not None else [_whole(a, "del"), _whole(b, "ins")]
-        else:
-            out += [_whole(b, "del") for b in old[i1:i2]] + [_whole(b, "ins") for b in new[j1:j2]]
-    return out, differs
+    """A clause's blocks in the new draft, with what differs from the old draft's marked."""
+    return _diffed(old, new, _block_key, _pair, _whole)
 
 
 # -- clauses and the document -----------------------------------------------------------------
