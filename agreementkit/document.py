@@ -66,7 +66,7 @@ class ItemList:
             if changed(item) == "del":
                 out.append("")
             else:
-                out.append(f"({_letters(index)})")
+                out.append(f"({letters(index)})")
                 index += 1
         return out
 
@@ -78,7 +78,7 @@ def changed(inlines: tuple[Inline, ...] | list[Inline]) -> Change:
     return marks.pop() if len(marks) == 1 and inlines else None
 
 
-def _letters(index: int) -> str:
+def letters(index: int) -> str:
     """0 -> a, 25 -> z, 26 -> aa, 27 -> bb, 52 -> aaa: Word's lowerLetter sequence, which the DOCX's
     list numbering prints, so every writer letters a long sub-clause list alike."""
     return chr(ord("a") + index % 26) * (index // 26 + 1)
@@ -130,6 +130,20 @@ class Clause:
     @property
     def heading(self) -> str:
         return f"{self.number} {self.title}" if self.number else self.title
+
+    def refs(self) -> list[Ref]:
+        """Its cross-references, in reading order: paragraphs, list items and table cells."""
+        found: list[Ref] = []
+        for block in self.blocks:
+            lines: list[tuple[Inline, ...]] = []
+            if isinstance(block, Paragraph):
+                lines = [block.inlines]
+            elif isinstance(block, ItemList):
+                lines = list(block.items)
+            elif isinstance(block, Table):
+                lines = [cell.inlines for row in (block.header, *block.rows, *block.footer) for cell in row]
+            found += [run for inlines in lines for run in inlines if isinstance(run, Ref)]
+        return found
 
 
 @dataclass

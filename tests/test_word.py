@@ -8,7 +8,6 @@ import re
 import subprocess
 import sys
 import zipfile
-from dataclasses import replace
 from pathlib import Path
 
 import docx
@@ -19,7 +18,7 @@ from helpers import ROOT, PdfView, squash
 
 from agreementkit.answers import load_answers
 from agreementkit.assembly import assemble, clause_digest
-from agreementkit.document import Clause, ItemList, Paragraph, Ref, Section, Text
+from agreementkit.document import Clause, ItemList, Paragraph, Text
 from agreementkit.render import render_bytes
 from agreementkit.writers.wordml import list_labels
 
@@ -109,7 +108,7 @@ def test_every_reference_is_a_ref_field_to_a_bookmarked_heading_with_the_pdf_lab
                 instruction += node.text or ""
             elif state == "separate":
                 result += node.text or ""
-    refs = [r for s in model.sections for c in s.clauses for r in _refs(c)]  # type: ignore[attr-defined]
+    refs = [r for s in model.sections for c in s.clauses for r in c.refs()]  # type: ignore[attr-defined]
     assert len(fields) == len(refs) > 0
     for (instruction, cached), ref in zip(fields, refs):
         kind, name, *switches = instruction.split()
@@ -117,12 +116,6 @@ def test_every_reference_is_a_ref_field_to_a_bookmarked_heading_with_the_pdf_lab
         assert name in bookmarks, f"{instruction}: no such bookmark"
         assert cached == ref.label == bookmarks[name], (instruction, cached, ref.label, bookmarks[name])
         assert ref.label in pdf
-
-
-def _refs(clause: Clause) -> list[Ref]:
-    from agreementkit.writers.docx import _refs as refs
-
-    return refs(clause)
 
 
 def test_a_clause_inserted_in_word_renumbers_what_follows_and_references_follow_on_update() -> None:

@@ -599,7 +599,7 @@ class InterviewRun:
     # --- checking a page ----------------------------------------------------------
 
     def _validate(self, page: Page) -> None:
-        from ..answers import Answers, describe_error, user_path
+        from ..answers import describe_error, user_path
 
         answers = self.answers()
         keys = {str(p.get("key")) for p in answers.get("parties") or [] if isinstance(p, dict)}

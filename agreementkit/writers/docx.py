@@ -24,8 +24,8 @@ from typing import Any
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from ..document import (Block, Cell, Change, Clause, Document, Inline, ItemList, Paragraph, Ref, Section, SignatureBlock, Table,
-                        Text, changed)
+from ..document import (Block, Cell, Clause, Document, Inline, ItemList, Paragraph, Ref, Section, SignatureBlock, Table, Text,
+                        changed)
 from ..resources import builtin_templates
 from .wordml import (Bookmarks, Revisions, field_runs, install_lists, ref_instruction, run_element, set_numbering,
                      update_fields_on_open)
@@ -48,6 +48,8 @@ STYLES = {
     "sig_line": "Signature Line",
     "sig_detail": "Signature Detail",
 }
+# The table of contents' styles (Word's own names); where a house reference DOCX lacks them, heading and body text.
+TOC_STYLES = {"toc_heading": "TOC Heading", "toc1": "TOC 1", "toc2": "TOC 2"}
 TABLE_STYLE = "Schedule Table"
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 TRACE_PART = "/customXml/agreementkit.xml"
@@ -69,6 +71,9 @@ class _Builder:
         if missing:
             raise ValueError(f"{reference} lacks the paragraph styles {', '.join(missing)}")
         self.style_ids = {key: by_name[name].style_id for key, name in STYLES.items()}
+        for key, name in TOC_STYLES.items():  # optional: an older house reference DOCX may lack them
+            fallback = self.style_ids["section" if key == "toc_heading" else "body"]
+            self.style_ids[key] = by_name[name].style_id if name in by_name else fallback
         self.table_style_id = self.doc.styles[TABLE_STYLE].style_id
         self.lists = install_lists(self.doc, self.style_ids)
         self.bookmarks = Bookmarks()
@@ -273,7 +278,7 @@ def _reproducible(data: bytes) -> bytes:
 def _anchors(document: Document) -> dict[str, str]:
     """Which heading each referenced id is bookmarked on: a clause's own heading, or for a schedule
     (whose clauses are all "Schedule N") the schedule's heading."""
-    referenced = {run.target for s in [*document.sections, *document.annexes] for c in s.clauses for run in _refs(c)}
+    referenced = {run.target for s in [*document.sections, *document.annexes] for c in s.clauses for run in c.refs()}
     anchors: dict[str, str] = {}
     for section in document.sections:
         for clause in section.clauses:
@@ -282,20 +287,6 @@ def _anchors(document: Document) -> dict[str, str]:
         if section.id in referenced:
             anchors[section.id] = section.id
     return anchors
-
-
-def _refs(clause: Clause) -> list[Ref]:
-    found: list[Ref] = []
-    for block in clause.blocks:
-        rows: list[tuple[Inline, ...]] = []
-        if isinstance(block, Paragraph):
-            rows = [block.inlines]
-        elif isinstance(block, ItemList):
-            rows = list(block.items)
-        elif isinstance(block, Table):
-            rows = [cell.inlines for row in (block.header, *block.rows, *block.footer) for cell in row]
-        found += [run for inlines in rows for run in inlines if isinstance(run, Ref)]
-    return found
 
 
 def _section_heading(builder: _Builder, section: Section, anchored: set[str]) -> None:
@@ -314,37 +305,22 @@ def _section_heading(builder: _Builder, section: Section, anchored: set[str]) ->
         builder.bookmarks.wrap(paragraph, section.id)
 
 
-TOC_STYLES = {"toc_heading": "TOC Heading", "toc1": "TOC 1", "toc2": "TOC 2"}
-
-
 def _contents(builder: _Builder, document: Document) -> None:
     """A TOC field over the heading levels, its cached entries the headings without page numbers
     (Word fills them in when it updates fields on opening: only its layout knows the pages)."""
-    from docx.enum.style import WD_STYLE_TYPE
+    from docx.enum.text import WD_BREAK
 
-    names = {s.name: s.style_id for s in builder.doc.styles if s.type == WD_STYLE_TYPE.PARAGRAPH}
-    ids = {key: names.get(name, builder.style_ids["section" if key == "toc_heading" else "body"])
-           for key, name in TOC_STYLES.items()}
-    heading = builder.doc.add_paragraph()
-    heading._p.get_or_add_pPr().style = ids["toc_heading"]
-    set_numbering(heading._p.get_or_add_pPr(), 0)
-    heading.add_run("Contents")
+    set_numbering(builder.paragraph("toc_heading", "Contents")._p.get_or_add_pPr(), 0)
     entries: list[tuple[str, str]] = []
     for section in [*document.sections, *document.annexes]:
         entries.append(("toc1", section.heading))
         entries += [("toc2", c.heading) for c in section.clauses if c.number]
-    begin, instruction, separate, *_cached, end = field_runs('TOC \\o "1-2" \\h \\z \\u', "")
-    for index, (level, text) in enumerate(entries):
-        paragraph = builder.doc.add_paragraph()
-        paragraph._p.get_or_add_pPr().style = ids[level]
-        if index == 0:
-            for run in (begin, instruction, separate):
-                paragraph._p.append(run)
-        paragraph.add_run(text)
-        if index == len(entries) - 1:
-            paragraph._p.append(end)
-    from docx.enum.text import WD_BREAK
-
+    begin, instruction, separate, _cached, end = field_runs('TOC \\o "1-2" \\h \\z \\u', "")
+    paragraphs = [builder.paragraph(level, text)._p for level, text in entries]
+    first_text = paragraphs[0].find(qn("w:r"))
+    for run in (begin, instruction, separate):
+        first_text.addprevious(run)
+    paragraphs[-1].append(end)
     builder.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     update_fields_on_open(builder.doc.settings.element)
 

@@ -16,13 +16,14 @@ what it finds under the list's name.
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+
+from ..document import letters
 
 CLAUSE_LIST = "agreementkit clauses"
 SUBCLAUSE_LIST = "agreementkit sub-clauses"
@@ -115,16 +116,20 @@ def install_lists(document: Any, style_ids: dict[str, str]) -> Lists:
             _set_level(lvl, fmt, text, styled[style])
         found[name] = abstract.get(qn("w:abstractNumId"))
 
-    clause_num = next((int(n.get(qn("w:numId"))) for n in nums
-                       if n.find(qn("w:abstractNumId")).get(qn("w:val")) == found[CLAUSE_LIST]), None)
-    if clause_num is None:
-        clause_num = next_num
-        num = _element("w:num", numId=str(clause_num))
-        num.append(_element("w:abstractNumId", val=found[CLAUSE_LIST]))
-        numbering.append(num)
-        next_num += 1
+    # The plain instance of each list that its styles point to: the reference DOCX's own, else a new one.
+    plain: dict[str, int] = {}
+    for name, abstract_id in found.items():
+        existing = next((int(n.get(qn("w:numId"))) for n in nums if n.find(qn("w:lvlOverride")) is None
+                         and n.find(qn("w:abstractNumId")).get(qn("w:val")) == abstract_id), None)
+        if existing is None:
+            existing, next_num = next_num, next_num + 1
+            num = _element("w:num", numId=str(existing))
+            num.append(_element("w:abstractNumId", val=abstract_id))
+            numbering.append(num)
+        plain[name] = existing
+    clause_num = plain[CLAUSE_LIST]
     lists = Lists(numbering, clause_num, int(found[SUBCLAUSE_LIST]), next_num)
-    base_subclause = lists.restarted_subclauses()
+    base_subclause = plain[SUBCLAUSE_LIST]
 
     styles = document.styles.element
     attach: tuple[tuple[str, int | None, int], ...] = (
@@ -157,9 +162,9 @@ def set_numbering(ppr: Any, num_id: int, level: int | None = 0) -> None:
 
 def _format_number(value: int, fmt: str) -> str:
     if fmt == "lowerLetter":
-        return chr(ord("a") + (value - 1) % 26) * ((value - 1) // 26 + 1)
+        return letters(value - 1)
     if fmt == "upperLetter":
-        return chr(ord("A") + (value - 1) % 26) * ((value - 1) // 26 + 1)
+        return letters(value - 1).upper()
     return str(value)
 
 
@@ -291,14 +296,11 @@ def run_element(text: str, strong: bool = False, emph: bool = False) -> Any:
     return run
 
 
-def field_runs(instruction: str, cached: str, rpr: Any = None) -> list[Any]:
+def field_runs(instruction: str, cached: str) -> list[Any]:
     """The runs of a complex field: begin, instruction, separate, the cached result, end."""
-    def run(*children: Any) -> Any:
+    def run(child: Any) -> Any:
         r = _element("w:r")
-        if rpr is not None:
-            r.append(copy.deepcopy(rpr))
-        for child in children:
-            r.append(child)
+        r.append(child)
         return r
 
     instr = _element("w:instrText")
