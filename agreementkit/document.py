@@ -131,6 +131,17 @@ class Clause:
     def heading(self) -> str:
         return f"{self.number} {self.title}" if self.number else self.title
 
+    def heading_runs(self, numbered: bool = True) -> tuple[Inline, ...]:
+        """The heading's words as runs, with its number unless the writer numbers headings itself
+        (Word). In a redline a removed clause keeps its old number, struck through with its title
+        (so Word's count follows the new draft), and a retitled one shows the old title struck."""
+        if self.change == "del":
+            return (Text(self.heading, change="del"),)
+        if self.old_title is not None:
+            prefix = (Text(f"{self.number} "),) if numbered and self.number else ()
+            return (*prefix, Text(self.old_title, change="del"), Text(" " + self.title, change="ins"))
+        return (Text(self.heading if numbered else self.title, change=self.change),)
+
     def refs(self) -> list[Ref]:
         """Its cross-references, in reading order: paragraphs, list items and table cells."""
         found: list[Ref] = []

@@ -216,10 +216,17 @@ def test_shared_costs_say_when_they_are_paid_and_that_taxes_are_extra() -> None:
 def test_the_ladder_can_always_be_completed_and_respects_a_deadlock_shortcut() -> None:
     root = Path(__file__).resolve().parent.parent / "examples"
     five = rendered(root / "five-party-consortium.yaml", "md").decode("utf-8")
-    assert "A Deadlock may nonetheless be referred straight to mediation under clause 6.5." in five
+    assert "A Deadlock may nonetheless be referred as clause 6.5 provides, without first taking the earlier steps." in five
+    # A Deadlock escalated goes to the ladder's own escalation step, timed in the same days, and the
+    # binding ladder itself allows the shortcut (a non-binding clause cannot waive a binding step).
+    cold = rendered(root / "cold-chain-pilot.yaml", "md").decode("utf-8")
+    assert "refer the matter as a Dispute (as defined in clause 9.1) straight to escalation under clause 9.3" in cold
+    assert "A Deadlock may nonetheless be referred as clause 6.5 provides, without first taking the earlier steps." in cold
+    assert "working days" not in cold.split("### 6.5 Deadlock")[1].split("###")[0]
     university = rendered(root / "university-materials-research.yaml", "md").decode("utf-8")
     assert "a step that cannot apply to the Dispute" in university
     assert "The expert is to be asked to decide within 60 days of appointment." in university
+    assert "| Expert determination | the President of the Institute of Materials, Minerals and Mining | 60 days from appointment |" in university
     assert "every 6 months" in university and "every six months" not in university
 
 

@@ -325,18 +325,8 @@ def _contents(builder: _Builder, document: Document) -> None:
     update_fields_on_open(builder.doc.settings.element)
 
 
-def _heading_runs(clause: Clause) -> tuple[Inline, ...]:
-    """A clause heading's words; in a redline, a removed clause keeps its old number as struck text
-    (so Word's count follows the new draft) and a new title follows the struck old one."""
-    if clause.change == "del":
-        return (Text(clause.heading, change="del"),)
-    if clause.old_title is not None:
-        return (Text(clause.old_title, change="del"), Text(" " + clause.title, change="ins"))
-    return (Text(clause.title, change=clause.change),)
-
-
 def _clause_heading(builder: _Builder, clause: Clause, anchored: set[str]) -> None:
-    paragraph = builder.paragraph("clause", _heading_runs(clause))
+    paragraph = builder.paragraph("clause", clause.heading_runs(numbered=False))
     if not clause.number or clause.change == "del":
         set_numbering(paragraph._p.get_or_add_pPr(), 0)
     if clause.id in anchored:

@@ -55,7 +55,7 @@ def to_markdown(document: Document) -> str:
         lines += ["", f"## {escape(section.heading)}"]
         for clause in section.clauses:
             if clause.title:
-                lines += ["", f"### {escape(clause.heading)}"]
+                lines += ["", f"### {_inlines(clause.heading_runs())}"]
             for block in clause.blocks:
                 lines.append("")
                 if isinstance(block, Paragraph):
