@@ -50,7 +50,6 @@ def find_scenarios(layers: list[Path]) -> list[Path]:
     return found
 
 
-_HEADING_NUMBER = re.compile(r"^(#+ )(?:\d+(?:\.\d+)*\.?|Schedule \d+:) ")
 _HEADING_PARTS = re.compile(r"^#+ (?:(\d+(?:\.\d+)*)\.? |Schedule (\d+): )")
 _REFERENCE = re.compile(r"\b(clauses?|Schedules?) (\d+(?:\.\d+)*(?:\([a-z]+\))?(?:(?:, | and | or | to )\d+(?:\.\d+)*(?:\([a-z]+\))?)*)")
 _NUMBER = re.compile(r"\d+(?:\.\d+)*")
@@ -59,7 +58,7 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)*")
 def without_numbers(line: str) -> str:
     """A line with clause and schedule numbers (in its heading and its cross-references) blanked,
     so a clause inserted before others does not make every later number a difference."""
-    line = _HEADING_NUMBER.sub(lambda m: m.group(1) + ("Schedule #: " if "Schedule" in m.group(0) else "# "), line)
+    line = _HEADING_PARTS.sub(lambda m: m.group(0).replace(m.group(1) or m.group(2), "#", 1), line, count=1)
     return _REFERENCE.sub(lambda m: m.group(1) + " #", line)
 
 
