@@ -90,7 +90,7 @@ class ClauseLibrary:
     notices: list[str] = field(default_factory=list)  # deprecations to show the library's author
     layer_info: list[tuple[str, str]] = field(default_factory=list)  # (name, version) of each custom layer, from library.yaml
     duplicates: list[tuple[str, Path, Path]] = field(default_factory=list)  # one id in two files of one layer: (id, kept, shadowed)
-    problems: list[tuple[Path, Problem]] = field(default_factory=list)  # what a lenient load skipped, for lint to report
+    problems: list[tuple[Path, Problem, str]] = field(default_factory=list)  # what a lenient load skipped (file, problem, clause id)
 
     def in_section(self, section_id: str) -> list[ClauseFile]:
         found = [c for c in self.clauses.values() if c.meta.section == section_id and c.meta.enabled]
@@ -109,24 +109,41 @@ def _validation_problems(exc: ValidationError, located: LocatedData, prefix: Pat
     return problems
 
 
+_ID_LINE = re.compile(r"^id:[ \t]*['\"]?([a-z][a-z0-9_.-]*)", re.MULTILINE)
+
+
+class ClauseFileError(ClauseLibraryError):
+    """A clause file that cannot be used, with the id its front matter gives where it gives one
+    (so lint can name the clause beside the problem)."""
+
+    def __init__(self, source: str, problems: list[Problem], clause_id: str = ""):
+        super().__init__(source, problems)
+        self.clause_id = clause_id
+
+
 def read_clause_file(path: Path) -> ClauseFile:
     """Parse one clause file; every problem names the file and line."""
     text = read_text(path, "clause")
     match = _FRONT_MATTER.match(text)
     if not match:
         raise ClauseLibraryError(str(path), [Problem("", "does not start with YAML front matter between --- lines", 1)])
-    located = parse_yaml(match.group(1), str(path), first_line=2)
+    try:
+        located = parse_yaml(match.group(1), str(path), first_line=2)
+    except InvalidInputError as exc:  # not YAML: its id line, if it has one, still names the clause
+        written = _ID_LINE.search(match.group(1))
+        raise ClauseFileError(str(path), exc.problems, written.group(1) if written else "") from None
     if not isinstance(located.data, dict):
         raise ClauseLibraryError(str(path), [Problem("", "front matter is not a mapping of fields", 2)])
+    given_id = str(located.data.get("id") or "")
     try:
         meta = ClauseMeta.model_validate(located.data)
     except ValidationError as exc:
-        raise ClauseLibraryError(str(path), _validation_problems(exc, located)) from None
+        raise ClauseFileError(str(path), _validation_problems(exc, located), given_id) from None
     if meta.enabled and meta.section is None:
-        raise ClauseLibraryError(str(path), [Problem("section", "required but missing: give the id of the section the clause "
+        raise ClauseFileError(str(path), [Problem("section", "required but missing: give the id of the section the clause "
                                                                 "belongs to (from sections.yaml), or enabled: false to switch "
                                                                 "off a clause of the same id from an earlier layer",
-                                                     located.line_of(("id",)) or 2)])
+                                                     located.line_of(("id",)) or 2)], given_id)
     body_line = text[: match.end()].count("\n") + 1
     key_lines = {str(key): line for key in located.data if (line := located.line_of((key,))) is not None}
     return ClauseFile(meta, text[match.end():], path, body_line, key_lines)
@@ -185,7 +202,7 @@ def load_library(layers: list[Path] | None = None, *, builtin: bool = True, leni
     sections: dict[str, SectionMeta] = {}
     clauses: dict[str, ClauseFile] = {}
     problems: list[Problem] = []
-    skipped: list[tuple[Path, Problem]] = []
+    skipped: list[tuple[Path, Problem, str]] = []
     notices: list[str] = []
     duplicates: list[tuple[str, Path, Path]] = []
     for folder in dirs:
@@ -205,7 +222,7 @@ def load_library(layers: list[Path] | None = None, *, builtin: bool = True, leni
                 clause = read_clause_file(path)
             except InvalidInputError as exc:
                 if lenient:
-                    skipped.extend((path, p) for p in exc.problems)
+                    skipped.extend((path, p, getattr(exc, "clause_id", "")) for p in exc.problems)
                 else:
                     problems.extend(Problem(p.path, f"{path}: {p.message}", p.line) for p in exc.problems)
                 continue
@@ -220,7 +237,7 @@ def load_library(layers: list[Path] | None = None, *, builtin: bool = True, leni
             known = ", ".join(sorted(sections))
             if lenient:
                 skipped.append((clause.source, Problem("section", f"unknown section '{clause.meta.section}' (known: {known})",
-                                                       clause.line_of("section"))))
+                                                       clause.line_of("section")), clause.meta.id))
             else:
                 problems.append(Problem("section", f"{clause.source}: unknown section '{clause.meta.section}' (known: {known})",
                                         clause.line_of("section")))

@@ -464,8 +464,8 @@ def lint_library(library: ClauseLibrary, interview: Any = None) -> LintReport:
             out.append(LintFinding("question-unused", "advice", file, line, f"extra.{name}",
                                    f"the question extra.{name} is asked, but no clause uses its answer",
                                    "use it in a clause, or remove the question"))
-    for path, problem in library.problems:
-        out.append(_unreadable(path, problem))
+    for path, problem, clause_id in library.problems:
+        out.append(_unreadable(path, problem, clause_id))
     for clause_id, kept, shadowed in library.duplicates:
         out.append(LintFinding("duplicate-id", "error", str(shadowed), 2, clause_id,
                                f"'{clause_id}' is also the id of {kept} in the same layer, which silently replaces this file",
@@ -489,28 +489,17 @@ def _silenced(found: list[LintFinding], clauses: list[ClauseFile]) -> list[LintF
     return kept
 
 
-def _unreadable(path: Path, problem: Any) -> LintFinding:
+def _unreadable(path: Path, problem: Any, clause_id: str) -> LintFinding:
     """A clause file a lenient load skipped: its front matter names an unknown key or section, or is not YAML."""
     message = problem.message
     if problem.path == "section" and message.startswith("unknown section"):
-        return LintFinding("unknown-section", "error", str(path), problem.line, _front_matter_id(path), message,
+        return LintFinding("unknown-section", "error", str(path), problem.line, clause_id, message,
                            "use a section id the library has, or add the section to sections.yaml")
-    unknown_key = re.search(r"unknown field '?([\w-]+)'?", message) or "not permitted" in message
-    rule = "front-matter" if problem.path or unknown_key else "clause-file"
-    where = f"{problem.path}: " if problem.path else ""
-    return LintFinding(rule, "error", str(path), problem.line, _front_matter_id(path), f"{where}{message}",
-                       "the front matter keys are listed in the README, under \"The clause library\"" if rule == "front-matter"
-                       else "a clause file starts with YAML front matter between --- lines")
-
-
-def _front_matter_id(path: Path) -> str:
-    """The id a clause file gives in its front matter, when it can be read, for the clause column."""
-    try:
-        head = path.read_text(encoding="utf-8")[:4096]
-    except (OSError, UnicodeDecodeError):
-        return ""
-    match = re.search(r"\A---[ \t]*\r?\n(?:.*\n)*?id:[ \t]*['\"]?([a-z][a-z0-9_.-]*)['\"]?[ \t]*(?:#.*)?\r?$", head, re.MULTILINE)
-    return match.group(1) if match else ""
+    if problem.path:  # a field of the front matter
+        return LintFinding("front-matter", "error", str(path), problem.line, clause_id, f"{problem.path}: {message}",
+                           "the front matter keys are listed in the README, under \"The clause library\"")
+    return LintFinding("clause-file", "error", str(path), problem.line, clause_id, message,
+                       "a clause file starts with YAML front matter between --- lines")
 
 
 def _unasked(used_paths: dict[str, dict[str, tuple[ClauseFile, int]]], interview: Any) -> Iterator[LintFinding]:
