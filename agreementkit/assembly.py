@@ -17,6 +17,7 @@ from datetime import date
 from decimal import Decimal
 from enum import Enum
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError, Undefined
@@ -519,4 +520,9 @@ def _origins(sections: list[Section], library: ClauseLibrary) -> tuple[tuple[str
 def default_library() -> ClauseLibrary:
     """The built-in library, loaded once per process."""
     return load_library()
+
+
+def library_for(layers: list[Path] | list[str] | tuple[Path, ...] | None) -> ClauseLibrary:
+    """The built-in library with these layers over it: the one loaded once when there are none."""
+    return load_library([Path(p) for p in layers]) if layers else default_library()
 

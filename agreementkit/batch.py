@@ -81,10 +81,9 @@ def plan_jobs(inputs: list[Path], folder: Path, formats: tuple[str, ...], **opti
 def render_one(job: Job) -> Result:
     """Load, check, assemble and write one agreement; every user error becomes a refused result."""
     from .answers import load_answers
-    from .assembly import assemble, default_library
+    from .assembly import assemble, library_for
     from .checks import check_answers
     from .interview.spec import load_interview
-    from .library import load_library
     from .render import check_writable, plan_outputs, write_outputs
 
     layers = list(job.library) or None
@@ -97,7 +96,7 @@ def render_one(job: Job) -> Result:
         if report.errors:
             errors = "; ".join(f"{f.path}: {f.finding} [{f.rule}]" for f in report.errors)
             return Result(job.answers, "blocked", message=f"health check errors: {errors}", warnings=warnings)
-        document = assemble(answers, load_library(layers) if layers else default_library())
+        document = assemble(answers, library_for(layers))
         if job.advisor:
             from .checks.notes import with_drafting_notes
 

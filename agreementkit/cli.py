@@ -369,10 +369,9 @@ def _render_single(answers: Path, output: Path, formats: str | None, force: bool
         outputs = plan_outputs(output, answers.stem, chosen)
         check_writable(outputs, force)
         from .answers import load_answers
-        from .assembly import assemble, default_library
+        from .assembly import assemble, library_for
         from .checks import check_answers
         from .interview.spec import load_interview
-        from .library import load_library
 
         loaded = load_answers(answers, interview=load_interview(library))
         report = check_answers(loaded, str(answers))
@@ -380,7 +379,7 @@ def _render_single(answers: Path, output: Path, formats: str | None, force: bool
             _print_findings(report, console, severities=("error",))
             raise typer.Exit(1)
         _print_findings(report, console, severities=("warning",), brief=True)
-        clause_library = load_library(library) if library else default_library()
+        clause_library = library_for(library)
         _notices(clause_library.notices)
         document = assemble(loaded, clause_library)
         if advisor:

@@ -302,13 +302,12 @@ def compare_answers(old: Path, new: Path, *, old_library: list[Path] | None = No
     """Render two answers files (each with its library layers) and compare the drafts: the Python
     call behind `agreementkit compare`. The same answers with two library versions compare wording."""
     from .answers import load_answers
-    from .assembly import assemble, default_library
+    from .assembly import assemble, library_for
     from .interview.spec import load_interview
-    from .library import load_library
 
     def draft(path: Path, layers: list[Path] | None) -> Document:
         answers = load_answers(path, interview=load_interview(layers or None))
-        return assemble(answers, load_library(layers) if layers else default_library())
+        return assemble(answers, library_for(layers))
 
     return compare(draft(old, old_library), draft(new, new_library))
 

@@ -111,11 +111,10 @@ def _from_pdf(path: Path) -> Record:
 def verify(record: Record, answers_path: Path, layers: list[Path] | None = None) -> Verification:
     """Re-render the answers with the library and compare with what the document records."""
     from .answers import load_answers
-    from .assembly import assemble, clause_digest, default_library
+    from .assembly import assemble, clause_digest, library_for
     from .interview.spec import load_interview
-    from .library import load_library
 
-    library = load_library(layers) if layers else default_library()
+    library = library_for(layers)
     recorded, given = [tuple(x) for x in record.layers[1:]], [tuple(x) for x in library.layer_info]
     layers_note = ""
     if recorded != given:
@@ -187,7 +186,7 @@ def _edited(path: Path, document: Any) -> list[str]:
     except Exception as exc:  # noqa: BLE001 - a file read_record accepted but cannot be read as text
         raise _refuse(path, f"cannot read its text: {exc}") from None
     fresh = _by_heading(_text_lines(render_bytes(document, suffix.lstrip(".")), suffix))
-    ids = {f"{c.number} {c.title}".strip(): c.id for s in document.sections for c in s.clauses if c.number}
+    ids = {c.heading: c.id for s in document.sections for c in s.clauses if c.number}
     changed = [h for h in dict.fromkeys([*fresh, *mine]) if fresh.get(h) != mine.get(h)]
     return [f"{h} ({ids[h]})" if h in ids else (h or "the title page") for h in changed]
 

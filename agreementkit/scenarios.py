@@ -196,10 +196,9 @@ def _named(heading: str, how: str, ids: dict[str, str]) -> str:
 def run_scenario(answers_path: Path, layers: list[Path], *, update: bool = False) -> ScenarioResult:
     """Render one scenario and compare it with its approved rendering and expectations."""
     from .answers import load_answers
-    from .assembly import assemble, default_library
+    from .assembly import assemble, library_for
     from .checks import check_answers
     from .interview.spec import load_interview
-    from .library import load_library
     from .render import render_bytes
     from .yamlfile import parse_yaml, read_text
 
@@ -208,7 +207,7 @@ def run_scenario(answers_path: Path, layers: list[Path], *, update: bool = False
     result = ScenarioResult(name, answers_path, True)
     try:
         answers = load_answers(answers_path, interview=load_interview(layers or None))
-        library = load_library(layers) if layers else default_library()
+        library = library_for(layers)
     except AgreementkitError as exc:
         result.passed = False
         result.unreadable = True

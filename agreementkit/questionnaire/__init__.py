@@ -197,10 +197,9 @@ def _write(ui: Terminal, data: dict[str, Any], output: Path, formats: list[str],
             break
         stem = ui.text("File name for the answers and documents (without extension)", stem + "-2",
                        lambda v: True if re.fullmatch(r"[\w.-]+", v.strip()) else "letters, digits, dots, - and _ only").strip()
-    from ..assembly import assemble, default_library
-    from ..library import load_library
+    from ..assembly import assemble, library_for
 
-    library = load_library([Path(p) for p in interview.layers]) if interview.layers else default_library()
+    library = library_for(interview.layers)
     document = assemble(answers, library)
     with ui.console.status("Writing the documents") as status:
         documents = write_outputs(document, outputs, force=True, progress=lambda m: status.update(m + "…"))

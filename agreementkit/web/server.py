@@ -157,15 +157,14 @@ def start(opened: Opened, *, host: str = "127.0.0.1", port: int | None = None, t
           today: date | None = None, debug: bool = False, token: str | None = None) -> Server:
     """Load the interview and library, bind the socket and build the app; warm the
     writers in the background so the first page and the first PDF come quickly."""
-    from ..assembly import default_library
+    from ..assembly import library_for
     from ..interview.spec import load_interview
-    from ..library import load_library
     from .app import Served, create_app
     from .preview import Previewer
 
     draft = opened.draft
     interview = load_interview(draft.libraries)
-    library = load_library([Path(p) for p in draft.libraries]) if draft.libraries else default_library()
+    library = library_for(draft.libraries)
     session = DraftSession(draft, interview, today=today)
     sock = bind(host, port)
     try:
