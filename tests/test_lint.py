@@ -249,7 +249,7 @@ def test_printing_a_record_a_list_a_dict_or_a_function_is_an_error(tmp_path: Pat
 
 
 def test_the_table_prints_library_text_as_written_with_a_severity_column(tmp_path: Path) -> None:
-    layer = _layer(tmp_path / "layer", {"venue.md": "---\nid: general.venue\ntitle: Venue\nsection: general\norder: 300\n---\n"
+    _layer(tmp_path / "layer", {"venue.md": "---\nid: general.venue\ntitle: Venue\nsection: general\norder: 300\n---\n"
                                                     "The Parties shall meet [bold]monthly[/bold] at [insert venue].\n"})
     result = subprocess.run([sys.executable, "-m", "agreementkit", "lint", "--library", "layer"], capture_output=True,
                             text=True, timeout=120, cwd=tmp_path, env={**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT)})

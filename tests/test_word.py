@@ -247,7 +247,7 @@ def _clauses_with_changes(data: bytes) -> tuple[set[str], set[str]]:
     paragraph_labels = dict(zip(document.element.body.findall(qn("w:p")), labels))
     for element in by_body:
         style = _style(element) if element.tag == qn("w:p") else ""
-        if style in ("Heading2", "Heading1", "ScheduleHeading") or (style == "Heading2"):
+        if style in ("Heading1", "Heading2", "ScheduleHeading"):
             if current:
                 (changed if marked else unchanged).add(current)
             current = f"{paragraph_labels.get(element, '')} {''.join(t.text or '' for t in element.iter(qn('w:t'), qn('w:delText')))}".strip()
