@@ -20,20 +20,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ..interview.engine import NOTHING, SKIP, Ask, Defaulted, InterviewRun, PageIncomplete
+from ..interview.engine import NOTHING, SKIP, Ask, Defaulted, InterviewRun, PageIncomplete, page_keys
 from ..interview.spec import Interview, Page, Question
 from ..interview.types import CHOICE_TYPES, MANY_TYPES, QuestionType
 
 _MORE = re.compile(r"^(?P<base>.*)\.more\[(?P<index>\d+)\]$")
 _ENTRY = re.compile(r"^(?P<base>.*)\[(?P<index>\d+)\]$")
 _PREFIX = re.compile(r"^(?P<group>.*)\[(?P<index>\d+)\]\.$")
-
-
-def page_keys(page: Page, keys: list[str] | set[str] | dict[str, Any]) -> list[str]:
-    """The keys among `keys` that hold answers to this page's questions (as the
-    engine's `redo_page` takes them back)."""
-    bases = [q.relative for q in page.questions]
-    return [k for k in keys if any(k == b or k.startswith((b + ".", b + "[")) for b in bases)]
 
 
 def choice_token(value: Any) -> str:

@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import AnswersError, UserError
-from ..interview.engine import Ask, InterviewRun, PageIncomplete
+from ..interview.engine import Ask, InterviewRun, PageIncomplete, page_keys
 from ..interview.spec import Interview, Page
 from ..questionnaire import extra_validator, page_of, with_kept
 from ..questionnaire.draft import Draft, load_draft
-from .forms import _ENTRY, _MORE, PageForm, Posted, WalkDraft, page_keys, walk_page
+from .forms import _ENTRY, _MORE, PageForm, Posted, WalkDraft, walk_page
 
 
 @dataclass
