@@ -219,7 +219,8 @@ class DraftSession:
         mine = set(page_keys(page, form.log))
         keep = {k for k in mine if commit or self._answered(k, form, posted)}
         old = self.draft.log
-        log = {k: v for k, v in old.items() if k not in set(page_keys(page, old))}
+        before = set(page_keys(page, old))
+        log = {k: v for k, v in old.items() if k not in before}
         log.update({k: form.log[k] for k in keep})
         # An answer the walk took from the draft but the person has not confirmed stays proposed.
         stale = {k: v for k, v in {**form.proposals, **form.stale}.items() if k not in log}
