@@ -71,6 +71,7 @@ def read_form(items: list[tuple[str, str]]) -> Posted:
     `list:`, `count:` and `touched` carry the rest, `action` a group button."""
     posted = Posted()
     multi: dict[str, list[str]] = {}
+    many: set[str] = set()  # checkboxes: a hidden `many:KEY` beside them says "none" when none is ticked
     for name, value in items:
         if name.startswith("list:"):
             posted.lists[name[5:]] = [line.strip() for line in value.splitlines() if line.strip()]
@@ -86,18 +87,13 @@ def read_form(items: list[tuple[str, str]]) -> Posted:
         elif name == "tab":
             posted.tab = value[:64]
         elif name.startswith("many:"):
+            many.add(name[5:])
             multi.setdefault(name[5:], [])
-        elif name not in ("csrf", "version", "nav", "tab"):
+        elif name not in ("csrf", "version", "nav"):
             multi.setdefault(name, []).append(value)
     for name, values in multi.items():
-        posted.values[name] = values if len(values) != 1 or name in _many_names(items) else values[0]
+        posted.values[name] = values if len(values) != 1 or name in many else values[0]
     return posted
-
-
-def _many_names(items: list[tuple[str, str]]) -> set[str]:
-    """Fields the form marks as holding several values (checkboxes): a hidden
-    `many:KEY` sits beside them so that ticking none still says "none"."""
-    return {name[5:] for name, _ in items if name.startswith("many:")}
 
 
 def apply_action(posted: Posted) -> Callable[[str], str | None]:
