@@ -225,12 +225,11 @@ def create_app(served: Served) -> Starlette:
             notice = session.refresh()
             page = _page(session, page_id)
             saved = session.save(page, posted, base, commit=False, tab=posted.tab)
-            context = section_context(saved.form, notice=notice or saved.notice, refused=saved.refused)
             preview = served.previewer.preview(session)
             fields: Any = env.get_template("_form.html").module  # its macros, called one by one
-            return {"version": saved.version, "refused": saved.refused, "notice": context["notice"],
+            return {"version": saved.version, "refused": saved.refused, "notice": notice or saved.notice,
                     "form": str(fields.nodes(saved.form.nodes)), "problems": str(fields.problems(saved.form.problems)),
-                    "findings": str(fields.findings(context["findings"])), "preview": preview.body,
+                    "findings": str(fields.findings(preview.findings.get(page.id, []))), "preview": preview.body,
                     "preview_note": preview.note, "complete": saved.form.complete}
 
         return JSONResponse(await locked(store))
