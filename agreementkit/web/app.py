@@ -230,7 +230,7 @@ def create_app(served: Served) -> Starlette:
             return {"version": saved.version, "refused": saved.refused, "notice": notice or saved.notice,
                     "form": str(fields.nodes(saved.form.nodes)), "problems": str(fields.problems(saved.form.problems)),
                     "findings": str(fields.findings(preview.findings.get(page.id, []))), "preview": preview.body,
-                    "preview_note": preview.note, "complete": saved.form.complete}
+                    "preview_note": preview.note}
 
         return JSONResponse(await locked(store))
 
