@@ -377,7 +377,7 @@ def create_app(served: Served) -> Starlette:
     ]
     return Starlette(
         routes=routes,
-        middleware=[Middleware(Guard, token=served.token, cookie=served.cookie, hosts=served.hosts)],  # type: ignore[arg-type]
+        middleware=[Middleware(Guard, token=served.token, cookie=served.cookie, hosts=served.hosts)],
         exception_handlers={HTTPException: http_error, AgreementkitError: user_error, Exception: internal_error},
     )
 
