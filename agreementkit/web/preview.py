@@ -26,7 +26,7 @@ from ..interview.engine import NOTHING, SKIP, Ask, InterviewRun, PageIncomplete
 from ..interview.spec import Interview, Page
 from ..interview.types import MANY_TYPES, QuestionType
 from ..library import ClauseLibrary
-from ..questionnaire import page_of
+from ..questionnaire import page_of, with_kept
 from .session import DraftSession
 
 PREVIEW_STYLESHEET = '<link rel="stylesheet" href="/static/preview.css">'
@@ -142,7 +142,7 @@ class Previewer:
         note = ""
         data: dict[str, Any] | None = None
         try:
-            data = session.answers_data(run) if run.run() is not None else None
+            data = with_kept(run.run(), session.draft)
         except PageIncomplete as incomplete:
             note = f"Some answers in “{incomplete.page.title}” need correcting; the draft shows the last answers that fitted."
         except _Stop:
