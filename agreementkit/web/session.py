@@ -192,7 +192,7 @@ class DraftSession:
             # Quick mode's defaults did not fit on a page: the engine asks it in full from now on.
             self.draft.full_pages = sorted(options["full_pages"])
             self._save(set())
-        self._walked = ((self.version, self.draft.quick, tuple(self.draft.full_pages)), (run, location))
+        self._walked = ((state[0], self.draft.quick, tuple(self.draft.full_pages)), (run, location))
         return run, location
 
     def page(self, page_id: str) -> Page:
