@@ -38,7 +38,6 @@ class Served:
     """A running `serve` on a loopback port, in a thread of the test process."""
 
     def __init__(self, folder: Path, today: Any):
-        self.folder = folder
         self.server: Server = start(open_draft(None, output=folder), port=0, today=today, token="test-token-" + "x" * 20)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
@@ -61,13 +60,9 @@ class Served:
     def url(self) -> str:
         return self.server.url
 
-    @property
-    def token(self) -> str:
-        return str(self.server.served.token)
-
-    def fresh(self, folder: Path, *, quick: bool = False) -> Draft:
+    def fresh(self, folder: Path) -> Draft:
         """Start a new, empty draft in `folder`: the start page again."""
-        draft = Draft(folder / "agreementkit-draft.yaml", quick=quick, output=str(folder))
+        draft = Draft(folder / "agreementkit-draft.yaml", output=str(folder))
         served = self.server.served
         served.output = folder
         served.started = False

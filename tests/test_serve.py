@@ -139,7 +139,7 @@ def test_bad_requests_get_a_message_never_a_traceback(fresh: Server) -> None:
 # --- one draft, several tabs and the terminal -------------------------------------------
 
 
-def post(page: str, values: dict[str, str], touched: list[str], tab: str = "") -> Posted:
+def post(values: dict[str, str], touched: list[str], tab: str = "") -> Posted:
     return read_form([*values.items(), ("touched", "\r\n".join(touched)), ("tab", tab)])
 
 
@@ -147,19 +147,19 @@ def test_two_tabs_merge_different_answers_and_refuse_the_same_one(fresh: Server)
     session = fresh.session
     page = session.page("agreement")
     opened = session.version  # both tabs load the page now
-    first = session.save(page, post("agreement", {"agreement.purpose": "From tab one."}, ["agreement.purpose"], "one"),
+    first = session.save(page, post({"agreement.purpose": "From tab one."}, ["agreement.purpose"], "one"),
                          opened, commit=False, tab="one")
     assert not first.refused and session.draft.log["agreement.purpose"] == "From tab one."
-    merged = session.save(page, post("agreement", {"agreement.purpose": "stale", "agreement.reference": "REF-2"},
+    merged = session.save(page, post({"agreement.purpose": "stale", "agreement.reference": "REF-2"},
                                      ["agreement.reference"], "two"), opened, commit=False, tab="two")
     assert "Another tab or window changed this draft meanwhile" in merged.notice
     assert session.draft.log["agreement.purpose"] == "From tab one."  # what tab two still showed did not win
     assert session.draft.log["agreement.reference"] == "REF-2"
-    refused = session.save(page, post("agreement", {"agreement.purpose": "From tab two."}, ["agreement.purpose"], "two"),
+    refused = session.save(page, post({"agreement.purpose": "From tab two."}, ["agreement.purpose"], "two"),
                            opened, commit=False, tab="two")
     assert "Another tab or window changed 'purpose'" in refused.refused and "Reload" in refused.refused
     assert session.draft.log["agreement.purpose"] == "From tab one."
-    again = session.save(page, post("agreement", {"agreement.purpose": "Reloaded."}, ["agreement.purpose"], "one"),
+    again = session.save(page, post({"agreement.purpose": "Reloaded."}, ["agreement.purpose"], "one"),
                          opened, commit=False, tab="one")
     assert not again.refused  # a tab never clashes with its own earlier change
 
@@ -177,7 +177,7 @@ def test_a_change_the_terminal_makes_to_the_draft_file_is_read_back(fresh: Serve
 def test_a_wrong_answer_is_refused_beside_its_field_in_the_engines_words(fresh: Server) -> None:
     session = fresh.session
     page = session.page("agreement")
-    saved = session.save(page, post("agreement", {"agreement.effective_date": "2027-02-30", "agreement.term_months": "0"},
+    saved = session.save(page, post({"agreement.effective_date": "2027-02-30", "agreement.term_months": "0"},
                                     ["agreement.effective_date", "agreement.term_months"]), session.version, commit=False)
     assert saved.form.errors() == {"agreement.effective_date": "2027-02-30 is not a real date; check the month and the day.",
                                    "agreement.term_months": "Give 1 or more."}
@@ -208,7 +208,7 @@ def test_group_buttons_move_and_remove_entries_with_their_answers() -> None:
 def test_hostile_answers_stay_text_in_the_page_and_the_preview(fresh: Server) -> None:
     hostile = "<script>alert(1)</script> {{ 7 * 7 }}"
     session = fresh.session
-    session.save(session.page("agreement"), post("agreement", {"agreement.purpose": hostile}, ["agreement.purpose"]),
+    session.save(session.page("agreement"), post({"agreement.purpose": hostile}, ["agreement.purpose"]),
                  session.version, commit=True)
     fresh.served.started = True
     status, _, page = request(fresh, "/section/agreement")
@@ -224,7 +224,7 @@ def test_the_preview_follows_a_changed_answer(fresh: Server) -> None:
     session = fresh.session
     page = session.page("agreement")
     for purpose in ("Pilot cold-chain tracking.", "Share warehouse robots."):
-        session.save(page, post("agreement", {"agreement.purpose": purpose}, ["agreement.purpose"]), session.version, commit=False)
+        session.save(page, post({"agreement.purpose": purpose}, ["agreement.purpose"]), session.version, commit=False)
         html = fresh.served.previewer.preview(session).html
         assert purpose in html
     assert "Pilot cold-chain tracking." not in html

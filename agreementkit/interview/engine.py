@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Protocol
@@ -164,6 +164,12 @@ def _set(target: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
     target[path[-1]] = value
 
 
+def page_keys(page: Page, keys: Iterable[str]) -> list[str]:
+    """The keys among `keys` that hold answers to this page's questions."""
+    bases = [q.relative for q in page.questions]
+    return [k for k in keys if any(k == b or k.startswith((b + ".", b + "[")) for b in bases)]
+
+
 def value_at(source: Any, path: tuple[str | int, ...]) -> tuple[bool, Any]:
     """(present, value) at a path of plain answers data."""
     for part in path:
@@ -227,8 +233,7 @@ class InterviewRun:
         """Ask a page again (editing at the review), its answers proposed as defaults."""
         page = self.interview.page(page_id)
         self.full_pages.add(page_id)
-        bases = [q.relative for q in page.questions]
-        for key in [k for k in self.draft.log if any(k == b or k.startswith((b + ".", b + "[")) for b in bases)]:
+        for key in page_keys(page, self.draft.log):
             self.draft.stale[key] = self.draft.log.pop(key)
         self._shown_page = None
         self.draft.save()
@@ -625,12 +630,12 @@ class InterviewRun:
         found.extend((path, message) for path, message in cross_field_problems(answers) if path[0] in fields)
         if not found:
             return
-        page_keys = [k for k in self._visited if k.split(".")[0].split("[")[0] in fields]
+        on_page = [k for k in self._visited if k.split(".")[0].split("[")[0] in fields]
         forget: set[str] = set()
         messages = []
         for path, message in found:
             messages.append(_sentence(message))
-            forget.update(self._keys_under(path, page_keys))
+            forget.update(self._keys_under(path, on_page))
         if not forget:
             if page.id in self.full_pages:
                 raise InterviewDefinitionError(f"the interview cannot produce valid answers for page '{page.id}': " + "; ".join(messages))

@@ -115,33 +115,39 @@ def create_app(served: Served) -> Starlette:
 
     # --- where the person is -------------------------------------------------------
 
-    def sections(current: Page | None) -> list[dict[str, Any]]:
-        """The section list for the navigation: which can be opened, which is current."""
-        _, location = session.walk()
-        limit = session.interview.pages.index(location.page) if location.page is not None else len(session.interview.pages)
-        full = set(session.draft.full_pages)
-        out = []
-        for index, page in enumerate(session.interview.pages):
-            asked = not session.draft.quick or page.id in full or any(q.quick for top in page.questions for q in top.walk())
-            out.append({"page": page, "number": index + 1, "open": index <= limit, "current": current is not None and page.id == current.id,
-                        "done": index < limit, "asked": asked})
-        return out
-
-    def next_url(page: Page, forward: bool) -> str:
+    def reached() -> tuple[Page | None, int]:
+        """The first page with an unanswered question (None: the review) and its index."""
         _, location = session.walk()
         pages = session.interview.pages
+        return location.page, pages.index(location.page) if location.page is not None else len(pages)
+
+    def asked(page: Page) -> bool:
+        """Whether the page asks anything (quick mode fills some pages with defaults only)."""
+        return (not session.draft.quick or page.id in session.draft.full_pages
+                or any(q.quick for top in page.questions for q in top.walk()))
+
+    def where_to_go_on() -> str:
+        first, _ = reached()
+        return f"/section/{first.id}" if first is not None else "/review"
+
+    def sections(current: Page | None) -> list[dict[str, Any]]:
+        """The section list for the navigation: which can be opened, which is current."""
+        _, limit = reached()
+        return [{"page": page, "open": index <= limit, "current": current is not None and page.id == current.id,
+                 "done": index < limit, "asked": asked(page)} for index, page in enumerate(session.interview.pages)]
+
+    def next_url(page: Page, forward: bool) -> str:
+        _, limit = reached()
+        pages = session.interview.pages
         here = pages.index(page)
-        limit = pages.index(location.page) if location.page is not None else len(pages)
         step = range(here + 1, len(pages)) if forward else range(here - 1, -1, -1)
         for index in step:
             if index > limit:
                 break
-            candidate = pages[index]
-            if not session.draft.quick or candidate.id in session.draft.full_pages or any(
-                    q.quick for top in candidate.questions for q in top.walk()):
-                return f"/section/{candidate.id}"
+            if asked(pages[index]):
+                return f"/section/{pages[index].id}"
         if forward:
-            return f"/section/{location.page.id}" if location.page is not None and limit > here else "/review"
+            return where_to_go_on() if limit > here else "/review"
         return "/start"
 
     def section_context(form: PageForm, *, notice: str = "", refused: str = "") -> dict[str, Any]:
@@ -157,8 +163,7 @@ def create_app(served: Served) -> Starlette:
             session.refresh()
             if not served.started and not session.draft.log and not session.draft.stale:
                 return "/start"
-            _, location = session.walk()
-            return f"/section/{location.page.id}" if location.page is not None else "/review"
+            return where_to_go_on()
 
         return RedirectResponse(await locked(where), status_code=303)
 
@@ -186,8 +191,7 @@ def create_app(served: Served) -> Starlette:
             page = _page(session, page_id)
             form = session.form(page)
             if not form.reached:
-                _, location = session.walk()
-                return RedirectResponse(f"/section/{location.page.id}" if location.page else "/review", status_code=303)
+                return RedirectResponse(where_to_go_on(), status_code=303)
             return page_html("section.html", **section_context(form, notice=notice))
 
         if request.method == "GET":
@@ -221,13 +225,12 @@ def create_app(served: Served) -> Starlette:
             notice = session.refresh()
             page = _page(session, page_id)
             saved = session.save(page, posted, base, commit=False, tab=posted.tab)
-            context = section_context(saved.form, notice=notice or saved.notice, refused=saved.refused)
             preview = served.previewer.preview(session)
             fields: Any = env.get_template("_form.html").module  # its macros, called one by one
-            return {"version": saved.version, "refused": saved.refused, "notice": context["notice"],
+            return {"version": saved.version, "refused": saved.refused, "notice": notice or saved.notice,
                     "form": str(fields.nodes(saved.form.nodes)), "problems": str(fields.problems(saved.form.problems)),
-                    "findings": str(fields.findings(context["findings"])), "preview": preview.body,
-                    "preview_note": preview.note, "complete": saved.form.complete}
+                    "findings": str(fields.findings(preview.findings.get(page.id, []))), "preview": preview.body,
+                    "preview_note": preview.note}
 
         return JSONResponse(await locked(store))
 
@@ -374,7 +377,7 @@ def create_app(served: Served) -> Starlette:
     ]
     return Starlette(
         routes=routes,
-        middleware=[Middleware(Guard, token=served.token, cookie=served.cookie, hosts=served.hosts)],  # type: ignore[arg-type]
+        middleware=[Middleware(Guard, token=served.token, cookie=served.cookie, hosts=served.hosts)],
         exception_handlers={HTTPException: http_error, AgreementkitError: user_error, Exception: internal_error},
     )
 

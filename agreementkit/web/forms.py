@@ -20,20 +20,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ..interview.engine import NOTHING, SKIP, Ask, Defaulted, InterviewRun, PageIncomplete
+from ..interview.engine import NOTHING, SKIP, Ask, Defaulted, InterviewRun, PageIncomplete, page_keys
 from ..interview.spec import Interview, Page, Question
 from ..interview.types import CHOICE_TYPES, MANY_TYPES, QuestionType
 
 _MORE = re.compile(r"^(?P<base>.*)\.more\[(?P<index>\d+)\]$")
 _ENTRY = re.compile(r"^(?P<base>.*)\[(?P<index>\d+)\]$")
 _PREFIX = re.compile(r"^(?P<group>.*)\[(?P<index>\d+)\]\.$")
-
-
-def page_keys(page: Page, keys: list[str] | set[str] | dict[str, Any]) -> list[str]:
-    """The keys among `keys` that hold answers to this page's questions (as the
-    engine's `redo_page` takes them back)."""
-    bases = [q.relative for q in page.questions]
-    return [k for k in keys if any(k == b or k.startswith((b + ".", b + "[")) for b in bases)]
 
 
 def choice_token(value: Any) -> str:
@@ -78,6 +71,7 @@ def read_form(items: list[tuple[str, str]]) -> Posted:
     `list:`, `count:` and `touched` carry the rest, `action` a group button."""
     posted = Posted()
     multi: dict[str, list[str]] = {}
+    many: set[str] = set()  # checkboxes: a hidden `many:KEY` beside them says "none" when none is ticked
     for name, value in items:
         if name.startswith("list:"):
             posted.lists[name[5:]] = [line.strip() for line in value.splitlines() if line.strip()]
@@ -93,18 +87,13 @@ def read_form(items: list[tuple[str, str]]) -> Posted:
         elif name == "tab":
             posted.tab = value[:64]
         elif name.startswith("many:"):
+            many.add(name[5:])
             multi.setdefault(name[5:], [])
-        elif name not in ("csrf", "version", "nav", "tab"):
+        elif name not in ("csrf", "version", "nav"):
             multi.setdefault(name, []).append(value)
     for name, values in multi.items():
-        posted.values[name] = values if len(values) != 1 or name in _many_names(items) else values[0]
+        posted.values[name] = values if len(values) != 1 or name in many else values[0]
     return posted
-
-
-def _many_names(items: list[tuple[str, str]]) -> set[str]:
-    """Fields the form marks as holding several values (checkboxes): a hidden
-    `many:KEY` sits beside them so that ticking none still says "none"."""
-    return {name[5:] for name, _ in items if name.startswith("many:")}
 
 
 def apply_action(posted: Posted) -> Callable[[str], str | None]:

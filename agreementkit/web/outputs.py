@@ -5,8 +5,8 @@ The same steps as `agreementkit new`'s end: validate the answers with the
 interview's layers, stop on health-check errors, assemble with the layers'
 clause library and render through `render_bytes`, writing every file
 atomically and never replacing one without being asked to. The formats on
-offer are one list; a format `render_bytes` learns (the calendar) is offered
-by adding its name there.
+offer are `render`'s own list, ticked as `new` and `render` choose by default,
+so a format `render_bytes` learns is offered here too.
 """
 
 from __future__ import annotations
@@ -20,11 +20,10 @@ from ..document import Document
 from ..errors import OutputExistsError, UserError
 from ..interview.spec import Interview
 from ..library import ClauseLibrary
+from ..render import DEFAULT_FORMATS as DEFAULT_CHOSEN
+from ..render import FORMATS as DOCUMENT_FORMATS
 
 ANSWERS = "yaml"
-# What the review offers besides the answers file, in this order.
-DOCUMENT_FORMATS: tuple[str, ...] = ("docx", "pdf", "html", "md", "ics")
-DEFAULT_CHOSEN = ("docx", "pdf")
 LABELS = {ANSWERS: "Answers file (YAML)", "docx": "Word document (DOCX)", "pdf": "PDF", "html": "Web page (HTML)",
           "md": "Markdown", "ics": "Review calendar (ICS)"}
 MEDIA_TYPES = {ANSWERS: "application/yaml", "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

@@ -26,7 +26,7 @@ from ..interview.engine import NOTHING, SKIP, Ask, InterviewRun, PageIncomplete
 from ..interview.spec import Interview, Page
 from ..interview.types import MANY_TYPES, QuestionType
 from ..library import ClauseLibrary
-from ..questionnaire import page_of
+from ..questionnaire import page_of, with_kept
 from .session import DraftSession
 
 PREVIEW_STYLESHEET = '<link rel="stylesheet" href="/static/preview.css">'
@@ -135,24 +135,25 @@ class Previewer:
 
     def preview(self, session: DraftSession) -> Preview:
         """The preview of the session's draft as it is now (call with the session's lock held)."""
-        if self._last is not None and self._last.version == session.version:
+        version = session.version  # what this rendering shows, read before the draft is
+        if self._last is not None and self._last.version == version:
             return self._last
         filler = _Filler(self.interview, session.today or date.today())
         run = InterviewRun(self.interview, session.copy(), filler, **session.run_options())
         note = ""
         data: dict[str, Any] | None = None
         try:
-            data = session.answers_data(run) if run.run() is not None else None
+            data = with_kept(run.run(), session.draft)
         except PageIncomplete as incomplete:
             note = f"Some answers in “{incomplete.page.title}” need correcting; the draft shows the last answers that fitted."
         except _Stop:
             title = filler.stopped_at.title if filler.stopped_at else "a section"
             note = f"The answers in “{title}” do not fit together yet; the draft shows the last answers that did."
-        preview = self._render(session.version, data, note) if data is not None else None
+        preview = self._render(version, data, note) if data is not None else None
         if preview is None:
             good = self._good
             html = good.html if good is not None else _EMPTY
-            preview = Preview(session.version, html, good.findings if good else {}, note or _LAGGING)
+            preview = Preview(version, html, good.findings if good else {}, note or _LAGGING)
         else:
             self._good = preview
         self._last = preview

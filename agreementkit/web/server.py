@@ -15,13 +15,16 @@ import threading
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UserError
 from ..questionnaire.draft import Draft, load_draft
 from ..render import DEFAULT_FORMATS
 from .security import LOOPBACK, allowed_hosts, new_token
 from .session import DraftSession
+
+if TYPE_CHECKING:
+    from .app import Served
 
 DEFAULT_PORT = 8765
 DRAFT_NAME = "agreementkit-draft.yaml"
@@ -117,8 +120,7 @@ class Server:
     host: str
     port: int
     session: DraftSession
-    served: Any
-    warm: Any = None
+    served: Served
     _uvicorn: Any = None
 
     @property
@@ -180,13 +182,12 @@ def start(opened: Opened, *, host: str = "127.0.0.1", port: int | None = None, t
                     cookie=f"agreementkit-{bound_port}", hosts=allowed_hosts(host, bound_port),
                     started=bool(draft.log or draft.stale or draft.defaults))
     app = create_app(served)
-    warm = threading.Thread(target=_warm, args=(served,), daemon=True)
-    warm.start()
+    threading.Thread(target=_warm, args=(served,), daemon=True).start()
     url = f"http://{shown_host}:{bound_port}/?token={token}"
-    return Server(sock, app, url, host, bound_port, session, served, warm)
+    return Server(sock, app, url, host, bound_port, session, served)
 
 
-def _warm(served: Any) -> None:
+def _warm(served: Served) -> None:
     """Replay the draft and render its preview once, off the request path, then,
     once the first page has had the processor to itself, import the PDF writer."""
     import time

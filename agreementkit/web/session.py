@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import AnswersError, UserError
-from ..interview.engine import Ask, InterviewRun, PageIncomplete
+from ..interview.engine import Ask, InterviewRun, PageIncomplete, page_keys
 from ..interview.spec import Interview, Page
 from ..questionnaire import extra_validator, page_of, with_kept
 from ..questionnaire.draft import Draft, load_draft
-from .forms import _ENTRY, _MORE, PageForm, Posted, WalkDraft, page_keys, walk_page
+from .forms import _ENTRY, _MORE, PageForm, Posted, WalkDraft, walk_page
 
 
 @dataclass
@@ -192,7 +192,7 @@ class DraftSession:
             # Quick mode's defaults did not fit on a page: the engine asks it in full from now on.
             self.draft.full_pages = sorted(options["full_pages"])
             self._save(set())
-        self._walked = ((self.version, self.draft.quick, tuple(self.draft.full_pages)), (run, location))
+        self._walked = ((state[0], self.draft.quick, tuple(self.draft.full_pages)), (run, location))
         return run, location
 
     def page(self, page_id: str) -> Page:
@@ -219,7 +219,8 @@ class DraftSession:
         mine = set(page_keys(page, form.log))
         keep = {k for k in mine if commit or self._answered(k, form, posted)}
         old = self.draft.log
-        log = {k: v for k, v in old.items() if k not in set(page_keys(page, old))}
+        before = set(page_keys(page, old))
+        log = {k: v for k, v in old.items() if k not in before}
         log.update({k: form.log[k] for k in keep})
         # An answer the walk took from the draft but the person has not confirmed stays proposed.
         stale = {k: v for k, v in {**form.proposals, **form.stale}.items() if k not in log}
