@@ -16,7 +16,6 @@ import re
 import threading
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from ..errors import AnswersError, UserError
