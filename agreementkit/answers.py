@@ -36,7 +36,7 @@ from .dates import as_date
 from .errors import AnswersError, InvalidInputError, Problem
 
 if TYPE_CHECKING:
-    from .interview.spec import Interview
+    from .questions.spec import Interview
 from .yamlfile import LocatedData, PathKey, format_path, parse_yaml, read_text
 
 FORMAT_VERSION = 1
@@ -115,9 +115,30 @@ class Person(_Model):
     title: Text
 
 
-def _email(value: str | None) -> str | None:
-    from .interview.types import check_email
+# What an email address must look like: one @, a name before it, a dotted domain after it, no spaces.
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 
+
+def email_problem(value: str) -> str | None:
+    """What is wrong with an email address, in words, or None."""
+    if EMAIL.match(value):
+        return None
+    if value.count("@") != 1:
+        return f"{value!r} is not an email address: it needs one @ between a name and a domain, like ana@example.org"
+    name, domain = value.split("@")
+    if not name or any(c.isspace() for c in value):
+        return f"{value!r} is not an email address: it needs a name before the @ and no spaces, like ana@example.org"
+    return f"{value!r} is not an email address: its domain ({domain or 'nothing'}) needs a dot, like example.org"
+
+
+def check_email(value: str) -> str:
+    problem = email_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def _email(value: str | None) -> str | None:
     return None if value is None else check_email(value)
 
 
@@ -589,24 +610,6 @@ def given_extra(extra: dict[str, Any]) -> dict[str, Any]:
     return given() if callable(given) else {k: v for k, v in extra.items() if v is not None}
 
 
-def answers_schema(interview: Interview | None = None) -> dict[str, Any]:
-    """The JSON Schema of the answers format, for editors to validate and complete;
-    `extra` is described by the questions of the interview's layers."""
-    from .interview.extra import extra_schema
-    from .interview.spec import load_interview
-
-    schema = Answers.model_json_schema()
-    extra = extra_schema(interview or load_interview())
-    definitions = schema.setdefault("$defs", {})
-    for name, definition in extra.pop("$defs", {}).items():
-        definitions[name] = definition
-    description = schema["properties"]["extra"].get("description")
-    schema["properties"]["extra"] = {**extra, "description": description}
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "agreementkit answers (format 1)"
-    return schema
-
-
 # --- loading ---------------------------------------------------------------
 
 
@@ -770,12 +773,11 @@ def validate_answers(
 
     `check_references=False` leaves unknown party keys and share totals to the
     health check, which reports them as findings instead of refusing the file.
-    `extra` is validated against the questions of `interview` (the built-in
-    one when not given, which declares none).
+    `extra` is typed by the questions of `interview`, which the caller hands
+    in (`interview.load_interview(layers)`), so this model knows nothing of
+    question files; without one, as with the built-in interview, no `extra`
+    answer is declared.
     """
-    from .interview.extra import validate_extra
-    from .interview.spec import load_interview
-
     def line(path: PathKey) -> int | None:
         return located.line_of(path) if located else None
 
@@ -801,8 +803,11 @@ def validate_answers(
     if model is not None:
         found.extend(cross_field_problems(data))
     recorded = data.get("libraries") if isinstance(data.get("libraries"), list) else None
-    extra, extra_problems = validate_extra(interview or load_interview(), data.get("extra"), keys if check_references else None,
-                                           [str(p) for p in recorded] if recorded else None, answers=data)
+    layers = [str(p) for p in recorded] if recorded else None
+    if interview is not None:
+        extra, extra_problems = interview.validate_extra(data.get("extra"), keys if check_references else None, layers, answers=data)
+    else:
+        extra, extra_problems = {}, _undeclared_extra(data.get("extra"), layers)
     found.extend(extra_problems)
     if found:
         unique = list(dict.fromkeys(found))
@@ -811,6 +816,22 @@ def validate_answers(
         raise AnswersError(source, problems)
     assert model is not None
     return model.model_copy(update={"extra": extra})
+
+
+def undeclared_extra(name: str, recorded_layers: list[str] | None) -> str:
+    """Why an `extra` answer no loaded layer declares is refused, with the way to load it."""
+    hint = "did you mean to pass --library?"
+    if recorded_layers:
+        hint = f"this file was made with --library {' --library '.join(recorded_layers)}; pass it again"
+    return f"'{name}' is declared by no loaded layer: {hint}"
+
+
+def _undeclared_extra(extra: Any, recorded_layers: list[str] | None) -> list[tuple[PathKey, str]]:
+    if not extra:
+        return []
+    if not isinstance(extra, dict):
+        return [(("extra",), f"expected a mapping of answers, found {extra!r}")]
+    return [(("extra", str(name)), undeclared_extra(str(name), recorded_layers)) for name in extra]
 
 
 def user_path(loc: tuple[str | int, ...]) -> PathKey:

@@ -83,7 +83,7 @@ def render_one(job: Job) -> Result:
     from .answers import load_answers
     from .assembly import assemble, library_for
     from .checks import check_answers
-    from .interview.spec import load_interview
+    from .questions.spec import load_interview
     from .render import check_writable, plan_outputs, write_outputs
 
     layers = list(job.library) or None
@@ -113,7 +113,7 @@ def render_one(job: Job) -> Result:
 def _warm(formats: tuple[str, ...]) -> None:
     """Pay the imports once per worker, not once per document."""
     from .assembly import default_library
-    from .interview.spec import load_interview
+    from .questions.spec import load_interview
 
     default_library()
     load_interview(None)

@@ -19,7 +19,20 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
-from .document import Block, Cell, Change, Clause, Document, Inline, ItemList, Paragraph, Ref, Section, Table, Text
+from .document import (
+    Block,
+    Cell,
+    Change,
+    Clause,
+    Document,
+    Inline,
+    ItemList,
+    Paragraph,
+    Ref,
+    Section,
+    Table,
+    Text,
+)
 
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
 
@@ -303,7 +316,7 @@ def compare_answers(old: Path, new: Path, *, old_library: list[Path] | None = No
     call behind `agreementkit compare`. The same answers with two library versions compare wording."""
     from .answers import load_answers
     from .assembly import assemble, library_for
-    from .interview.spec import load_interview
+    from .questions.spec import load_interview
 
     def draft(path: Path, layers: list[Path] | None) -> Document:
         answers = load_answers(path, interview=load_interview(layers or None))

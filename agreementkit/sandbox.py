@@ -12,12 +12,11 @@ as a located library error.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
-
-import functools
 
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.nodes import Concat

@@ -32,7 +32,14 @@ sys.path.insert(0, str(ROOT))
 
 from agreementkit.answers import load_answers  # noqa: E402
 from agreementkit.assembly import assemble  # noqa: E402
-from agreementkit.document import Document, ItemList, Paragraph, SignatureBlock, Table, plain  # noqa: E402
+from agreementkit.document import (  # noqa: E402
+    Document,
+    ItemList,
+    Paragraph,
+    SignatureBlock,
+    Table,
+    plain,
+)
 from agreementkit.resources import builtin_templates  # noqa: E402
 from agreementkit.writers.docx import write_docx  # noqa: E402
 from agreementkit.writers.html import to_html  # noqa: E402
@@ -66,7 +73,8 @@ class _Log:
 def replay_ratio(repeat: int) -> tuple[float, float, int]:
     """(replay ms, validate ms, answers) for a complete draft of the five-party example."""
     from agreementkit.answers import validate_answers
-    from agreementkit.interview import InterviewRun, load_interview
+    from agreementkit.interview import InterviewRun
+    from agreementkit.questions import load_interview
 
     interview = load_interview()
     data = load_answers(ROOT / "examples" / "five-party-consortium.yaml").model_dump(mode="json", exclude_none=True)

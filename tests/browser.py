@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from agreementkit.questionnaire.draft import Draft
+from agreementkit.interview.draft import Draft
 from agreementkit.web import Server, open_draft, start
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -5,10 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import DELETE, EXAMPLES, SHARED_EXAMPLE, example_data, varied, write_answers
+from helpers import (
+    DELETE,
+    EXAMPLES,
+    SHARED_EXAMPLE,
+    example_data,
+    varied,
+    write_answers,
+)
 
-from agreementkit.answers import answers_schema, answers_to_yaml, load_answers, validate_answers
+from agreementkit.answers import answers_to_yaml, load_answers, validate_answers
 from agreementkit.errors import AnswersError
+from agreementkit.questions import load_interview
+from agreementkit.questions.extra import answers_schema
 
 
 def problems(path: Path) -> list[str]:
@@ -164,7 +173,7 @@ def test_yaml_round_trip_keeps_the_answers() -> None:
 
 
 def test_schema_describes_the_format() -> None:
-    schema = answers_schema()
+    schema = answers_schema(load_interview())
     assert set(schema["required"]) == {"format", "agreement", "parties", "objectives"}
     assert "objectives" in schema["properties"]
     assert schema["additionalProperties"] is False
@@ -196,7 +205,7 @@ def test_the_fingerprint_counts_only_answers_that_differ_from_their_defaults(tmp
 def test_an_extra_answer_left_to_its_default_does_not_change_the_fingerprint(tmp_path: Path) -> None:
     from helpers import ROOT
 
-    from agreementkit.interview import load_interview
+    from agreementkit.questions import load_interview
 
     interview = load_interview([ROOT / "examples" / "layers" / "data-sharing"])
     left_out = load_answers(write_answers(tmp_path, {**example_data(), "extra": {}}, "a.yaml"), interview=interview)

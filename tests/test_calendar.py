@@ -19,11 +19,11 @@ from icalendar import Calendar
 
 from agreementkit.answers import load_answers, validate_answers
 from agreementkit.assembly import assemble
+from agreementkit.assembly.timeline import build_timeline
 from agreementkit.dates import long_date
 from agreementkit.document import Timeline
 from agreementkit.errors import UserError
 from agreementkit.render import parse_formats, render_bytes
-from agreementkit.timeline import build_timeline
 
 
 def events(data: bytes) -> list[Any]:
@@ -207,8 +207,7 @@ def test_batch_rendering_writes_one_calendar_per_agreement(tmp_path: Path) -> No
 
 
 def test_ics_is_a_format_new_records_in_its_draft(tmp_path: Path) -> None:
-    from agreementkit.questionnaire import Draft
-    from agreementkit.questionnaire.draft import load_draft
+    from agreementkit.interview.draft import Draft, load_draft
 
     formats = parse_formats("docx, ICS")
     assert formats == ["docx", "ics"]
@@ -220,7 +219,7 @@ def test_new_writes_the_calendar_it_was_asked_for(tmp_path: Path) -> None:
     from terminal import drive
     from test_questionnaire import QUICK_KEYS
 
-    from agreementkit.questionnaire import Draft
+    from agreementkit.interview.draft import Draft
 
     run_ = drive(QUICK_KEYS, Draft(tmp_path / "draft.yaml", quick=True), tmp_path, formats=["md", "ics"])
     assert run_.result is not None

@@ -9,7 +9,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import DELETE, EXAMPLES, DocxView, PdfView, example_data, varied, write_answers
+from helpers import (
+    DELETE,
+    EXAMPLES,
+    DocxView,
+    PdfView,
+    example_data,
+    varied,
+    write_answers,
+)
 
 from agreementkit.answers import validate_answers
 from agreementkit.checks import RULES, check_answers, report_schema

@@ -135,9 +135,9 @@ def test_the_questionnaire_asks_again_a_first_review_before_the_start(tmp_path: 
     from terminal import ENTER, PAUSE, drive, t
 
     from agreementkit.answers import load_answers
-    from agreementkit.questionnaire import Draft
-
-    from agreementkit.interview import InterviewRun, load_interview
+    from agreementkit.interview import InterviewRun
+    from agreementkit.interview.draft import Draft
+    from agreementkit.questions import load_interview
 
     answers = load_answers(Path(__file__).resolve().parent.parent / "examples" / "cold-chain-pilot.yaml")
     draft = Draft(tmp_path / "draft.yaml", defaults=answers.model_dump(mode="json", exclude_none=True))

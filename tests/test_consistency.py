@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import rendered
-from helpers import EXAMPLES, ROOT, example_data, varied
+from helpers import ROOT, example_data, varied
 
 from agreementkit.answers import load_answers, validate_answers
 from agreementkit.assembly import assemble

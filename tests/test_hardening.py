@@ -106,7 +106,7 @@ def test_library_files_and_drafts_are_read_with_the_same_limits(bombs: Path, tmp
     result, seconds = measured("clauses", "list", "--library", str(clauses))
     _refused_quickly(result, seconds, "nested more than 64 levels deep")
     assert "bomb.md" in result["err"]
-    from agreementkit.questionnaire.draft import load_draft
+    from agreementkit.interview.draft import load_draft
 
     (tmp_path / "draft.yaml").write_text(laughs(), encoding="utf-8")
     with pytest.raises(UserError, match="anchors and aliases"):

@@ -13,14 +13,13 @@ from typing import Any
 import pytest
 import yaml
 from helpers import ROOT, example_data, write_answers
-from terminal import CLEAR, DOWN, ENTER, PAUSE, drive, t
+from terminal import DOWN, ENTER, PAUSE, drive, t
 
 from agreementkit.answers import load_answers
 from agreementkit.checks import check_answers
 from agreementkit.errors import ClauseLibraryError
-from agreementkit.interview import load_interview
-from agreementkit.questionnaire import Draft
-from agreementkit.questionnaire.draft import load_draft
+from agreementkit.interview.draft import Draft, load_draft
+from agreementkit.questions import load_interview
 
 LAYER = ROOT / "examples" / "layers" / "data-sharing"
 BACK, HELP = "\x10", "\x07"  # Ctrl-P, Ctrl-G
@@ -504,7 +503,7 @@ def test_questions_list_prints_the_interview_and_a_client_checklist() -> None:
     ("text", "  spaced  ", "spaced"), ("multi_select", ["a", "b"], ["a", "b"]),
 ])
 def test_typed_answers_are_stored_as_plain_values(kind: str, typed: Any, stored: Any) -> None:
-    from agreementkit.interview.types import QuestionType, parse
+    from agreementkit.questions.types import QuestionType, parse
 
     assert parse(QuestionType(kind), typed) == stored
     assert parse(QuestionType(kind), stored) == stored  # a stored value replays as itself
@@ -520,7 +519,7 @@ def test_typed_answers_are_stored_as_plain_values(kind: str, typed: Any, stored:
     ("email", "tom.rees@ashdown", "'tom.rees@ashdown' is not an email address: its domain (ashdown) needs a dot, like example.org."),
 ])
 def test_wrong_typed_answers_are_explained(kind: str, typed: str, message: str) -> None:
-    from agreementkit.interview.types import Invalid, QuestionType, parse
+    from agreementkit.questions.types import Invalid, QuestionType, parse
 
     with pytest.raises(Invalid) as caught:
         parse(QuestionType(kind), typed)

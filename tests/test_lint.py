@@ -139,7 +139,7 @@ def test_lint_knows_every_name_a_clause_is_given() -> None:
     """lint's list of context names is a copy of assembly's: it must not fall behind."""
     from agreementkit.answers import load_answers
     from agreementkit.assembly import _context
-    from agreementkit.lint import CONTEXT
+    from agreementkit.toolkit.lint import CONTEXT
 
     given = set(_context(load_answers(ROOT / "examples" / "telecom-edge-binding.yaml")))
     given |= {"ref", "refs", "included", "binding_clauses", "surviving_clauses"}  # added by assemble()
@@ -369,7 +369,7 @@ def test_lint_ignore_silences_a_rule_for_one_clause_and_an_unknown_rule_is_repor
 
 
 def test_every_lint_rule_is_documented() -> None:
-    from agreementkit.lint import RULES
+    from agreementkit.toolkit.lint import RULES
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert [rule for rule in sorted(RULES) if f"`{rule}`" not in readme] == []

@@ -19,7 +19,7 @@ from helpers import ROOT, DocxView, example_data, squash, varied, write_answers
 from agreementkit.answers import validate_answers
 from agreementkit.assembly import assemble
 from agreementkit.checks import check_answers
-from agreementkit.interview.expressions import legal_form_from_name
+from agreementkit.questions.expressions import legal_form_from_name
 from agreementkit.render import render_bytes
 
 BINDING = ROOT / "examples" / "telecom-edge-binding.yaml"

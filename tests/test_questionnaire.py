@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import io
 import os
 import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from helpers import EXAMPLES, DocxView
-from terminal import CLEAR, DOWN, ENTER, PAUSE, SPACE, Run, drive, t
+from terminal import DOWN, ENTER, PAUSE, SPACE, drive, t
 
 from agreementkit.answers import load_answers, validate_answers
-from agreementkit.questionnaire import Draft, Terminal, run_new
-from agreementkit.questionnaire.draft import load_draft
+from agreementkit.interview.draft import load_draft
+from agreementkit.questionnaire import Draft
 
 QUICK_KEYS = [
     t("Build and test a warehouse robot together."), ENTER,  # purpose; start date as proposed

@@ -121,7 +121,7 @@ def test_a_cross_reference_pointed_at_another_clause_is_shown_and_a_moved_one_is
 
 
 def test_one_renumbered_line_is_one_line_that_differs(tmp_path: Path) -> None:
-    from agreementkit.scenarios import wording_diff
+    from agreementkit.toolkit.scenarios import wording_diff
 
     old = "## 1. Start\n\n### 1.1 A\n\nSee clause 1.2.\n\n### 1.2 B\n\nText.\n"
     new = "## 1. Start\n\n### 1.1 New\n\nNew.\n\n### 1.2 A\n\nSee clause 1.3.\n\n### 1.3 B\n\nText.\n"

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 import yaml
-from test_cli import run
 from terminal import TODAY
+from test_cli import run
 
-from agreementkit.questionnaire.draft import Draft
+from agreementkit.interview.draft import Draft
 from agreementkit.web import Server, open_draft, start
 from agreementkit.web.forms import Posted, apply_action, read_form
 from agreementkit.web.security import csrf_value

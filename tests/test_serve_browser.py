@@ -12,13 +12,16 @@ import pytest
 import yaml
 from browser import browser, downloaded, served, wait_for  # noqa: F401 - fixtures
 from helpers import DocxView, PdfView
-from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException
+from selenium.common.exceptions import (
+    NoAlertPresentException,
+    StaleElementReferenceException,
+)
 from selenium.webdriver.common.by import By
 from terminal import drive
 from test_questionnaire import QUICK_EXPECTED, QUICK_KEYS
 
 from agreementkit.answers import load_answers, validate_answers
-from agreementkit.questionnaire.draft import load_draft
+from agreementkit.interview.draft import load_draft
 
 # --- driving the page -------------------------------------------------------------
 
@@ -252,7 +255,7 @@ def test_a_draft_started_in_the_browser_is_finished_in_the_terminal(browser: Any
 
 
 def test_a_draft_started_in_the_terminal_is_continued_in_the_browser(browser: Any, served: Any, tmp_path: Path) -> None:  # noqa: F811
-    from agreementkit.questionnaire import Draft
+    from agreementkit.interview.draft import Draft
 
     draft = Draft(tmp_path / "agreementkit-draft.yaml", quick=True)
     drive(QUICK_KEYS[:17], draft, tmp_path, interrupt=True)  # Ctrl-C after the parties

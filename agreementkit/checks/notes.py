@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..document import Cell, Clause, Document, Paragraph, Section, Table, Text
-from . import CheckReport, Severity
+from .findings import CheckReport, Severity
 
 ANNEX_ID = "drafting-notes"
 

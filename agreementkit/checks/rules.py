@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from ..answers import Answers, DecisionRule
 from ..dates import term_months
-from . import rule
+from .findings import rule
 
 Out = Iterator[tuple[str, str, str, str]]
 
@@ -409,7 +409,7 @@ def legal_form_missing(answers: Answers) -> Out:
 
 @rule("liability-cap-unset", "warning", "In a binding agreement every party's liability cap is an amount.")
 def liability_cap_unset(answers: Answers) -> Out:
-    from ..liability import liability_caps
+    from ..assembly.liability import liability_caps
 
     if not answers.agreement.binding:
         return

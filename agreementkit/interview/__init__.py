@@ -1,14 +1,14 @@
-"""The interview as data: question files in the clause library, and the engine that walks them.
+"""The interview: the engine that walks the questions, and what its front ends share.
 
-`load_interview` merges the question files of the built-in library and any
-custom layers; `InterviewRun` walks the result for one person through a
-front end (the terminal questionnaire, later the browser).
+`InterviewRun` walks an `Interview` (see `agreementkit.questions`) for one
+person through a front end, the terminal questionnaire or the browser. Both
+front ends also share the draft file (`draft`), the review's summary
+(`review`) and the finish that writes the answers file and documents
+(`finish`), so neither reaches into the other.
 """
 
 from __future__ import annotations
 
 from .engine import Ask, Choice, Frontend, GoBack, InterviewRun
-from .spec import Interview, Page, Question, load_interview, question_file_schema
 
-__all__ = ["Ask", "Choice", "Frontend", "GoBack", "Interview", "InterviewRun", "Page", "Question", "load_interview",
-           "question_file_schema"]
+__all__ = ["Ask", "Choice", "Frontend", "GoBack", "InterviewRun"]

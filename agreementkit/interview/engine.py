@@ -27,11 +27,18 @@ from typing import Any, Protocol
 from pydantic import TypeAdapter, ValidationError
 
 from ..errors import UserError
+from ..questions.expressions import evaluate, render_value
+from ..questions.fields import field_adapter
+from ..questions.spec import Interview, Page, Question
+from ..questions.types import (
+    CHOICE_TYPES,
+    Invalid,
+    QuestionType,
+    annotation,
+    describe,
+    parse,
+)
 from ..yamlfile import PathKey, format_path
-from .expressions import render_value, evaluate
-from .fields import field_adapter
-from .spec import Interview, Page, Question
-from .types import CHOICE_TYPES, Invalid, QuestionType, annotation, describe, parse
 
 NOTHING = "__none__"  # the value of a select's "nothing" choice, which a front end cannot show as None
 

@@ -15,13 +15,20 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import AnswersError
-from ..interview.engine import InterviewRun
-from ..interview.spec import Interview, load_interview
-from .draft import Draft
-from ..interview.engine import Choice
+from ..interview.draft import Draft
+from ..interview.engine import Choice, InterviewRun
+from ..interview.finish import (
+    ANSWERS,
+    HealthCheckErrors,
+    extra_validator,
+    finish,
+    with_kept,
+)
+from ..interview.review import page_of
+from ..questions.spec import Interview, load_interview
 from .ui import Terminal
 
-__all__ = ["Draft", "Terminal", "NewResult", "run_new", "resume_command", "page_of", "file_stem", "extra_validator", "with_kept"]
+__all__ = ["Draft", "Terminal", "NewResult", "run_new", "resume_command"]
 
 ACCEPT = "accept"
 QUIT = "quit"
@@ -37,17 +44,11 @@ def resume_command(draft: Path) -> str:
     return f"agreementkit new --resume {draft}"
 
 
-def file_stem(data: dict[str, Any]) -> str:
-    names = [p.get("short_name") or p.get("name", "") for p in data.get("parties", [])][:3]
-    slug = "-".join(re.sub(r"[^a-z0-9]+", "-", n.lower().removeprefix("the ")).strip("-") for n in names)
-    return (slug or "partnership") + "-mou"
-
-
 def _summary(ui: Terminal, run: InterviewRun) -> None:
     from rich.panel import Panel
     from rich.table import Table
 
-    from .review import page_rows
+    from ..interview.review import page_rows
 
     for page in run.interview.pages:
         table = Table.grid(padding=(0, 2))
@@ -68,19 +69,6 @@ def _summary(ui: Terminal, run: InterviewRun) -> None:
         for page_id, items in by_page.items():
             stated.add_row(titles[page_id], "; ".join(items))
         ui.show(stated)
-
-
-def page_of(interview: Interview, rule: str | None, path: str) -> str:
-    """The page where a finding or problem is fixed: the page that names its rule,
-    else the page whose questions fill the answers at its path."""
-    for page in interview.pages:
-        if rule and rule in page.rules:
-            return page.id
-    top = re.split(r"[.\[]", path, maxsplit=1)[0]
-    for page in interview.pages:
-        if any(q.field_path[0] == top for q in page.questions):
-            return page.id
-    return interview.pages[0].id
 
 
 def _findings(ui: Terminal, run: InterviewRun, data: dict[str, Any]) -> dict[str, int]:
@@ -152,43 +140,22 @@ def run_new(ui: Terminal, draft: Draft, *, today: date | None = None, interview:
             return result
 
 
-def extra_validator(interview: Interview) -> Any:
-    from ..interview.extra import validate_extra
-
-    def check(data: Any, keys: set[str]) -> list[Any]:
-        return validate_extra(interview, data, keys)[1]
-
-    return check
-
-
-def with_kept(data: dict[str, Any], draft: Draft) -> dict[str, Any]:
-    """Answers the interview does not ask, carried over from the answers being revised."""
-    kept = dict(data)
-    if draft.defaults and draft.defaults.get("check"):
-        kept["check"] = draft.defaults["check"]
-    if draft.libraries:
-        kept["libraries"] = list(draft.libraries)
-    return kept
-
-
 def _write(ui: Terminal, data: dict[str, Any], output: Path, formats: list[str], interview: Interview) -> NewResult | None:
     """Validate, then write the answers file and the documents; None sends the person back to the review."""
-    from ..answers import answers_to_yaml, validate_answers
+    from ..assembly import library_for
     from ..render import atomic_write, plan_outputs, write_outputs
 
     try:
-        answers = validate_answers(data, interview=interview)
+        finished = finish(data, interview, library_for(interview.layers))
     except AnswersError as exc:
         ui.error("Some answers still need fixing before anything is written:")
         for problem in exc.problems:
             ui.error(f"  - {problem.path}: {problem.message}")
         return None
-    from ..checks import check_answers
-
-    if check_answers(answers).errors:
+    except HealthCheckErrors:
         ui.error("The health check found errors; edit the sections concerned.")
         return None
-    stem = file_stem(data)
+    stem = finished.stem
     while True:
         answers_path = output / f"{stem}.yaml"
         outputs = plan_outputs(output, stem, formats)
@@ -197,13 +164,9 @@ def _write(ui: Terminal, data: dict[str, Any], output: Path, formats: list[str],
             break
         stem = ui.text("File name for the answers and documents (without extension)", stem + "-2",
                        lambda v: True if re.fullmatch(r"[\w.-]+", v.strip()) else "letters, digits, dots, - and _ only").strip()
-    from ..assembly import assemble, library_for
-
-    library = library_for(interview.layers)
-    document = assemble(answers, library)
     with ui.console.status("Writing the documents") as status:
-        documents = write_outputs(document, outputs, force=True, progress=lambda m: status.update(m + "…"))
-    atomic_write(answers_path, answers_to_yaml(answers).encode("utf-8"))
+        documents = write_outputs(finished.document, outputs, force=True, progress=lambda m: status.update(m + "…"))
+    atomic_write(answers_path, finished.content(ANSWERS))
     ui.say(f"wrote {answers_path}", style="green")
     for path in documents:
         ui.say(f"wrote {path}", style="green")

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..interview.engine import NOTHING, Ask, Choice, GoBack
-from ..interview.spec import Page
-from ..interview.types import TEXT_TYPES, QuestionType
+from ..questions.spec import Page
+from ..questions.types import TEXT_TYPES, QuestionType
 
 KEYS_LINE = "Ctrl-P: previous question · F1 or Ctrl-G: help · Ctrl-C: stop (answers are kept)"
 

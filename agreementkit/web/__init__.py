@@ -8,9 +8,11 @@ and builds the app, and `Server.run` serves until Ctrl-C.
 - `forms`: a page of the interview as a form, and a posted form back as answers;
 - `session`: the draft shared by every tab, versions and conflicts between tabs;
 - `preview`: the draft MOU through the HTML writer, kept warm;
-- `outputs`: the answers file and documents, downloaded or written;
 - `security`: the token, CSRF and cross-site refusal;
-- `app`: the routes; `server`: opening the draft, the socket and uvicorn.
+- `app`: the routes and the downloads; `server`: opening the draft, the socket and uvicorn.
+
+Finishing (the answers file and the documents) is `interview.finish`, shared
+with the terminal.
 """
 
 from __future__ import annotations

@@ -28,15 +28,23 @@ from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    RedirectResponse,
+    Response,
+)
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..errors import AgreementkitError, AnswersError, UserError
-from ..interview.spec import Page
+from ..interview import finish as finishing
+from ..interview.finish import ANSWERS, DOCUMENT_FORMATS
+from ..interview.review import page_rows
 from ..library import ClauseLibrary
-from ..questionnaire.review import page_rows
-from . import outputs
+from ..questions.spec import Page
+from ..render import DEFAULT_FORMATS
 from .forms import Field, Group, PageForm, choice_token, read_form
 from .preview import Previewer
 from .security import Guard, csrf_value, same
@@ -44,6 +52,13 @@ from .session import DraftSession
 
 HERE = Path(__file__).resolve().parent
 T = TypeVar("T")
+
+# What each download is called on the review page, and how it is served.
+LABELS = {ANSWERS: "Answers file (YAML)", "docx": "Word document (DOCX)", "pdf": "PDF", "html": "Web page (HTML)",
+          "md": "Markdown", "ics": "Review calendar (ICS)"}
+MEDIA_TYPES = {ANSWERS: "application/yaml", "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+               "pdf": "application/pdf", "html": "text/html; charset=utf-8", "md": "text/markdown; charset=utf-8",
+               "ics": "text/calendar; charset=utf-8"}
 
 
 @dataclass
@@ -265,8 +280,8 @@ def create_app(served: Served) -> Starlette:
                           "defaulted": [d for d in run.defaulted if d.page == page.id]})
         errors = [f for found in preview.findings.values() for f in found if f.severity.value == "error"]
         return {"pages": pages, "problems": problems, "blocked": bool(problems or errors), "message": message,
-                "formats": [(fmt, outputs.LABELS[fmt], fmt in outputs.DEFAULT_CHOSEN) for fmt in outputs.DOCUMENT_FORMATS],
-                "downloads": [(fmt, outputs.LABELS[fmt]) for fmt in (outputs.ANSWERS, *outputs.DOCUMENT_FORMATS)],
+                "formats": [(fmt, LABELS[fmt], fmt in DEFAULT_FORMATS) for fmt in DOCUMENT_FORMATS],
+                "downloads": [(fmt, LABELS[fmt]) for fmt in (ANSWERS, *DOCUMENT_FORMATS)],
                 "output": str(served.output), "sections": sections(None)}
 
     async def review(request: Request) -> Response:
@@ -290,8 +305,8 @@ def create_app(served: Served) -> Starlette:
             if location.page is not None:
                 return RedirectResponse("/", status_code=303)
             try:
-                finished = outputs.finish(session.answers_data(run), session.interview, served.library)
-                paths = outputs.write_files(finished, served.output, chosen, replace=replace, templates=served.templates)
+                finished = finishing.finish(session.answers_data(run), session.interview, served.library)
+                paths = finishing.write_files(finished, served.output, chosen, replace=replace, templates=served.templates)
             except (AnswersError, UserError) as exc:
                 context = review_context(str(exc))
                 assert context is not None
@@ -306,8 +321,8 @@ def create_app(served: Served) -> Starlette:
 
     async def download(request: Request) -> Response:
         fmt = request.path_params["fmt"]
-        if fmt not in (outputs.ANSWERS, *outputs.DOCUMENT_FORMATS):
-            raise HTTPException(404, f"No download '{fmt}': choose one of {', '.join((outputs.ANSWERS, *outputs.DOCUMENT_FORMATS))}.")
+        if fmt not in (ANSWERS, *DOCUMENT_FORMATS):
+            raise HTTPException(404, f"No download '{fmt}': choose one of {', '.join((ANSWERS, *DOCUMENT_FORMATS))}.")
 
         def make() -> Response:
             session.refresh()
@@ -315,11 +330,11 @@ def create_app(served: Served) -> Starlette:
             if location.page is not None:
                 raise HTTPException(409, f"The interview is not finished: “{location.page.title}” still has questions to answer.")
             try:
-                finished = outputs.finish(session.answers_data(run), session.interview, served.library)
+                finished = finishing.finish(session.answers_data(run), session.interview, served.library)
             except (AnswersError, UserError) as exc:
                 raise HTTPException(409, str(exc)) from None
             data = finished.content(fmt, served.templates)
-            return Response(data, media_type=outputs.MEDIA_TYPES[fmt],
+            return Response(data, media_type=MEDIA_TYPES[fmt],
                             headers={"content-disposition": f'attachment; filename="{finished.file_name(fmt)}"'})
 
         return await locked(make)
@@ -330,7 +345,7 @@ def create_app(served: Served) -> Starlette:
         if path is None or not path.is_file():
             raise HTTPException(404, f"No file '{name}' was written by this server.")
         fmt = path.suffix.lstrip(".")
-        return FileResponse(path, media_type=outputs.MEDIA_TYPES.get(fmt, "application/octet-stream"), filename=path.name)
+        return FileResponse(path, media_type=MEDIA_TYPES.get(fmt, "application/octet-stream"), filename=path.name)
 
     # --- errors -----------------------------------------------------------------------
 

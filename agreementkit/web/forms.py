@@ -20,9 +20,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ..interview.engine import NOTHING, SKIP, Ask, Defaulted, InterviewRun, PageIncomplete, page_keys
-from ..interview.spec import Interview, Page, Question
-from ..interview.types import CHOICE_TYPES, MANY_TYPES, QuestionType
+from ..interview.engine import (
+    NOTHING,
+    SKIP,
+    Ask,
+    Defaulted,
+    InterviewRun,
+    PageIncomplete,
+    page_keys,
+)
+from ..questions.spec import Interview, Page, Question
+from ..questions.types import CHOICE_TYPES, MANY_TYPES, QuestionType
 
 _MORE = re.compile(r"^(?P<base>.*)\.more\[(?P<index>\d+)\]$")
 _ENTRY = re.compile(r"^(?P<base>.*)\[(?P<index>\d+)\]$")

@@ -23,10 +23,11 @@ from typing import Any
 from ..checks import Finding
 from ..errors import AgreementkitError
 from ..interview.engine import NOTHING, SKIP, Ask, InterviewRun, PageIncomplete
-from ..interview.spec import Interview, Page
-from ..interview.types import MANY_TYPES, QuestionType
+from ..interview.finish import with_kept
+from ..interview.review import page_of
 from ..library import ClauseLibrary
-from ..questionnaire import page_of, with_kept
+from ..questions.spec import Interview, Page
+from ..questions.types import MANY_TYPES, QuestionType
 from .session import DraftSession
 
 PREVIEW_STYLESHEET = '<link rel="stylesheet" href="/static/preview.css">'

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UserError
-from ..questionnaire.draft import Draft, load_draft
+from ..interview.draft import Draft, load_draft
 from ..render import DEFAULT_FORMATS
 from .security import LOOPBACK, allowed_hosts, new_token
 from .session import DraftSession
@@ -58,7 +58,7 @@ def open_draft(source: Path | None, *, output: Path, draft_path: Path | None = N
         notes.append(f"Resuming the draft {source} ({len(draft.log)} answers so far).")
     elif source is not None:
         from ..answers import load_answers
-        from ..interview.spec import load_interview
+        from ..questions.spec import load_interview
 
         if path.exists():
             raise UserError(f"{path} already holds a draft; resume it with `agreementkit serve {path}`, "
@@ -160,7 +160,7 @@ def start(opened: Opened, *, host: str = "127.0.0.1", port: int | None = None, t
     """Load the interview and library, bind the socket and build the app; warm the
     writers in the background so the first page and the first PDF come quickly."""
     from ..assembly import library_for
-    from ..interview.spec import load_interview
+    from ..questions.spec import load_interview
     from .app import Served, create_app
     from .preview import Previewer
 

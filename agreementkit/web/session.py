@@ -19,10 +19,11 @@ from datetime import date
 from typing import Any
 
 from ..errors import AnswersError, UserError
+from ..interview.draft import Draft, load_draft
 from ..interview.engine import Ask, InterviewRun, PageIncomplete, page_keys
-from ..interview.spec import Interview, Page
-from ..questionnaire import extra_validator, page_of, with_kept
-from ..questionnaire.draft import Draft, load_draft
+from ..interview.finish import extra_validator, with_kept
+from ..interview.review import page_of
+from ..questions.spec import Interview, Page
 from .forms import _ENTRY, _MORE, PageForm, Posted, WalkDraft, walk_page
 
 

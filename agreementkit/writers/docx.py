@@ -24,11 +24,32 @@ from typing import Any
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from ..document import (Block, Cell, Clause, Document, Inline, ItemList, Paragraph, Ref, Section, SignatureBlock, Table, Text,
-                        changed)
+from ..document import (
+    Block,
+    Cell,
+    Clause,
+    Document,
+    Inline,
+    ItemList,
+    Paragraph,
+    Ref,
+    Section,
+    SignatureBlock,
+    Table,
+    Text,
+    changed,
+)
 from ..resources import builtin_templates
-from .wordml import (Bookmarks, Revisions, field_runs, install_lists, ref_instruction, run_element, set_numbering,
-                     update_fields_on_open)
+from .wordml import (
+    Bookmarks,
+    Revisions,
+    field_runs,
+    install_lists,
+    ref_instruction,
+    run_element,
+    set_numbering,
+    update_fields_on_open,
+)
 
 REFERENCE = "reference.docx"
 

@@ -6,10 +6,18 @@ shows exactly the text the other formats show.
 
 from __future__ import annotations
 
-from ..document import Cell, Document, Inline, ItemList, Paragraph, Ref, SignatureBlock, Table
+from ..document import (
+    Cell,
+    Document,
+    Inline,
+    ItemList,
+    Paragraph,
+    Ref,
+    SignatureBlock,
+    Table,
+)
 from ..markup import escape_readable as escape
 from ..markup import guard_line_start
-
 
 _CRITIC = {"ins": ("{++", "++}"), "del": ("{--", "--}")}  # CriticMarkup, for a redline's changes
 

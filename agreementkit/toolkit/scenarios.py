@@ -16,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import AgreementkitError, ClauseLibraryError, Problem
-from .render import atomic_write
+from ..errors import AgreementkitError, ClauseLibraryError, Problem
+from ..render import atomic_write
 
 TESTS_DIR = "tests"
 
@@ -35,7 +35,7 @@ class ScenarioResult:
 
 def find_scenarios(layers: list[Path]) -> list[Path]:
     """The answers files of the scenarios: every layer's tests/*.yaml, or the built-in ones with no layer."""
-    from .resources import builtin_clauses
+    from ..resources import builtin_clauses
 
     for layer in layers:
         if not Path(layer).is_dir():
@@ -195,12 +195,12 @@ def _named(heading: str, how: str, ids: dict[str, str]) -> str:
 
 def run_scenario(answers_path: Path, layers: list[Path], *, update: bool = False) -> ScenarioResult:
     """Render one scenario and compare it with its approved rendering and expectations."""
-    from .answers import load_answers
-    from .assembly import assemble, library_for
-    from .checks import check_answers
-    from .interview.spec import load_interview
-    from .render import render_bytes
-    from .yamlfile import parse_yaml, read_text
+    from ..answers import load_answers
+    from ..assembly import assemble, library_for
+    from ..checks import check_answers
+    from ..questions.spec import load_interview
+    from ..render import render_bytes
+    from ..yamlfile import parse_yaml, read_text
 
     name = answers_path.stem
     expected_path = answers_path.with_suffix(".md")

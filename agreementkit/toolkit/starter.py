@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import __version__
-from .errors import UserError
-from .render import atomic_write
+from .. import __version__
+from ..errors import UserError
+from ..render import atomic_write
 
 _README = """# {name}
 
@@ -84,8 +84,8 @@ questions:
 
 def init_layer(folder: Path) -> list[Path]:
     """Write the starter layer into an empty or new folder; its scenario's approved rendering is made now."""
-    from .answers import answers_to_yaml, load_answers
-    from .resources import builtin_clauses
+    from ..answers import answers_to_yaml, load_answers
+    from ..resources import builtin_clauses
     from .scenarios import run_scenario
 
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
@@ -106,14 +106,14 @@ def init_layer(folder: Path) -> list[Path]:
         atomic_write(path, text.encode("utf-8"))
         written.append(path)
     # The scenario: a built-in example with the new question answered, approved as it renders now.
-    from .interview.spec import load_interview
+    from ..questions.spec import load_interview
 
     answers = load_answers(builtin_clauses() / "tests" / "cold-chain-pilot.yaml")
     data = answers.model_dump(mode="json", exclude_none=True)
     data["extra"] = {"complaints_contact": "the partnership manager of Northwind"}
     data["libraries"] = [str(folder)]
     scenario = folder / "tests" / "example.yaml"
-    from .answers import validate_answers
+    from ..answers import validate_answers
 
     atomic_write(scenario, answers_to_yaml(validate_answers(data, interview=load_interview([folder]))).encode("utf-8"))
     run_scenario(scenario, [folder], update=True)

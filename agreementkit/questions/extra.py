@@ -9,13 +9,15 @@ line) and `agreementkit schema --library` describes it.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from ..yamlfile import PathKey
-from .spec import Interview, Question
 from .types import QuestionType, annotation, plain_number
+
+if TYPE_CHECKING:
+    from .spec import Interview, Question
 
 
 class _Extra(BaseModel):
@@ -78,7 +80,7 @@ def validate_extra(interview: Interview, data: Any, party_keys: set[str] | None,
 
     With the rest of the `answers` (plain data), each question's `validate`
     template is applied too, as the interview applies it."""
-    from ..answers import describe_error, user_path
+    from ..answers import describe_error, undeclared_extra, user_path
 
     model = extra_model(interview)
     given = data if data is not None else {}
@@ -100,10 +102,7 @@ def validate_extra(interview: Interview, data: Any, party_keys: set[str] | None,
                 if close:
                     problems.append((("extra", *loc), f"unknown field '{loc[0]}'; did you mean '{close[0]}'?"))
                     continue
-                hint = "did you mean to pass --library?"
-                if recorded_layers:
-                    hint = f"this file was made with --library {' --library '.join(recorded_layers)}; pass it again"
-                problems.append((("extra", *loc), f"'{loc[0]}' is declared by no loaded layer: {hint}"))
+                problems.append((("extra", *loc), undeclared_extra(str(loc[0]), recorded_layers)))
             else:
                 problems.append((("extra", *loc), describe_error(error)))
         return {}, problems
@@ -184,3 +183,20 @@ def _validators(interview: Interview, values: dict[str, Any], answers: dict[str,
 
 def extra_schema(interview: Interview) -> dict[str, Any]:
     return extra_model(interview).model_json_schema()
+
+
+def answers_schema(interview: Interview) -> dict[str, Any]:
+    """The JSON Schema of the answers format, for editors to validate and complete;
+    `extra` is described by the questions of the interview's layers."""
+    from ..answers import Answers
+
+    schema = Answers.model_json_schema()
+    extra = extra_schema(interview)
+    definitions = schema.setdefault("$defs", {})
+    for name, definition in extra.pop("$defs", {}).items():
+        definitions[name] = definition
+    description = schema["properties"]["extra"].get("description")
+    schema["properties"]["extra"] = {**extra, "description": description}
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "agreementkit answers (format 1)"
+    return schema

@@ -1,154 +1,31 @@
-"""A static check of a clause library, every branch at once.
+"""Lint's rules for one clause: every name, attribute, filter, reference and variant in its template.
 
-Rendering the examples only tries the branches some example reaches; a typo
-inside `{% if governance.decision_rule == 'weighted' %}` waits for the first
-weighted-vote deal. Lint walks each clause's Jinja2 syntax tree instead and
-resolves every name and attribute against the answers model, so a mistake is
-found before it reaches a client. Findings name the file, line, clause, rule
-and a suggestion; nothing here renders a document.
+The clause's Jinja2 tree is walked with the names in scope and their types,
+so every branch is checked, not only those an example reaches.
 """
 
 from __future__ import annotations
 
 import difflib
-import enum
 import re
-import types
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from jinja2 import nodes
 from jinja2.exceptions import TemplateSyntaxError
 from pydantic import BaseModel
 
-from .answers import Answers
-from .library import ClauseFile, ClauseLibrary
+from ...answers import Answers
+from ...library import ClauseFile, ClauseLibrary
+from .findings import LintFinding, Severity
+from .walker import CONTEXT, Function, Unknown, attribute, element_of, strip
 
-Severity = Literal["error", "warning", "advice"]
-
-
-
-class Function:
-    """The type lint gives a function of the clause context: printed bare, it is a mistake."""
-
-
-# What a clause sees besides the answers' sections (assembly's context), with the type lint can follow.
-CONTEXT: dict[str, Any] = {
-    "binding": bool, "shall": str, "instrument": str, "term_end": date, "review_dates": list[date],
-    "review_calendar": list[dict], "resource_totals": dict, "liability_caps": dict, "has_university": bool,
-    "has_public_body": bool, "others": str, "others_poss": str, "each_other": str, "every_other": str,
-    "any_concerned": str, "in_dispute": str, "they_need": str, "they_request": str, "them": str,
-    "party": Function, "label": Function, "ref": Function, "refs": Function, "included": Function,
-    "binding_clauses": list[str], "surviving_clauses": list[str], "kpi_report_days": int,
-    # Jinja2's own
-    "range": Function, "namespace": Function, "dict": Function, "lipsum": Function, "cycler": Function,
-    "joiner": Function, "loop": Any,
-    "caller": Any, "varargs": Any, "kwargs": Any,
-}
-_METHODS = {
-    str: set(dir(str)), list: set(dir(list)), dict: set(dir(dict)), Decimal: set(dir(Decimal)), date: set(dir(date)),
-    bool: set(dir(bool)), int: set(dir(int)),
-}
 _OBLIGATION = re.compile(r"[^.:;\n]*\b(shall|must)\b[^.:;\n]*[.:;]?", re.IGNORECASE)
 _BINDING_BLOCK = re.compile(r"^:::\s*binding\s*$.*?^:::\s*$", re.MULTILINE | re.DOTALL)
 _VARIANT_BLOCK = re.compile(r"^:::\s*(binding|non_binding)\s*$", re.MULTILINE)
 _SAME_ELEMENTS = {"selectattr", "rejectattr", "select", "reject", "sort", "list", "unique", "reverse", "first", "last"}
-
-
-# Every rule lint has, for `lint_ignore:` in a clause's front matter.
-RULES = frozenset({
-    "undefined-name", "unknown-attribute", "undeclared-extra", "prints-object", "unknown-filter", "unknown-test", "syntax",
-    "unknown-reference", "conditional-reference", "variant-missing", "variant-undeclared", "template-loading",
-    "term-defined-twice", "term-unused", "term-before-definition", "term-where-undefined", "term-undefined",
-    "term-not-marked", "answer-unasked", "unsupported-markdown", "front-matter", "clause-file", "unknown-section",
-    "override-drift", "override-unknown", "override-unrecorded", "duplicate-id", "question-unused", "question-file",
-    "question-expression", "obligation-in-mou", "lint-ignore-unknown",
-})
-
-
-@dataclass(frozen=True)
-class LintFinding:
-    rule: str
-    severity: Severity
-    file: str
-    line: int | None
-    clause: str
-    message: str
-    suggestion: str
-
-    def sort_key(self) -> tuple[str, int, str]:
-        return (self.file, self.line or 0, self.rule)
-
-
-@dataclass
-class LintReport:
-    findings: list[LintFinding] = field(default_factory=list)
-
-    def count(self, severity: Severity) -> int:
-        return sum(f.severity == severity for f in self.findings)
-
-    def exit_code(self, strict: bool = False) -> int:
-        return 1 if self.count("error") or (strict and self.count("warning")) else 0
-
-
-class _Unknown(Exception):
-    """An attribute the type does not have."""
-
-
-def _strip(tp: Any) -> Any:
-    """The type a value of `tp` has once it is there: Optional and Annotated unwrapped."""
-    while True:
-        origin = typing.get_origin(tp)
-        if origin is typing.Annotated:
-            tp = typing.get_args(tp)[0]
-        elif origin in (typing.Union, types.UnionType):
-            options = [a for a in typing.get_args(tp) if a is not type(None)]
-            if len(options) != 1:
-                return Any
-            tp = options[0]
-        else:
-            return tp
-
-
-def _attribute(tp: Any, name: str) -> Any:
-    """The type of `value.name` for a value of type `tp`, Any where lint cannot follow; _Unknown when it has none."""
-    tp = _strip(tp)
-    if tp is Any:
-        return Any
-    if isinstance(tp, type) and issubclass(tp, BaseModel):
-        if name in tp.model_fields:
-            return tp.model_fields[name].annotation
-        if isinstance(getattr(tp, name, None), property):
-            return typing.get_type_hints(getattr(tp, name).fget).get("return", Any)
-        if callable(getattr(tp, name, None)):
-            return Any
-        raise _Unknown(sorted(tp.model_fields))
-    if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        if name in ("value", "name") or name in tp.__members__ or hasattr(tp, name):
-            return Any
-        raise _Unknown(["value", "name"])
-    origin = typing.get_origin(tp) or tp
-    for kind, methods in _METHODS.items():
-        if origin is kind or (isinstance(origin, type) and issubclass(origin, kind)):
-            if name in methods:
-                return Any
-            if kind is dict:
-                return Any  # keys read as attributes
-            raise _Unknown([])
-    return Any
-
-
-def _element(tp: Any) -> Any:
-    tp = _strip(tp)
-    if typing.get_origin(tp) in (list, tuple):
-        args = typing.get_args(tp)
-        return args[0] if args else Any
-    return Any
 
 
 class _ClauseLinter:
@@ -190,7 +67,7 @@ class _ClauseLinter:
             element = self.type_of(node.iter, scope)
             source = self.path_of(node.iter, scope)
             for target in _names(node.target):
-                inner[target.name] = _element(element) if isinstance(node.target, nodes.Name) else Any
+                inner[target.name] = element_of(element) if isinstance(node.target, nodes.Name) else Any
                 if source and isinstance(node.target, nodes.Name):
                     self.paths[target.name] = source + "[]"
                 else:
@@ -275,7 +152,7 @@ class _ClauseLinter:
 
     def printed(self, node: nodes.Node, scope: dict[str, Any]) -> None:
         """`{{ costs.shares }}` prints a dict's repr, `{{ label }}` a function's: render refuses both."""
-        tp = _strip(self.quiet_type(node, scope))
+        tp = strip(self.quiet_type(node, scope))
         origin = typing.get_origin(tp) or tp
         what = ""
         if tp is Function:
@@ -299,14 +176,14 @@ class _ClauseLinter:
             if isinstance(node.node, nodes.Name) and node.node.name == "extra":
                 return Any
             try:
-                return _attribute(self.quiet_type(node.node, scope), node.attr)
-            except _Unknown:
+                return attribute(self.quiet_type(node.node, scope), node.attr)
+            except Unknown:
                 return Any
         if isinstance(node, nodes.Getitem):
-            base = _strip(self.quiet_type(node.node, scope))
+            base = strip(self.quiet_type(node.node, scope))
             if typing.get_origin(base) is dict and len(typing.get_args(base)) == 2:
                 return typing.get_args(base)[1]
-            return _element(base)
+            return element_of(base)
         return Any
 
     def type_of(self, node: nodes.Node, scope: dict[str, Any]) -> Any:
@@ -327,15 +204,15 @@ class _ClauseLinter:
                              f"declare it in a question file: - id: extra.{node.attr}")
                 return Any
             try:
-                found = _attribute(base, node.attr)
-            except _Unknown as exc:
+                found = attribute(base, node.attr)
+            except Unknown as exc:
                 known = exc.args[0]
                 hint = difflib.get_close_matches(node.attr, known, n=1)
                 where = _dotted(node.node)
                 self.add("unknown-attribute", "error", node.lineno, f"'{where}' has no '{node.attr}'",
                          f"did you mean '{hint[0]}'?" if hint else (f"it has: {', '.join(known)}" if known else "check the answers format"))
                 return Any
-            stripped = _strip(base)
+            stripped = strip(base)
             if isinstance(stripped, type) and issubclass(stripped, BaseModel) and node.attr in stripped.model_fields:
                 path = self.path_of(node, scope)
                 if path:
@@ -382,7 +259,7 @@ class _ClauseLinter:
                 self.add("unknown-reference", "error", call.lineno, f"{function}('{target}'): no such clause",
                          f"did you mean '{hint[0]}'?" if hint else "see `agreementkit clauses list`")
             elif function != "included" and clause.meta.condition and clause.meta.condition != self.clause.meta.condition \
-                    and not _guarded(target, clause.meta.condition, guards, self.derived):
+                    and not guarded(target, clause.meta.condition, guards, self.derived):
                 self.add("conditional-reference", "warning", call.lineno,
                          f"refers to '{target}', which appears only when {clause.meta.condition}, from a clause that can "
                          "appear without it", f"guard it: {{% if included('{target}') %}}…{{% endif %}}")
@@ -393,7 +270,7 @@ def _names(target: nodes.Node) -> list[nodes.Name]:
     return [target] if isinstance(target, nodes.Name) else list(target.find_all(nodes.Name))
 
 
-def _guarded(target: str, condition: str, guards: list[nodes.Node], derived: dict[str, set[str]]) -> bool:
+def guarded(target: str, condition: str, guards: list[nodes.Node], derived: dict[str, set[str]]) -> bool:
     """Whether an enclosing test names the clause (`included('x')`) or its condition's first answer."""
     first = re.findall(r"[a-z_]+(?:\.[a-z_]+)*", condition)
     for guard in guards:
@@ -427,129 +304,8 @@ def _dotted(node: nodes.Node) -> str:
     return "…"
 
 
-def lint_library(library: ClauseLibrary, interview: Any = None) -> LintReport:
-    """Every problem in the resolved library, in file order; `extra.*` names are checked
-    against `interview`'s questions (the interview of the library's layers when not given)."""
-    from .assembly import _environment
-    from .interview.lint import expression_findings, problem_finding
-    from .interview.spec import load_interview_leniently
-
-    from .resources import builtin_clauses
-    from .terms import term_findings
-
-    custom = [p for p in library.layers if Path(p) != builtin_clauses()]
-    out: list[LintFinding] = []
-    if interview is None:
-        # A question file that cannot be merged is a finding; the clauses are still checked.
-        interview, problems = load_interview_leniently(custom or None)
-        out.extend(problem_finding(problem) for problem in problems)
-    out.extend(expression_findings(interview))
-    extra_questions = {q.id.split(".", 1)[1].split("[")[0].split(".")[0]: q for q in interview.questions()
-                       if q.id.startswith("extra.") and not q.removed}
-    extra = set(extra_questions)
-    used_extra: set[str] = set()
-
-    env = _environment()
-    filters, tests = set(env.filters), set(env.tests)
-    enabled = [c for c in library.clauses.values() if c.meta.enabled]
-    collected = _Collected()
-    for clause in enabled:
-        out.extend(_lint_clause(clause, library, filters, tests, extra, used_extra, collected))
-    out.extend(_unasked(collected.used_paths, interview))
-    out.extend(_overrides(library))
-    out.extend(term_findings(library, enabled, collected, _guarded))
-    for name, question in sorted(extra_questions.items()):
-        if name not in used_extra:
-            file, line = question.sources.get("id", (str(Path(question.layer) / "questions"), None))
-            out.append(LintFinding("question-unused", "advice", file, line, f"extra.{name}",
-                                   f"the question extra.{name} is asked, but no clause uses its answer",
-                                   "use it in a clause, or remove the question"))
-    for path, problem, clause_id in library.problems:
-        out.append(_unreadable(path, problem, clause_id))
-    for clause_id, kept, shadowed in library.duplicates:
-        out.append(LintFinding("duplicate-id", "error", str(shadowed), 2, clause_id,
-                               f"'{clause_id}' is also the id of {kept} in the same layer, which silently replaces this file",
-                               "give each clause of a layer its own id"))
-
-    return LintReport(sorted(_silenced(out, enabled), key=LintFinding.sort_key))
-
-
-def _silenced(found: list[LintFinding], clauses: list[ClauseFile]) -> list[LintFinding]:
-    """The findings less those a clause silences with `lint_ignore:`, and a finding for each rule
-    name there that lint does not have (a silenced typo would silence nothing)."""
-    ignored = {(str(c.source), c.meta.id): set(c.meta.lint_ignore) for c in clauses if c.meta.lint_ignore}
-    kept = [f for f in found if f.rule not in ignored.get((f.file, f.clause), ())]
-    for clause in clauses:
-        for rule in clause.meta.lint_ignore:
-            if rule not in RULES:
-                hint = difflib.get_close_matches(rule, sorted(RULES), n=1)
-                kept.append(LintFinding("lint-ignore-unknown", "warning", str(clause.source), clause.line_of("lint_ignore"),
-                                        clause.meta.id, f"lint_ignore names '{rule}', which is no lint rule",
-                                        f"did you mean '{hint[0]}'?" if hint else "the rules are listed in the README"))
-    return kept
-
-
-def _unreadable(path: Path, problem: Any, clause_id: str) -> LintFinding:
-    """A clause file a lenient load skipped: its front matter names an unknown key or section, or is not YAML."""
-    message = problem.message
-    if problem.path == "section" and message.startswith("unknown section"):
-        return LintFinding("unknown-section", "error", str(path), problem.line, clause_id, message,
-                           "use a section id the library has, or add the section to sections.yaml")
-    if problem.path:  # a field of the front matter
-        return LintFinding("front-matter", "error", str(path), problem.line, clause_id, f"{problem.path}: {message}",
-                           "the front matter keys are listed in the README, under \"The clause library\"")
-    return LintFinding("clause-file", "error", str(path), problem.line, clause_id, message,
-                       "a clause file starts with YAML front matter between --- lines")
-
-
-def _unasked(used_paths: dict[str, dict[str, tuple[ClauseFile, int]]], interview: Any) -> Iterator[LintFinding]:
-    """Answers a clause reads that no question of the interview asks: a person using `new` or
-    `serve` can never give them, so the clause's wording for them is reached only from a hand-written file."""
-    asked = [q.id for q in interview.questions() if not q.removed]
-    for path, readers in sorted(used_paths.items()):
-        if any(path == q or path.startswith(q + ".") or q.startswith(path + ".")
-               or q.startswith(path + "[]") for q in asked):
-            continue
-        if any(other != path and other.startswith(path + ".") for other in used_paths):
-            continue  # reported at the deeper path
-        for clause, line in readers.values():
-            yield LintFinding("answer-unasked", "advice", str(clause.source), line, clause.meta.id,
-                              f"reads the answer {path}, which no question of the interview asks",
-                              f"add a question with id: {path} to a question file, or accept that only an answers file sets it")
-
-
-def _overrides(library: ClauseLibrary) -> Iterator[LintFinding]:
-    """A layer's replacement of a built-in clause records which version it replaced; warn when that moved on."""
-    from .resources import builtin_clauses
-
-    from .assembly import default_library
-
-    builtin = {c.meta.id: c for c in default_library().clauses.values()}
-    for clause in library.clauses.values():
-        if clause.source.is_relative_to(builtin_clauses()):
-            continue
-        where = (str(clause.source), clause.line_of("overrides"), clause.meta.id)
-        if clause.meta.overrides:
-            target, version = clause.meta.overrides.rsplit("@", 1)
-            original = builtin.get(target)
-            if original is None:
-                yield LintFinding("override-unknown", "error", *where, f"overrides '{target}', which is not a built-in clause",
-                                  "check the id with `agreementkit clauses list`")
-            elif target != clause.meta.id:
-                yield LintFinding("override-unknown", "error", *where, f"overrides '{target}' but its own id is '{clause.meta.id}'",
-                                  f"give it id: {target}, or drop the overrides key")
-            elif original.meta.version > int(version):
-                yield LintFinding("override-drift", "warning", *where,
-                                  f"replaces {target} as it was at version {version}; the built-in clause is now at version "
-                                  f"{original.meta.version}", f"re-read `agreementkit clauses show {target}` against yours, "
-                                  f"then set overrides: {target}@{original.meta.version}")
-        elif clause.meta.id in builtin:
-            yield LintFinding("override-unrecorded", "advice", *where, f"replaces the built-in {clause.meta.id} without saying "
-                              "which version", f"add overrides: {clause.meta.id}@{builtin[clause.meta.id].meta.version}")
-
-
 @dataclass
-class _Collected:
+class Collected:
     """What the walk of every clause gathers for the library-wide rules."""
 
     used_paths: dict[str, dict[str, tuple[ClauseFile, int]]] = field(default_factory=dict)  # path: clause id: (clause, line)
@@ -557,9 +313,9 @@ class _Collected:
     derived: dict[str, dict[str, set[str]]] = field(default_factory=dict)  # clause id: its `set` locals
 
 
-def _lint_clause(clause: ClauseFile, library: ClauseLibrary, filters: set[str], tests: set[str],
-                 extra: set[str], used_extra: set[str], collected: _Collected | None = None) -> Iterator[LintFinding]:
-    from .assembly import _environment
+def lint_clause(clause: ClauseFile, library: ClauseLibrary, filters: set[str], tests: set[str],
+                 extra: set[str], used_extra: set[str], collected: Collected | None = None) -> Iterator[LintFinding]:
+    from ...assembly import _environment
 
     env = _environment()
     found: list[LintFinding] = []
@@ -596,7 +352,7 @@ def _lint_clause(clause: ClauseFile, library: ClauseLibrary, filters: set[str], 
                                  f"has a '::: {variant}' block but does not declare the variant",
                                  f"add variants: [{', '.join(sorted(blocks))}] to the front matter"))
     # Markdown the writers refuse or drop.
-    from .markup import unsupported
+    from ...markup import unsupported
 
     for line, message, fatal in unsupported(clause.body, {"signatures"}):
         found.append(LintFinding("unsupported-markdown", "error" if fatal else "warning", str(clause.source), clause.body_line + line - 1,
@@ -611,6 +367,3 @@ def _lint_clause(clause: ClauseFile, library: ClauseLibrary, filters: set[str], 
                                      f"'{match.group(1)}' in a clause that does not bind: \"{match.group(0).strip()}\"",
                                      "write {{ shall }} (\"will\" in an MOU), or mark the clause binds: true"))
     return iter(found)
-
-
-__all__ = ["LintFinding", "LintReport", "lint_library", "CONTEXT"]

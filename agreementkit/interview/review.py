@@ -7,11 +7,12 @@ never the stored code.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from ..interview.engine import InterviewRun, value_at
-from ..interview.spec import Page, Question
-from ..interview.types import QuestionType
+from ..questions.spec import Interview, Page, Question
+from ..questions.types import QuestionType
+from .engine import InterviewRun, value_at
 
 
 def _value(run: InterviewRun, q: Question, data: dict[str, Any]) -> str | None:
@@ -44,3 +45,16 @@ def page_rows(run: InterviewRun, page: Page) -> list[tuple[str, str]]:
             if shown is not None:
                 rows.append((q.label, shown))
     return rows
+
+
+def page_of(interview: Interview, rule: str | None, path: str) -> str:
+    """The page where a finding or problem is fixed: the page that names its rule,
+    else the page whose questions fill the answers at its path."""
+    for page in interview.pages:
+        if rule and rule in page.rules:
+            return page.id
+    top = re.split(r"[.\[]", path, maxsplit=1)[0]
+    for page in interview.pages:
+        if any(q.field_path[0] == top for q in page.questions):
+            return page.id
+    return interview.pages[0].id

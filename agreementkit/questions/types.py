@@ -15,6 +15,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field
 
+from ..answers import check_email, email_problem
+
 
 class QuestionType(str, Enum):
     text = "text"
@@ -40,7 +42,6 @@ TEXT_TYPES = {QuestionType.text, QuestionType.paragraph, QuestionType.date, Ques
 CHOICE_TYPES = {QuestionType.select, QuestionType.multi_select, QuestionType.ordered}
 MANY_TYPES = {QuestionType.multi_select, QuestionType.ordered, QuestionType.parties}
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Currency signs and codes people type in front of or after an amount.
 _CURRENCY = re.compile(r"^(?:[£$€¥₹]|[A-Z]{3}|US\$|A\$|C\$)\s*|\s*(?:[£$€¥₹]|[A-Z]{3})$")
@@ -48,25 +49,6 @@ _CURRENCY = re.compile(r"^(?:[£$€¥₹]|[A-Z]{3}|US\$|A\$|C\$)\s*|\s*(?:[£$�
 
 class Invalid(ValueError):
     """What is wrong with an answer, as a sentence to show beside the question."""
-
-
-def email_problem(value: str) -> str | None:
-    """What is wrong with an email address, in words, or None."""
-    if EMAIL.match(value):
-        return None
-    if value.count("@") != 1:
-        return f"{value!r} is not an email address: it needs one @ between a name and a domain, like ana@example.org"
-    name, domain = value.split("@")
-    if not name or any(c.isspace() for c in value):
-        return f"{value!r} is not an email address: it needs a name before the @ and no spaces, like ana@example.org"
-    return f"{value!r} is not an email address: its domain ({domain or 'nothing'}) needs a dot, like example.org"
-
-
-def check_email(value: str) -> str:
-    problem = email_problem(value)
-    if problem:
-        raise ValueError(problem)
-    return value
 
 
 Email = Annotated[str, AfterValidator(check_email)]

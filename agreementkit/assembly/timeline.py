@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from .answers import Answers
-from .dates import long_date, review_dates, strategic_review_dates, working_days_before
-from .document import DatedEvent, EventKind, Timeline
+from ..answers import Answers
+from ..dates import long_date, review_dates, strategic_review_dates, working_days_before
+from ..document import DatedEvent, EventKind, Timeline
 
 # The KPI report reaches the parties this many working days before each review
 # (clause review.kpis prints the number from here).

@@ -11,16 +11,14 @@ hand; these rules make that check before any draft exists.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
 
 from jinja2 import nodes
 from jinja2.exceptions import TemplateSyntaxError
 
-from .library import ClauseFile, ClauseLibrary
-
-if TYPE_CHECKING:
-    from .lint import LintFinding, _Collected
+from ...library import ClauseFile, ClauseLibrary
+from .clauses import Collected, guarded
+from .findings import LintFinding
 
 _DEFINITION = re.compile(r"\((?:[^()]*?)\*\*([A-Z][A-Za-z ]+)\*\*\)|\*\*([A-Z][A-Za-z ]+)\*\* means")
 _JINJA = re.compile(r"\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}", re.DOTALL)
@@ -43,8 +41,6 @@ _PROPER_NOUN_WORDS = {
 _NOT_TERMS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February",
               "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
               "Schedule", "English", "Welsh", "Scottish", "European", "UK", "EU", "GDPR", "VAT", "IP"}
-
-Guarded = Callable[[str, str, list[nodes.Node], dict[str, set[str]]], bool]
 
 
 def definitions(clause: ClauseFile) -> set[str]:
@@ -73,11 +69,8 @@ def _known(phrase: str, terms: set[str]) -> bool:
     return bool(forms & terms) or words[0] in _NOT_TERMS or any(word in _PROPER_NOUN_WORDS for word in words)
 
 
-def term_findings(library: ClauseLibrary, enabled: list[ClauseFile], collected: _Collected,
-                  guarded: Guarded) -> Iterator[LintFinding]:
+def term_findings(library: ClauseLibrary, enabled: list[ClauseFile], collected: Collected) -> Iterator[LintFinding]:
     """Every defined-term finding of the library, in no particular order (lint sorts them)."""
-    from .lint import LintFinding
-
     defined_in: dict[str, list[ClauseFile]] = {}
     for clause in enabled:
         for term in sorted(definitions(clause)):
@@ -104,7 +97,7 @@ def term_findings(library: ClauseLibrary, enabled: list[ClauseFile], collected: 
             yield LintFinding("term-unused", "advice", str(clauses[0].source), clauses[0].body_line, clauses[0].meta.id,
                               f"'{term}' is defined but never used", "drop the definition, or use the term")
         yield from _before_definition(term, clauses, order, position, pattern)
-        yield from _where_absent(term, clauses, enabled, collected, guarded, pattern)
+        yield from _where_absent(term, clauses, enabled, collected, pattern)
 
     seen: set[str] = set()
     for clause in order:
@@ -122,8 +115,6 @@ def term_findings(library: ClauseLibrary, enabled: list[ClauseFile], collected: 
 def _before_definition(term: str, clauses: list[ClauseFile], order: list[ClauseFile], position: dict[str, int],
                        pattern: re.Pattern[str]) -> Iterator[LintFinding]:
     """A use in a clause printed before the defining one, unless it points forward ("as defined in")."""
-    from .lint import LintFinding
-
     first = min(position.get(c.meta.id, len(order)) for c in clauses)
     for clause in order[:first]:
         text = _JINJA.sub(" ", clause.body)
@@ -138,13 +129,11 @@ def _before_definition(term: str, clauses: list[ClauseFile], order: list[ClauseF
             break
 
 
-def _where_absent(term: str, clauses: list[ClauseFile], enabled: list[ClauseFile], collected: _Collected,
-                  guarded: Guarded, pattern: re.Pattern[str]) -> Iterator[LintFinding]:
+def _where_absent(term: str, clauses: list[ClauseFile], enabled: list[ClauseFile], collected: Collected,
+                  pattern: re.Pattern[str]) -> Iterator[LintFinding]:
     """A use in a clause that can be in the document when every clause defining the term is not:
     the reader meets a capitalised term with no meaning (a termination clause settling Shared
     Costs in a deal where each party bears its own)."""
-    from .lint import LintFinding
-
     if any(not c.meta.condition for c in clauses):
         return  # always defined
     definers = {c.meta.id for c in clauses}
@@ -174,7 +163,7 @@ def _condition_node(condition: str | None) -> nodes.Node | None:
     """A clause's own condition as an expression node, so it counts as a test around all its words."""
     if not condition:
         return None
-    from .assembly import _environment
+    from ...assembly import _environment
 
     try:
         tree = _environment().parse("{{ " + condition + " }}")

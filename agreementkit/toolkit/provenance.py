@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from .errors import InvalidInputError, Problem
+from ..errors import InvalidInputError, Problem
 
 
 @dataclass
@@ -45,7 +45,7 @@ def _refuse(path: Path, message: str) -> InvalidInputError:
 
 def read_record(path: Path) -> Record:
     """The record of a DOCX (its custom XML part) or PDF (its metadata)."""
-    from .yamlfile import MAX_BYTES
+    from ..yamlfile import MAX_BYTES
 
     if not path.is_file():
         raise _refuse(path, "no such file")
@@ -110,9 +110,9 @@ def _from_pdf(path: Path) -> Record:
 
 def verify(record: Record, answers_path: Path, layers: list[Path] | None = None) -> Verification:
     """Re-render the answers with the library and compare with what the document records."""
-    from .answers import load_answers
-    from .assembly import assemble, clause_digest, library_for
-    from .interview.spec import load_interview
+    from ..answers import load_answers
+    from ..assembly import assemble, clause_digest, library_for
+    from ..questions.spec import load_interview
 
     library = library_for(layers)
     recorded, given = [tuple(x) for x in record.layers[1:]], [tuple(x) for x in library.layer_info]
@@ -149,7 +149,7 @@ def _text_lines(data: bytes, suffix: str) -> list[str]:
         import docx
         from docx.oxml.ns import qn
 
-        from .writers.wordml import list_labels
+        from ..writers.wordml import list_labels
 
         document = docx.Document(io.BytesIO(data))
         body = document.element.body
@@ -178,7 +178,7 @@ def _by_heading(lines: list[str]) -> dict[str, str]:
 
 def _edited(path: Path, document: Any) -> list[str]:
     """Clauses whose printed text in the file is not what the answers and library print now: a hand edit."""
-    from .render import render_bytes
+    from ..render import render_bytes
 
     suffix = path.suffix.lower()
     try:

@@ -1,16 +1,16 @@
-"""The end of a browser interview: the answers file and the documents, to
-download or to write into the output folder.
+"""The end of an interview, terminal or browser: the answers file and the documents.
 
-The same steps as `agreementkit new`'s end: validate the answers with the
+Both front ends finish the same way: validate the answers with the
 interview's layers, stop on health-check errors, assemble with the layers'
 clause library and render through `render_bytes`, writing every file
 atomically and never replacing one without being asked to. The formats on
 offer are `render`'s own list, ticked as `new` and `render` choose by default,
-so a format `render_bytes` learns is offered here too.
+so a format `render_bytes` learns is offered by both.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,17 +18,37 @@ from typing import Any
 from ..answers import Answers
 from ..document import Document
 from ..errors import OutputExistsError, UserError
-from ..interview.spec import Interview
 from ..library import ClauseLibrary
-from ..render import DEFAULT_FORMATS as DEFAULT_CHOSEN
+from ..questions.spec import Interview
 from ..render import FORMATS as DOCUMENT_FORMATS
+from .draft import Draft
 
 ANSWERS = "yaml"
-LABELS = {ANSWERS: "Answers file (YAML)", "docx": "Word document (DOCX)", "pdf": "PDF", "html": "Web page (HTML)",
-          "md": "Markdown", "ics": "Review calendar (ICS)"}
-MEDIA_TYPES = {ANSWERS: "application/yaml", "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-               "pdf": "application/pdf", "html": "text/html; charset=utf-8", "md": "text/markdown; charset=utf-8",
-               "ics": "text/calendar; charset=utf-8"}
+
+
+def file_stem(data: dict[str, Any]) -> str:
+    names = [p.get("short_name") or p.get("name", "") for p in data.get("parties", [])][:3]
+    slug = "-".join(re.sub(r"[^a-z0-9]+", "-", n.lower().removeprefix("the ")).strip("-") for n in names)
+    return (slug or "partnership") + "-mou"
+
+
+def extra_validator(interview: Interview) -> Any:
+    from ..questions.extra import validate_extra
+
+    def check(data: Any, keys: set[str]) -> list[Any]:
+        return validate_extra(interview, data, keys)[1]
+
+    return check
+
+
+def with_kept(data: dict[str, Any], draft: Draft) -> dict[str, Any]:
+    """Answers the interview does not ask, carried over from the answers being revised."""
+    kept = dict(data)
+    if draft.defaults and draft.defaults.get("check"):
+        kept["check"] = draft.defaults["check"]
+    if draft.libraries:
+        kept["libraries"] = list(draft.libraries)
+    return kept
 
 
 class HealthCheckErrors(UserError):
@@ -67,7 +87,6 @@ def finish(data: dict[str, Any], interview: Interview, library: ClauseLibrary) -
     from ..answers import validate_answers
     from ..assembly import assemble
     from ..checks import check_answers
-    from ..questionnaire import file_stem
 
     answers = validate_answers(data, interview=interview)
     errors = check_answers(answers).errors

@@ -189,6 +189,14 @@ class Interview:
         """The top-level questions that fill `extra` (their children come with them)."""
         return [q for page in self.pages for q in page.questions if q.is_extra and q.store]
 
+    def validate_extra(self, data: Any, party_keys: set[str] | None, recorded_layers: list[str] | None = None,
+                       answers: dict[str, Any] | None = None) -> tuple[dict[str, Any], list[tuple[PathKey, str]]]:
+        """`extra` typed by these questions. The answers model calls this on the interview it is handed,
+        so the model of the answers file stays below everything that asks for answers."""
+        from .extra import validate_extra
+
+        return validate_extra(self, data, party_keys, recorded_layers, answers)
+
 
 _FIELD_DEFAULTS: dict[str, Any] = {
     "label": None, "help": "", "options": [], "none_label": None, "required": True, "default": None, "when": None,

@@ -13,17 +13,16 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jinja2 import nodes
 from jinja2.exceptions import TemplateSyntaxError
 
-from ..errors import Problem
-from .expressions import bare, environment
-from .spec import Interview, Question
-
-if TYPE_CHECKING:
-    from ..lint import LintFinding
+from ...errors import Problem
+from ...questions.expressions import bare, environment
+from ...questions.spec import Interview, Question
+from .findings import LintFinding
+from .walker import Unknown, attribute
 
 # Names an expression sees besides the answers (README, "Adding questions"), and Jinja2's own.
 INTERVIEW_NAMES = frozenset({
@@ -36,8 +35,6 @@ _LEADING_FILE = re.compile(r"^(.+?\.ya?ml): ")
 
 def problem_finding(problem: Problem) -> LintFinding:
     """A question-file problem (which would stop `new` and `render`) as a lint finding."""
-    from ..lint import LintFinding
-
     match = _LEADING_FILE.match(problem.message)
     file, message = (match.group(1), problem.message[match.end():]) if match else ("question files", problem.message)
     hint = re.search(r"; (did you mean '[^']+'\?)", message)
@@ -71,14 +68,11 @@ def expression_findings(interview: Interview) -> Iterator[LintFinding]:
 
 
 def _finding(question: Question, file: str, line: int | None, message: str, suggestion: str) -> LintFinding:
-    from ..lint import LintFinding
-
     return LintFinding("question-expression", "error", file, line, question.id, message, suggestion)
 
 
 def _unknown_names(tree: nodes.Node, extra: set[str], local: set[str], asked: set[str]) -> Iterator[tuple[str, str]]:
-    from ..answers import Answers
-    from ..lint import _attribute, _Unknown
+    from ...answers import Answers
 
     def chain(node: nodes.Node) -> Iterator[tuple[str, str]]:
         attrs: list[str] = []
@@ -107,8 +101,8 @@ def _unknown_names(tree: nodes.Node, extra: set[str], local: set[str], asked: se
             if f"{path}.{attr}" in asked:
                 return  # a question's own answer, stored or not
             try:
-                tp = _attribute(tp, attr)
-            except _Unknown as exc:
+                tp = attribute(tp, attr)
+            except Unknown as exc:
                 hint = difflib.get_close_matches(attr, exc.args[0], n=1)
                 yield (f"'{path}' has no '{attr}'",
                        f"did you mean '{path}.{hint[0]}'?" if hint else "check the answers format: `agreementkit schema`")

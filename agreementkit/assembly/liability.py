@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .answers import Answers
+from ..answers import Answers
 
 Amounts = tuple[tuple[Decimal, str], ...]
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import re
-
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -22,15 +21,29 @@ from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError, Undefined
 
-from . import __version__
-from .answers import Answers, Party
-from .dates import add_months, long_date
-from .document import Block, Cell, Clause, Document, Inline, ItemList, Metadata, Paragraph, Ref, Section, SignatureBlock, Table, Text
-from .errors import ClauseLibraryError, Problem
+from .. import __version__
+from ..answers import Answers, Party
+from ..dates import add_months, long_date
+from ..document import (
+    Block,
+    Cell,
+    Clause,
+    Document,
+    Inline,
+    ItemList,
+    Metadata,
+    Paragraph,
+    Ref,
+    Section,
+    SignatureBlock,
+    Table,
+    Text,
+)
+from ..errors import ClauseLibraryError, Problem
+from ..library import ClauseFile, ClauseLibrary, load_library
+from ..markup import MarkupError, Md, escape, to_blocks
+from ..sandbox import BudgetedSandbox, budget, budgeted_range, render_capped
 from .liability import liability_caps
-from .library import ClauseFile, ClauseLibrary, load_library
-from .markup import Md, MarkupError, escape, to_blocks
-from .sandbox import BudgetedSandbox, budget, budgeted_range, render_capped
 from .timeline import KPI_REPORT_WORKING_DAYS, build_timeline, scheduled_reviews
 
 
@@ -329,7 +342,7 @@ def _describe(exc: BaseException) -> str:
     """A runtime failure in a template, in words: the sandbox's and the budget's messages are already sentences."""
     from jinja2.exceptions import SecurityError
 
-    from .sandbox import BudgetExceeded
+    from ..sandbox import BudgetExceeded
 
     if isinstance(exc, (BudgetExceeded, SecurityError)):
         return f"{exc} (the sandbox refuses this)"

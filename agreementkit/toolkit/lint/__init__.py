@@ -1,0 +1,143 @@
+"""A static check of a clause library, every branch at once.
+
+Rendering the examples only tries the branches some example reaches; a typo
+inside `{% if governance.decision_rule == 'weighted' %}` waits for the first
+weighted-vote deal. Lint walks each clause's Jinja2 syntax tree instead and
+resolves every name and attribute against the answers model, so a mistake is
+found before it reaches a client. Findings name the file, line, clause, rule
+and a suggestion; nothing here renders a document.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ...library import ClauseFile, ClauseLibrary
+from .clauses import Collected, lint_clause
+from .findings import RULES, LintFinding, LintReport, Severity
+from .questions import expression_findings, problem_finding
+from .terms import term_findings
+from .walker import CONTEXT
+
+
+def lint_library(library: ClauseLibrary, interview: Any = None) -> LintReport:
+    """Every problem in the resolved library, in file order; `extra.*` names are checked
+    against `interview`'s questions (the interview of the library's layers when not given)."""
+    from ...assembly import _environment
+    from ...questions.spec import load_interview_leniently
+    from ...resources import builtin_clauses
+
+    custom = [p for p in library.layers if Path(p) != builtin_clauses()]
+    out: list[LintFinding] = []
+    if interview is None:
+        # A question file that cannot be merged is a finding; the clauses are still checked.
+        interview, problems = load_interview_leniently(custom or None)
+        out.extend(problem_finding(problem) for problem in problems)
+    out.extend(expression_findings(interview))
+    extra_questions = {q.id.split(".", 1)[1].split("[")[0].split(".")[0]: q for q in interview.questions()
+                       if q.id.startswith("extra.") and not q.removed}
+    extra = set(extra_questions)
+    used_extra: set[str] = set()
+
+    env = _environment()
+    filters, tests = set(env.filters), set(env.tests)
+    enabled = [c for c in library.clauses.values() if c.meta.enabled]
+    collected = Collected()
+    for clause in enabled:
+        out.extend(lint_clause(clause, library, filters, tests, extra, used_extra, collected))
+    out.extend(_unasked(collected.used_paths, interview))
+    out.extend(_overrides(library))
+    out.extend(term_findings(library, enabled, collected))
+    for name, question in sorted(extra_questions.items()):
+        if name not in used_extra:
+            file, line = question.sources.get("id", (str(Path(question.layer) / "questions"), None))
+            out.append(LintFinding("question-unused", "advice", file, line, f"extra.{name}",
+                                   f"the question extra.{name} is asked, but no clause uses its answer",
+                                   "use it in a clause, or remove the question"))
+    for path, problem, clause_id in library.problems:
+        out.append(_unreadable(path, problem, clause_id))
+    for clause_id, kept, shadowed in library.duplicates:
+        out.append(LintFinding("duplicate-id", "error", str(shadowed), 2, clause_id,
+                               f"'{clause_id}' is also the id of {kept} in the same layer, which silently replaces this file",
+                               "give each clause of a layer its own id"))
+
+    return LintReport(sorted(_silenced(out, enabled), key=LintFinding.sort_key))
+
+
+def _silenced(found: list[LintFinding], clauses: list[ClauseFile]) -> list[LintFinding]:
+    """The findings less those a clause silences with `lint_ignore:`, and a finding for each rule
+    name there that lint does not have (a silenced typo would silence nothing)."""
+    ignored = {(str(c.source), c.meta.id): set(c.meta.lint_ignore) for c in clauses if c.meta.lint_ignore}
+    kept = [f for f in found if f.rule not in ignored.get((f.file, f.clause), ())]
+    for clause in clauses:
+        for rule in clause.meta.lint_ignore:
+            if rule not in RULES:
+                hint = difflib.get_close_matches(rule, sorted(RULES), n=1)
+                kept.append(LintFinding("lint-ignore-unknown", "warning", str(clause.source), clause.line_of("lint_ignore"),
+                                        clause.meta.id, f"lint_ignore names '{rule}', which is no lint rule",
+                                        f"did you mean '{hint[0]}'?" if hint else "the rules are listed in the README"))
+    return kept
+
+
+def _unreadable(path: Path, problem: Any, clause_id: str) -> LintFinding:
+    """A clause file a lenient load skipped: its front matter names an unknown key or section, or is not YAML."""
+    message = problem.message
+    if problem.path == "section" and message.startswith("unknown section"):
+        return LintFinding("unknown-section", "error", str(path), problem.line, clause_id, message,
+                           "use a section id the library has, or add the section to sections.yaml")
+    if problem.path:  # a field of the front matter
+        return LintFinding("front-matter", "error", str(path), problem.line, clause_id, f"{problem.path}: {message}",
+                           "the front matter keys are listed in the README, under \"The clause library\"")
+    return LintFinding("clause-file", "error", str(path), problem.line, clause_id, message,
+                       "a clause file starts with YAML front matter between --- lines")
+
+
+def _unasked(used_paths: dict[str, dict[str, tuple[ClauseFile, int]]], interview: Any) -> Iterator[LintFinding]:
+    """Answers a clause reads that no question of the interview asks: a person using `new` or
+    `serve` can never give them, so the clause's wording for them is reached only from a hand-written file."""
+    asked = [q.id for q in interview.questions() if not q.removed]
+    for path, readers in sorted(used_paths.items()):
+        if any(path == q or path.startswith(q + ".") or q.startswith(path + ".")
+               or q.startswith(path + "[]") for q in asked):
+            continue
+        if any(other != path and other.startswith(path + ".") for other in used_paths):
+            continue  # reported at the deeper path
+        for clause, line in readers.values():
+            yield LintFinding("answer-unasked", "advice", str(clause.source), line, clause.meta.id,
+                              f"reads the answer {path}, which no question of the interview asks",
+                              f"add a question with id: {path} to a question file, or accept that only an answers file sets it")
+
+
+def _overrides(library: ClauseLibrary) -> Iterator[LintFinding]:
+    """A layer's replacement of a built-in clause records which version it replaced; warn when that moved on."""
+    from ...assembly import default_library
+    from ...resources import builtin_clauses
+
+    builtin = {c.meta.id: c for c in default_library().clauses.values()}
+    for clause in library.clauses.values():
+        if clause.source.is_relative_to(builtin_clauses()):
+            continue
+        where = (str(clause.source), clause.line_of("overrides"), clause.meta.id)
+        if clause.meta.overrides:
+            target, version = clause.meta.overrides.rsplit("@", 1)
+            original = builtin.get(target)
+            if original is None:
+                yield LintFinding("override-unknown", "error", *where, f"overrides '{target}', which is not a built-in clause",
+                                  "check the id with `agreementkit clauses list`")
+            elif target != clause.meta.id:
+                yield LintFinding("override-unknown", "error", *where, f"overrides '{target}' but its own id is '{clause.meta.id}'",
+                                  f"give it id: {target}, or drop the overrides key")
+            elif original.meta.version > int(version):
+                yield LintFinding("override-drift", "warning", *where,
+                                  f"replaces {target} as it was at version {version}; the built-in clause is now at version "
+                                  f"{original.meta.version}", f"re-read `agreementkit clauses show {target}` against yours, "
+                                  f"then set overrides: {target}@{original.meta.version}")
+        elif clause.meta.id in builtin:
+            yield LintFinding("override-unrecorded", "advice", *where, f"replaces the built-in {clause.meta.id} without saying "
+                              "which version", f"add overrides: {clause.meta.id}@{builtin[clause.meta.id].meta.version}")
+
+
+__all__ = ["LintFinding", "LintReport", "lint_library", "CONTEXT", "RULES", "Severity"]
