@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, Undefined
+from jinja2 import StrictUndefined, TemplateError, Undefined, pass_context
 
 from .. import __version__
 from ..answers import Answers, Party
@@ -45,13 +45,20 @@ from ..markup import MarkupError, Md, escape, to_blocks
 from ..sandbox import BudgetedSandbox, budget, budgeted_range, render_capped
 from .liability import liability_caps
 from .timeline import KPI_REPORT_WORKING_DAYS, build_timeline, scheduled_reviews
+from .words import is_ordinary_word, proper_names
 
 
 def and_list(items: Iterable[object], conjunction: str = "and") -> Md:
-    """`a, b and c`, each item escaped: the way lists read in running text."""
+    """`a, b and c`, each item escaped: the way lists read in running text.
+
+    When an item holds the conjunction itself or a comma ("Kubernetes and cloud-native
+    expertise"), commas and a bare "and" would run the items together; such a list is
+    joined with semicolons ("a; b; and c") so every item stays apart."""
     parts = [escape(item) for item in items]
     if len(parts) <= 1:
         return Md("".join(parts))
+    if any(re.search(rf"\b{conjunction}\b|,", str(item)) for item in parts):
+        return Md(f"{'; '.join(parts[:-1])}; {conjunction} {parts[-1]}")
     return Md(f"{', '.join(parts[:-1])} {conjunction} {parts[-1]}")
 
 
@@ -94,11 +101,29 @@ def _count(n: int, singular: str, plural: str | None = None) -> str:
     return f"{number} {singular if n == 1 else (plural or singular + 's')}"
 
 
-def _lower_first(text: str) -> str:
-    """`Paying customers` -> `paying customers` mid-sentence, leaving `KPI` and names alone."""
-    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
-        return text[0].lower() + text[1:]
-    return text
+def _lower_first(text: str, names: frozenset[str] = frozenset()) -> str:
+    """`Paying customers` -> `paying customers` mid-sentence, but only when the first word is an
+    ordinary word: an acronym (`NHS`), a word with inner capitals (`iPhone`), a possessive
+    (`Helix's platform`), a name the answers use (a party, the steering body, a word written
+    with a capital inside any answer) and a word no English dictionary knows (`Kubernetes`)
+    keep their case."""
+    match = re.match(r"([A-Za-z][\w-]*)('s|’s)?", text)
+    if not match or not text[0].isupper():
+        return text
+    word, possessive = match.group(1), match.group(2)
+    if possessive or len(word) < 2 or not word[1:].replace("-", "").islower():
+        return text
+    head = word.split("-")[0].lower()
+    if head in names or word.lower() in names or not is_ordinary_word(head):
+        return text
+    return text[0].lower() + text[1:]
+
+
+@pass_context
+def _lower_first_in_context(context: Any, text: object) -> str:
+    """`| lowerfirst` in a clause: names are those of the answers being rendered."""
+    names = context.get("proper_names")
+    return _lower_first(str(text), names if isinstance(names, frozenset) else frozenset())
 
 
 class Unprintable(Exception):
@@ -155,7 +180,7 @@ def _environment() -> BudgetedSandbox:
         percent=percent,
         count=_count,
         upfirst=lambda text: Md(escape(text[:1].upper() + text[1:])) if text else Md(""),
-        lowerfirst=_lower_first,
+        lowerfirst=_lower_first_in_context,
         institution=institution,
         months_after=lambda value, months: add_months(value, int(months)),
     )
@@ -212,6 +237,8 @@ def _context(answers: Answers) -> dict[str, Any]:
         **_other_party_words(len(answers.parties)),
         "party": answers.party,
         "label": lambda key: answers.party(key).label,
+        # Words the answers use as names: `| lowerfirst` leaves them as written.
+        "proper_names": proper_names(answers.model_dump(mode="json")),
     }
 
 
@@ -227,6 +254,12 @@ def _other_party_words(count: int) -> dict[str, str]:
         "they_need": "it reasonably needs" if two else "they reasonably need",
         "they_request": "it reasonably requests" if two else "they reasonably request",
         "them": "it" if two else "them",
+        # General clauses: "either Party" and "the other Party" when there are two.
+        "any_party": "either Party" if two else "any Party",
+        "no_party": "neither Party" if two else "no Party",
+        "another": "the other Party" if two else "another Party",
+        "another_poss": "the other Party's" if two else "another Party's",
+        "any_other": "the other Party" if two else "any other Party",
     }
 
 
@@ -422,10 +455,21 @@ def assemble(answers: Answers, library: ClauseLibrary | None = None) -> Document
 
     order = {cid: index for index, cid in enumerate(plan.labels)}
 
-    def refs(targets: list[str]) -> Md:
-        """`clauses 5.2, 9.5 and 11.1`, in document order whatever order they were named in."""
+    files = {c.meta.id: c for _, clauses in plan.sections for c in clauses}
+
+    def refs(targets: list[str], titled: bool = False) -> Md:
+        """`clauses 5.2, 9.5 and 11.1`, in document order whatever order they were named in;
+        `titled=True` adds each clause's title, `clauses 1.3 (Interpretation); 5.2 (Shared costs) …`,
+        for a reader who should not have to look every number up."""
         ordered = sorted(targets, key=lambda t: order.get(t, len(order)))
         noun = "clause" if len(ordered) == 1 else "clauses"
+        if titled:
+            def with_title(target: str) -> Md:
+                clause = files.get(target)
+                title = _title(clause, binding_context if clause.meta.binds else context) if clause else ""
+                return Md(f"{ref(target)} ({escape(title)})") if title else ref(target)
+
+            return Md(f"{noun} {and_list(with_title(t) for t in ordered)}")
         return Md(f"{noun} {and_list(ref(t) for t in ordered)}")
 
     context.update(ref=ref, refs=refs, binding_clauses=binding_ids, surviving_clauses=surviving_ids,

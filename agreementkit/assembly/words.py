@@ -1,0 +1,69 @@
+"""Which words of an answer are names, so that lower-casing an answer mid-sentence
+never turns "Kubernetes" into "kubernetes" or "Helix's" into "helix's".
+
+An answer placed mid-sentence ("measured by paying customers") reads best with its
+first letter lowered, but only when that first word is an ordinary word. Two sources
+tell: the answers themselves (the parties' names and any word written with a capital
+inside sentence-case text, "combining Aurora's spectrum") and an English word list
+(pyspellchecker's, read once and only when a capitalised word is still undecided).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z-]*")
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> frozenset[str]:
+    """English words in lower case, from the word list pyspellchecker ships."""
+    try:
+        data = resources.files("spellchecker").joinpath("resources", "en.json.gz").read_bytes()
+    except (ModuleNotFoundError, FileNotFoundError, OSError):
+        return frozenset()
+    return frozenset(json.loads(gzip.decompress(data)))
+
+
+def is_ordinary_word(word: str) -> bool:
+    """Whether a lower-cased word is an ordinary English word (not a coined name such as kubernetes).
+
+    Without the word list every word counts as ordinary, as lower-casing behaved before."""
+    dictionary = _dictionary()
+    return not dictionary or word.lower() in dictionary
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, (list, tuple)):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def proper_names(data: dict[str, Any]) -> frozenset[str]:
+    """Lower-cased words the answers use as names.
+
+    The short names and the first word of every party's name, and every word written with
+    a capital after the start of a sentence in text that is mostly lower case (a title such
+    as "Joint Steering Committee" says nothing about its words)."""
+    names: set[str] = set()
+    for party in data.get("parties") or []:
+        for field in ("short_name", "name"):
+            words = _WORD.findall(str(party.get(field) or ""))
+            words = [w for w in words if w[0].isupper() and w.lower() != "the"]
+            names.update(w.lower() for w in (words if field == "short_name" else words[:1]))
+    for text in _strings(data):
+        for sentence in re.split(r"(?<=[.!?;:])\s+|\n", text):
+            words = _WORD.findall(sentence)
+            if len(words) < 2 or sum(w[0].isupper() for w in words) * 2 > len(words):
+                continue
+            names.update(w.lower() for w in words[1:] if w[0].isupper())
+    return frozenset(names)
