@@ -51,15 +51,15 @@ def _strings(value: Any) -> list[str]:
 def proper_names(data: dict[str, Any]) -> frozenset[str]:
     """Lower-cased words the answers use as names.
 
-    The short names and the first word of every party's name, and every word written with
-    a capital after the start of a sentence in text that is mostly lower case (a title such
-    as "Joint Steering Committee" says nothing about its words)."""
+    The words of the parties' short names ("Helix", but not "the Network", which is a
+    description), and every word written with a capital after the start of a sentence in
+    text that is mostly lower case (a title such as "Joint Steering Committee" says nothing
+    about its words)."""
     names: set[str] = set()
     for party in data.get("parties") or []:
-        for field in ("short_name", "name"):
-            words = _WORD.findall(str(party.get(field) or ""))
-            words = [w for w in words if w[0].isupper() and w.lower() != "the"]
-            names.update(w.lower() for w in (words if field == "short_name" else words[:1]))
+        short = str(party.get("short_name") or "")
+        if short and short[0].isupper():
+            names.update(w.lower() for w in _WORD.findall(short) if w[0].isupper())
     for text in _strings(data):
         for sentence in re.split(r"(?<=[.!?;:])\s+|\n", text):
             words = _WORD.findall(sentence)
