@@ -371,6 +371,16 @@ def _title(clause: ClauseFile, context: dict[str, Any]) -> str:
         raise _clause_error(clause, f"title template failed: {_describe(exc)}", line=clause.line_of("title")) from None
 
 
+def _section_title(title: str, context: dict[str, Any]) -> str:
+    """A section title may follow the answers too ("Resources and cost shares" only when there are shares)."""
+    if "{" not in title:
+        return title
+    try:
+        return render_capped(_template(title), context).strip()
+    except Exception as exc:  # noqa: BLE001 - a library's mistake is the library's error, never a traceback
+        raise ClauseLibraryError("sections.yaml", [Problem(title, f"section title template failed: {_describe(exc)}")]) from None
+
+
 def _describe(exc: BaseException) -> str:
     """A runtime failure in a template, in words: the sandbox's and the budget's messages are already sentences."""
     from jinja2.exceptions import SecurityError
@@ -478,13 +488,14 @@ def assemble(answers: Answers, library: ClauseLibrary | None = None) -> Document
     binding_context = {**context, "shall": "shall"}
     sections: list[Section] = []
     for meta, clause_files in plan.sections:
+        section_title = _section_title(meta.title, context)
         clauses = []
         for clause_file in clause_files:
             clause_context = binding_context if clause_file.meta.binds else context
             blocks = _lead_ins(_resolve(_render_clause(clause_file, clause_context, answers), plan.labels, clause_file,
                                          frozenset(library.clauses)))
             # A schedule holding one table titled like itself needs no second heading.
-            title = "" if clause_file.meta.title == meta.title else _title(clause_file, clause_context)
+            title = "" if clause_file.meta.title == section_title else _title(clause_file, clause_context)
             clauses.append(
                 Clause(
                     id=clause_file.meta.id,
@@ -495,7 +506,7 @@ def assemble(answers: Answers, library: ClauseLibrary | None = None) -> Document
                     binds=clause_file.meta.binds,
                 )
             )
-        sections.append(Section(meta.id, meta.title, meta.kind, clauses, plan.numbers.get(meta.id)))
+        sections.append(Section(meta.id, section_title, meta.kind, clauses, plan.numbers.get(meta.id)))
     return Document(
         title=answers.agreement.title,
         subtitle=_between(answers),
