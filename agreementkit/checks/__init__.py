@@ -11,9 +11,9 @@ from typing import Any
 
 from ..answers import Answers
 from ..errors import AnswersError, Problem
-from .findings import RULES, CheckReport, Finding, Rule, Severity, rule
+from .findings import RULES, CheckReport, Finding, Rule, Severity, ToComplete, rule
 
-__all__ = ["RULES", "CheckReport", "Finding", "Rule", "Severity", "rule", "check_answers", "report_schema"]
+__all__ = ["RULES", "CheckReport", "Finding", "Rule", "Severity", "ToComplete", "rule", "check_answers", "report_schema"]
 
 
 def _load_rules() -> None:

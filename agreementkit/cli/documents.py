@@ -270,7 +270,16 @@ def check(
             raise UserError(f"unknown --format '{output_format}': choose table or json")
         from ..questions.spec import load_interview
 
-        report = check_answers(load_answers(answers, check_references=False, interview=load_interview(library)), str(answers))
+        loaded = load_answers(answers, check_references=False, interview=load_interview(library))
+        report = check_answers(loaded, str(answers))
+        if not report.errors:
+            from ..assembly import assemble, library_for
+            from ..assembly.placeholders import find_placeholders
+            from ..checks import ToComplete
+
+            placeholders = find_placeholders(assemble(loaded, library_for(library)))
+            report = report.model_copy(update={"to_complete": [ToComplete(placeholder=p.text, where=p.where, context=p.context)
+                                                               for p in placeholders]})
     except AgreementkitError as exc:
         raise fail(exc) from None
     if output_format.lower() == "json":
@@ -279,5 +288,9 @@ def check(
         console = make_console(stderr=False)
         print_findings(report, console)
         console.print(escape(report.verdict), style="bold")
+        if report.to_complete:
+            console.print("To complete before signing (not findings):", style="bold")
+            for item in report.to_complete:
+                console.print(escape(f"  {item.placeholder} in {item.where}: {item.context}"))
     if report.errors or (strict and report.warnings):
         raise typer.Exit(1)

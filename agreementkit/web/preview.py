@@ -42,6 +42,7 @@ class Preview:
     html: str
     findings: dict[str, list[Finding]] = field(default_factory=dict)
     note: str = ""
+    to_complete: list[str] = field(default_factory=list)
 
     @property
     def body(self) -> str:
@@ -154,7 +155,7 @@ class Previewer:
         if preview is None:
             good = self._good
             html = good.html if good is not None else _EMPTY
-            preview = Preview(version, html, good.findings if good else {}, note or _LAGGING)
+            preview = Preview(version, html, good.findings if good else {}, note or _LAGGING, good.to_complete if good else [])
         else:
             self._good = preview
         self._last = preview
@@ -175,7 +176,9 @@ class Previewer:
         findings: dict[str, list[Finding]] = {}
         for finding in check_answers(answers).active():
             findings.setdefault(page_of(self.interview, finding.rule, finding.path), []).append(finding)
-        return Preview(version, html.replace("</head>", PREVIEW_STYLESHEET + "\n</head>", 1), findings, note)
+        from ..interview.review import to_complete
+
+        return Preview(version, html.replace("</head>", PREVIEW_STYLESHEET + "\n</head>", 1), findings, note, to_complete(document))
 
 
 _LAGGING = "The draft shows the last answers that fit together."
