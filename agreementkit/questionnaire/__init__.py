@@ -98,7 +98,7 @@ def _findings(ui: Terminal, run: InterviewRun, data: dict[str, Any]) -> dict[str
         from ..interview.review import to_complete
 
         try:
-            items = to_complete(assemble(answers, library_for(run.draft.libraries)))
+            items = to_complete(assemble(answers, library_for(getattr(run.draft, "libraries", None))))
         except AgreementkitError:
             items = []
         if items:
