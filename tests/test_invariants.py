@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 
 from agreementkit.answers import Answers, validate_answers
 from agreementkit.assembly import assemble
-from agreementkit.document import Document
+from agreementkit.assembly.placeholders import find_placeholders
+from agreementkit.document import Document, ItemList, Paragraph, Table
 from agreementkit.render import render_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -313,6 +314,25 @@ def check_invariants(document: Document, text: str, binding: bool, answers: Answ
     if binding:
         assert "the clauses of this Agreement that bind" not in body
         assert "missed target is considered at the next review" in (_clause(text, "Key performance indicators") or "")
+    # 24. No holes and no empty promises (issue 21): no dash cell, no lead-in without what it introduces,
+    # no sentence about values, duties or lists that are empty; every placeholder is one `check` reports.
+    assert not re.search(r"\|\s*[—–-]\s*\|", text), "a table cell holds only a dash"
+    for section in document.sections:
+        for clause in section.clauses:
+            for index, block in enumerate(clause.blocks):
+                if isinstance(block, Paragraph) and block.inlines and getattr(block.inlines[-1], "text", "").rstrip().endswith(":"):
+                    following = clause.blocks[index + 1] if index + 1 < len(clause.blocks) else None
+                    assert following is not None, (clause.id, block)
+                    if isinstance(following, (ItemList, Table)):
+                        assert (following.items if isinstance(following, ItemList) else following.rows), clause.id
+                    else:
+                        assert isinstance(following, Paragraph) and following.inlines, (clause.id, block)
+    if "Values are the Parties' good-faith estimates" in body:
+        assert "valued at" in body
+    if "the duties set out against its name" in body:
+        assert re.search(r", (?:shall|will):", body)
+    printed = re.findall(r"\\\[([a-z][a-z ]{1,40}[a-z])\\\]", text)
+    assert len(printed) == len(find_placeholders(document)), printed
     # 20. Publicity gives way to what the law or a stock exchange requires.
     assert "rules of a stock exchange" in (_clause(text, "Publicity") or "")
 
@@ -337,3 +357,44 @@ def test_lower_casing_keeps_names_product_names_and_acronyms() -> None:
     assert _lower_first("iPhone app development", names) == "iPhone app development"
     assert _lower_first("Paying customers", names) == "paying customers"
     assert _lower_first("Provide 5G connectivity", names) == "provide 5G connectivity"
+
+
+@st.composite
+def quick_answers_data(draw: st.DrawFn) -> dict[str, Any]:
+    """Answers shaped like quick mode's: only what it asks (per party its name, kind, jurisdiction, signatory,
+    manager, role and main contribution; the objectives; the decision rule), every other answer left to its default."""
+    count = draw(st.integers(2, 4))
+    keys = [f"p{i}" for i in range(count)]
+    start = date(2027, 1, 1) + timedelta(days=draw(st.integers(0, 365)))
+    names = ["Leeds City Council", "Acme Robotics Ltd", "University of Leeds", "Harbour Food Network", "Helix Bio Ltd"]
+    return {
+        "format": 1,
+        "agreement": {"purpose": "To pilot a shared service together.", "effective_date": start.isoformat(),
+                      "term_months": 24, "governing_law": "England and Wales"},
+        "parties": [{"key": key, "name": f"{draw(st.sampled_from(names))} {i}",
+                     "kind": draw(st.sampled_from(["company", "government", "university", "nonprofit"])),
+                     "jurisdiction": "England and Wales", "signatory": {"name": "Sam Lee", "title": "Director"},
+                     "manager": {"name": "Ana Ruiz", "email": "ana@example.org"}}
+                    for i, key in enumerate(keys)],
+        "objectives": [{"title": "Run the pilot", "kpi": "Sites live", "target": "3", "owner": keys[0],
+                        "due": (start + timedelta(days=200)).isoformat()}],
+        "responsibilities": [{"party": key, "role": draw(st.sampled_from(["Site access and public data lead", "NHS liaison"]))}
+                             for key in keys],
+        "resources": [{"party": key, "type": "other", "description": draw(st.sampled_from(["Staff time", "Kubernetes hosting"]))}
+                      for key in keys],
+        "governance": {"decision_rule": draw(st.sampled_from(["consensus", "unanimous", "majority"]))},
+    }
+
+
+@settings(max_examples=max(EXAMPLES // 3, 30), deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(quick_answers_data())
+def test_quick_mode_answers_give_a_document_without_holes(data: dict[str, Any]) -> None:
+    answers = validate_answers(data)
+    document = assemble(answers)
+    text = render_bytes(document, "md").decode("utf-8")
+    check_invariants(document, text, answers.agreement.binding, answers)
+    assert "—" not in text
+    roles = _clause(text, "Allocation of responsibilities") or ""
+    assert "single owner of each" not in roles and "agree the duties that go with each role" in roles
+    assert "good-faith estimates" not in text
