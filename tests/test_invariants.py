@@ -398,3 +398,28 @@ def test_quick_mode_answers_give_a_document_without_holes(data: dict[str, Any]) 
     roles = _clause(text, "Allocation of responsibilities") or ""
     assert "single owner of each" not in roles and "agree the duties that go with each role" in roles
     assert "good-faith estimates" not in text
+
+
+def test_check_lists_the_placeholders_to_complete_without_changing_the_exit_code(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    import yaml
+
+    data = yaml.safe_load((ROOT / "examples" / "telecom-edge-binding.yaml").read_text(encoding="utf-8"))
+    data["parties"][1].pop("address")
+    data["parties"][1].pop("registration_number")
+    path = tmp_path / "answers.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    run = lambda *args: subprocess.run([sys.executable, "-m", "agreementkit", "check", str(path), *args],  # noqa: E731
+                                       capture_output=True, text=True, timeout=120, env={**os.environ, "COLUMNS": "200"})
+    report = json.loads(run("--format", "json").stdout)
+    assert report["to_complete"] == [
+        {"placeholder": "[registered number]", "where": "1.1 The parties", "context": "Brightwave Software Ltd"},
+        {"placeholder": "[address]", "where": "1.1 The parties", "context": "Brightwave Software Ltd"},
+    ]
+    assert not [f for f in report["findings"] if "address" in f["path"] or "registration" in f["path"]]
+    table = run("--strict")
+    assert table.returncode == 0, table.stdout  # not a warning: --strict still passes
+    assert "To complete before signing" in table.stdout and "[registered number] in 1.1 The parties: Brightwave Software Ltd" in table.stdout
