@@ -211,7 +211,10 @@ def test_a_binding_agreement_allows_subcontracting_and_says_targets_are_not_prom
     text = rendered(Path(__file__).resolve().parent.parent / "examples" / "telecom-edge-binding.yaml", "md").decode("utf-8")
     assert "A Party may subcontract the performance of its role, but remains responsible for everything its subcontractors do" in text
     assert "missing one is not a breach of this Agreement" in text
-    assert "No Party may assign or transfer any of its rights or obligations" in text
+    # two parties: "Neither Party ... the other Party", never "No Party ... every other Party"
+    assert ("Neither Party may assign or transfer any of its rights or obligations under this Agreement "
+            "without the prior written consent of the other Party") in text
+    assert "No Party may" not in text
 
 
 def test_shared_costs_say_when_they_are_paid_and_that_taxes_are_extra() -> None:
