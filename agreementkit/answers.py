@@ -281,7 +281,8 @@ class Costs(_Model):
     model: Literal["each_bears_own", "shared"] = "each_bears_own"
     shares: dict[PartyRef, Annotated[Decimal, Field(ge=0, le=100)]] | None = None
     cap: Annotated[Decimal, Field(gt=0)] | None = Field(None, description="The most the Shared Costs may total without every Party's agreement.")
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = Field(None, description="ISO 4217 code of the cap, e.g. GBP.")
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = Field(
+        None, description="ISO 4217 code the Shared Costs are kept and invoiced in (and of the cap), e.g. GBP.")
     payment_days: Annotated[int, Field(gt=0, le=365)] | None = Field(None, description="Days a Party has to pay its share of a Shared Cost once asked (default 30).")
 
     @field_validator("shares")

@@ -109,7 +109,7 @@ def test_answers_that_cannot_all_be_true_are_refused(tmp_path: Path, changes: di
     ("objective-after-term", {"objectives.2.due": "2029-06-30"}, "objectives[2].due"),
     ("resource-ends-early", {"resources.1.until": "2027-06-30"}, "resources[1].until"),
     ("reserved-none", {"governance.decision_rule": "majority", "governance.reserved_matters": []}, "governance.reserved_matters"),
-    ("shared-costs-uncapped", {}, "costs.cap"),
+    ("shared-costs-uncapped", {"agreement.binding": True}, "costs.cap"),
     ("currency-mixed", {"resources.0.currency": "EUR"}, "costs.currency"),
 ])
 def test_answers_that_hang_together_badly_are_findings(tmp_path: Path, rule: str, changes: dict, path: str) -> None:
@@ -126,9 +126,16 @@ def test_a_cap_on_shared_costs_is_written_and_silences_the_finding(tmp_path: Pat
     # In an MOU every Shared Cost already needs each payer's written approval: the cap is the binding variant's.
     assert cap not in markdown_of(data)
     assert cap in markdown_of(varied(data, **{"agreement.binding": True}))
+    assert "Shared Costs are recorded and invoiced in GBP; a Shared Cost paid in another currency is converted into GBP" in markdown_of(data)
     from agreementkit.checks import check_answers
 
-    assert not [f for f in check_answers(validate_answers(data)).findings if f.rule == "shared-costs-uncapped"]
+    def uncapped(answers: dict) -> bool:
+        return any(f.rule == "shared-costs-uncapped" for f in check_answers(validate_answers(answers)).findings)
+
+    # Only where a decision can commit spending (the binding variant) does a missing cap warn; the cap silences it.
+    binding = varied(example_data(), **{"agreement.binding": True})
+    assert uncapped(binding) and not uncapped(example_data())
+    assert not uncapped(varied(binding, **{"costs.cap": 50000, "costs.currency": "GBP"}))
     result = cli("check", str(write_answers(tmp_path, varied(example_data(), **{"costs.cap": 50000}))))
     assert result.returncode == 2 and "a cap needs a currency" in result.stderr
 

@@ -299,9 +299,12 @@ def reserved_none(answers: Answers) -> Out:
 
 @rule("shared-costs-uncapped", "warning", "Shared costs that a decision without every party's vote can commit have a cap.")
 def shared_costs_uncapped(answers: Answers) -> Out:
+    # Only a binding agreement lets a decision commit spending: in an MOU every Shared Cost
+    # needs the written approval of each Party that pays a share (clause costs.shared), so
+    # there is nothing for a cap to limit there and the clause prints none.
     costs = answers.costs
     rule_ = answers.governance.decision_rule
-    if costs.model == "shared" and costs.cap is None and rule_ != DecisionRule.unanimous:
+    if answers.agreement.binding and costs.model == "shared" and costs.cap is None and rule_ != DecisionRule.unanimous:
         how = "silence counts as consent" if rule_ == DecisionRule.consensus else f"decisions are taken by {rule_.value.replace('_', ' ')}"
         yield ("costs.cap",
                f"Shared costs have no cap, and {how}.",
