@@ -95,7 +95,7 @@ def test_quick_mode_asks_what_a_real_mou_needs(tmp_path: Path) -> None:
 FULL_KEYS = [
     # the agreement
     ENTER, t("MOU-7"), t("Pilot cold-chain tracking for regional food distributors."), t("2027-01-15"),
-    ENTER, ENTER, ENTER, ENTER, "n", ENTER, ENTER,  # in months, 24; extend by agreement, no implementing agreements
+    ENTER, ENTER, ENTER, ENTER, ENTER, "n", ENTER, ENTER,  # in months, 24; extend by agreement, no implementing agreements, not exclusive
     # parties: three, with managers and strengths
     t("Northwind Telecom plc"), ENTER, ENTER, ENTER, ENTER, ENTER, t("04122331"), t("12 Quay Street, Manchester"),
     t("Priya Shah"), t("Chief Partnerships Officer"), t("Tom Reilly"), t("tom@northwind.example"), ENTER,
@@ -119,7 +119,7 @@ FULL_KEYS = [
     "y", ENTER, t("Connectivity for 500 sensors"), DOWN * 4 + ENTER, t("60000"), ENTER, ENTER,
     "y", ENTER, t("Two engineers"), ENTER, t("£90,000"), ENTER, ENTER,
     "y", ENTER, t("A coordinator"), ENTER, t("25000"), t("pounds"), PAUSE, t("GBP"), ENTER,
-    "n", DOWN + ENTER, t("50"), t("30"), t("10"), ENTER, ENTER,  # no cap; the standard 30 days to pay
+    "n", DOWN + ENTER, t("50"), t("30"), t("10"), ENTER,  # no cap asked in an MOU; the standard 30 days to pay
     ENTER, ENTER, t("20"),
     ENTER,  # not selling together
     # governance
@@ -129,8 +129,10 @@ FULL_KEYS = [
     # review, communication, confidentiality, IP, termination, values
     ENTER, ENTER, DOWN * 2 + ENTER, ENTER, ENTER,
     t("Monthly operations call"), ENTER, t("5"),
-    ENTER, ENTER, ENTER,  # confidentiality for 3 years; no personal data shared
-    ENTER, ENTER, ENTER, ENTER, ENTER,  # IP: retained, creator; joint IP licensed after notice, no accounting, decided together
+    ENTER, ENTER, ENTER, ENTER,  # confidentiality for 3 years; no earlier NDA; no personal data shared
+    ENTER, ENTER, ENTER, ENTER, ENTER, ENTER,  # IP: retained, creator; improvements stay with the improved IP's owner;
+    # joint IP licensed after notice, no accounting, decided together
+    ENTER, ENTER, ENTER,  # liability capped by contributions, personal-data breaches outside the cap, over the whole term
     ENTER,  # no insurance required
     t("60"), ENTER, t("Fewer than 4 distributors in the pilot at the second review"), ENTER,
     t("Openness with each other"), ENTER,
@@ -228,6 +230,13 @@ def test_from_an_example_accepting_every_default_reproduces_it(tmp_path: Path, e
     run = drive([ENTER] * 600, draft, tmp_path)
     assert run.result is not None, run.printed[-2000:]
     assert load_answers(run.result.answers_path) == answers
+    # Nothing asked that cannot matter: publication periods only where a university takes part,
+    # replacing earlier NDAs only where some are named, a Shared Costs cap only where a decision can commit spending.
+    university = any("university" in (p.kind.value, p.legal_form.value if p.legal_form else None) for p in answers.parties)
+    assert ("publication.review_days" in draft.log) == ("publication.delay_days" in draft.log) == university
+    named = bool(answers.confidentiality.enabled and answers.confidentiality.prior_agreements)
+    assert ("confidentiality.replace_prior" in draft.log) == named
+    assert ("costs.cap" in draft.log) == (answers.agreement.binding and answers.costs.model == "shared")
 
 
 def test_an_existing_answers_file_is_not_replaced_without_confirmation(tmp_path: Path) -> None:
