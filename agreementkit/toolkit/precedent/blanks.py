@@ -30,8 +30,9 @@ _PARTY_NAME = re.compile(
 _COMPANY = re.compile(r"\b(ltd|limited|plc|llp|llc|inc|gmbh|ag|s\.?a\.?|b\.?v\.?|corporation|corp|university|trust|foundation)\.?$", re.IGNORECASE)
 _PARTY_ROLE = re.compile(r"\b(party|partner|parties)\b", re.IGNORECASE)
 _EFFECTIVE = re.compile(r"\b(effective|commencement|start(ing)?)\s+date\b|\bdate\s+of\s+(this|the)\s+(agreement|memorandum|mou)\b", re.IGNORECASE)
-_DATED = re.compile(r"(\bdated|\bdate[d]?\s+of|\beffective\s+(from|on|as\s+of)|\bwith\s+effect\s+from|\btakes?\s+effect\s+(on|from)|"
-                    r"\bcommenc\w*\s+on|\bstarts?\s+on|\bmade\s+on|\bentered\s+into\s+on|\bis\s+dated)\s*(the\s+)?$", re.IGNORECASE)
+_DATED = re.compile(r"(\bdated|\bdate[d]?\s+of|\beffective\s+(from|on|as\s+of)|\bwith\s+effect\s+from|\bmade\s+on|"
+                    r"\bentered\s+into\s+on|\bis\s+dated|\b(memorandum|agreement|mou|understanding)\b.{0,40}\b(takes?\s+effect|"
+                    r"commences?|starts?|comes?\s+into\s+(force|effect)|begins?)\s+(on|from))\s*(the\s+)?$", re.IGNORECASE)
 _LAW_NAME = re.compile(r"^(governing\s+law|applicable\s+law|jurisdiction|country|state|law|governing\s+jurisdiction)$", re.IGNORECASE)
 _LAW_BEFORE = re.compile(r"(laws?\s+of|governed\s+by|accordance\s+with\s+the\s+laws?\s+of|courts\s+of)\s*(the\s+)?$", re.IGNORECASE)
 _TERM_NAME = re.compile(r"\b(term|duration|initial\s+term|period)\b", re.IGNORECASE)
@@ -41,6 +42,9 @@ _CURRENCY_BEFORE = re.compile(r"([\u00a3$\u20ac\u00a5]|\b(GBP|USD|EUR|CHF|AUD|CA
 _PERCENT_AFTER = re.compile(r"^(%|per\s*cent|percent)", re.IGNORECASE)
 _COUNT_AFTER = re.compile(r"^(\(?\s*)(working\s+|business\s+|calendar\s+|clear\s+)?(days?|weeks?|months?|years?|hours?|members?|"
                           r"representatives?|copies|times|meetings|people|persons|staff|employees|sites)\b", re.IGNORECASE)
+# "[●] workshops": a count of something (a lower-case plural right after the blank), not "[●] is" or "[●] has"
+_PLURAL_AFTER = re.compile(r"^(?!(?:is|was|has|does|its|this|as|us|thus|plus|less|unless|always|perhaps|towards|besides)\b)"
+                           r"[a-z]{3,}s\b")
 _DATE_BEFORE = re.compile(r"(\bdated|\bon|\bby|\bbefore|\bafter|\bfrom|\buntil|\bno\s+later\s+than)\s*(the\s+)?$", re.IGNORECASE)
 _KEYWORDS = (
     ("date", re.compile(r"\bdate\b|\bday\b|\bdeadline\b", re.IGNORECASE)),
@@ -179,7 +183,7 @@ def _guess(occurrence: Occurrence) -> str:
         return "money"
     if _PERCENT_AFTER.match(after):
         return "percent"
-    if _COUNT_AFTER.match(after):
+    if _COUNT_AFTER.match(after) or _PLURAL_AFTER.match(after):
         return "integer"
     if re.search(r"\bdated\s*$", before, re.IGNORECASE) or (_DATE_BEFORE.search(before) and re.search(r"\bdate\b", before + " " + after, re.IGNORECASE)):
         return "date"
@@ -372,8 +376,11 @@ def _question(occurrence: Occurrence, used: set[str], samples: _Samples) -> NewQ
         prompt = _context_prompt(occurrence)
         words = [w for w in re.sub(r"[^A-Za-z0-9 ]+", " ", occurrence.before).lower().split() if w not in _STOP][-3:]
         unit = _COUNT_AFTER.match(occurrence.after)
+        plural = _PLURAL_AFTER.match(occurrence.after)
         if unit:
             words.append(unit.group(3).lower())
+        elif plural:
+            words.append(plural.group(0))
         elif not words:
             words = [w for w in re.sub(r"[^A-Za-z0-9 ]+", " ", occurrence.after).lower().split() if w not in _STOP][:3]
         base = _slug(" ".join(words) or occurrence.where or "blank")

@@ -79,17 +79,26 @@ def _segment(segment: Segment) -> str:
     return _literal(segment.raw)
 
 
+def capitals(wording: Wording) -> bool:
+    """A title typed in capitals ("CONFIDENTIALITY"): the capitals are the precedent's house style, not its words."""
+    letters = [c for s in wording.segments if isinstance(s, Literal) for c in s.text if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
+
+
 def title(wording: Wording) -> str:
-    """A clause title for the front matter: plain text with Jinja2 for its blanks (titles are not Markdown)."""
+    """A clause title for the front matter: plain text with Jinja2 for its blanks (titles are not Markdown).
+    A title in capitals is written in sentence case, as the house's titles are."""
     out: list[str] = []
+    lower = capitals(wording)
     for segment in wording.segments:
         if isinstance(segment, Literal):
-            out.append(_JINJA_OPEN.sub("{{ '{' }}", segment.text))
+            out.append(_JINJA_OPEN.sub("{{ '{' }}", segment.text.lower() if lower else segment.text))
         elif isinstance(segment, Blank):
             out.append(template(segment))
         else:
             out.append(f"{{{{ ref('{segment.target}') }}}}" if segment.target else segment.raw)
-    return " ".join("".join(out).split())
+    text = " ".join("".join(out).split())
+    return text[:1].upper() + text[1:] if lower else text
 
 
 def _item_depths(items: list[BodyItem]) -> list[int]:

@@ -29,7 +29,7 @@ from .structure import (
     PrecedentClause,
     build_outline,
 )
-from .wording import Kept, Occurrence, Reference, Wording, read_wording
+from .wording import Blank, Kept, Literal, Occurrence, Reference, Wording, read_wording
 
 PAGE_ORDER = 135  # after the built-in pages (10 ... 130)
 _SHALL = re.compile(r"\b(shall|must)\b", re.IGNORECASE)
@@ -203,7 +203,9 @@ class _Import:
             for item in pc.body:
                 if item.kind == "table" and item.table is not None:
                     rows = [[read_wording(_cell_spans(cell), item.table.number, shared) for cell in row] for row in item.table.rows]
-                    clause.entries.append((item, [r for r in rows if any(c.segments for c in r)]))
+                    rows = [r for r in rows if any(c.segments for c in r)]
+                    _table_context(rows)
+                    clause.entries.append((item, rows))
                 else:
                     clause.entries.append((item, read_wording(item.spans, item.para.number if item.para else 0, shared)))
             for wording in clause.wordings():
@@ -422,6 +424,25 @@ class _Import:
                             ("memorandum of understanding", "agreement", "memorandum") else
                             _human_title(re.sub(r"[-_]+", " ", self.source.stem)))
         return page_id
+
+
+def _table_context(rows: list[list[Wording]]) -> None:
+    """A blank alone in a table cell is named by its column's heading and its row's first cell."""
+    if len(rows) < 2:
+        return
+    header = [" ".join(_plain(c).split()) for c in rows[0]]
+    for row in rows[1:]:
+        first = " ".join(_plain(row[0]).split()) if row else ""
+        for index, cell in enumerate(row):
+            for occurrence in cell.occurrences:
+                if not occurrence.before.strip(" \u00a3$\u20ac") and not occurrence.after:
+                    column = header[index] if index < len(header) else ""
+                    occurrence.before = f"{column} ({first.strip('[]')}) {occurrence.before}".strip() if index else column
+
+
+def _plain(wording: Wording) -> str:
+    return "".join(s.text if isinstance(s, Literal) else s.occurrence.raw if isinstance(s, Blank) else s.raw
+                   for s in wording.segments)
 
 
 def _cell_spans(paragraphs: list[Para]) -> list[Span]:

@@ -117,6 +117,14 @@ def _context(text: str, start: int, end: int) -> tuple[str, str]:
     return " ".join(words_before), " ".join(words_after).rstrip(".,;:")
 
 
+def _is_date(text: str) -> bool:
+    """"01/02/2027" is a date; "30/60/90" or "12/24" are alternatives."""
+    if not _DATE_LIKE.match(text):
+        return False
+    day, month, _ = (int(p) for p in text.replace(" ", "").split("/"))
+    return 1 <= day <= 31 and 1 <= month <= 12 or 1 <= month <= 31 and 1 <= day <= 12
+
+
 def _classify_bracket(inner: str) -> tuple[str, str, tuple[str, ...]] | None:
     """(kind, name, options) of a bracket's content, or None when it is wording to keep."""
     stripped = " ".join(inner.split())
@@ -127,7 +135,7 @@ def _classify_bracket(inner: str) -> tuple[str, str, tuple[str, ...]] | None:
     words = stripped.split()
     if len(words) > 12 or re.search(r"[.!?]\s+[A-Z]", stripped):
         return None
-    if "/" in stripped and not _INSERT.match(stripped) and not _DATE_LIKE.match(stripped):
+    if "/" in stripped and not _INSERT.match(stripped) and not _is_date(stripped):
         options = tuple(o.strip() for o in stripped.split("/"))
         if 2 <= len(options) <= 8 and all(o and len(o.split()) <= 4 and len(o) <= 40 for o in options):
             return "choice", stripped, options
