@@ -29,7 +29,8 @@ _PARTY_NAME = re.compile(
     r"(?:\s+(?:[a-e1-5]|one|two|three|four|five))?(?:(?:'s)?\s+(?:full\s+|legal\s+|registered\s+)?name)?$", re.IGNORECASE)
 _COMPANY = re.compile(r"\b(ltd|limited|plc|llp|llc|inc|gmbh|ag|s\.?a\.?|b\.?v\.?|corporation|corp|university|trust|foundation)\.?$", re.IGNORECASE)
 _PARTY_ROLE = re.compile(r"\b(party|partner|parties)\b", re.IGNORECASE)
-_EFFECTIVE = re.compile(r"\b(effective|commencement|start(ing)?)\s+date\b|\bdate\s+of\s+(this|the)\s+(agreement|memorandum|mou)\b", re.IGNORECASE)
+_EFFECTIVE = re.compile(r"^(the\s+|insert\s+(the\s+)?)?(effective|commencement|start(ing)?)\s+date$|"
+                        r"\bdate\s+of\s+(this|the)\s+(agreement|memorandum|mou)\b", re.IGNORECASE)
 _DATED = re.compile(r"(\bdated|\bdate[d]?\s+of|\beffective\s+(from|on|as\s+of)|\bwith\s+effect\s+from|\bmade\s+on|"
                     r"\bentered\s+into\s+on|\bis\s+dated|\b(memorandum|agreement|mou|understanding)\b.{0,40}\b(takes?\s+effect|"
                     r"commences?|starts?|comes?\s+into\s+(force|effect)|begins?)\s+(on|from))\s*(the\s+)?$", re.IGNORECASE)
@@ -93,16 +94,21 @@ class NewQuestion:
         return _HUMAN_TYPES.get(self.type, self.type)
 
     def template(self, occurrence: Occurrence) -> str:
+        """The answer as the clause prints it; unanswered, the precedent's own placeholder (so answers files
+        made before the import still render, with the blank showing where a person has to decide)."""
         name = f"extra.{self.name}"
+        blank = "'" + occurrence.raw.replace("\\", "\\\\").replace("'", "\\'") + "'"
         if self.type == "date":
-            return f"{{{{ {name} | date }}}}"
+            return f"{{{{ {name} | date or {blank} }}}}"
         if self.type == "money":
-            return f"{{{{ {name} | money }}}}"
+            return f"{{{{ {name} | money or {blank} }}}}"
         if self.type == "percent" and not _PERCENT_AFTER.match(occurrence.after):
-            return f"{{{{ {name} | percent }}}}"
+            return f"{{{{ {name} | percent if {name} is not none else {blank} }}}}"
         if self.type == "party":
-            return f"{{{{ label({name}) }}}}"
-        return f"{{{{ {name} }}}}"
+            return f"{{{{ label({name}) if {name} else {blank} }}}}"
+        if self.type in ("integer", "number", "percent"):
+            return f"{{{{ {name} if {name} is not none else {blank} }}}}"
+        return f"{{{{ {name} or {blank} }}}}"
 
     def printed(self, occurrence: Occurrence) -> str:
         """How the scenario's answer prints where this occurrence was."""
@@ -155,7 +161,8 @@ def _context_prompt(occurrence: Occurrence) -> str:
     before, after = occurrence.before.strip(), occurrence.after.strip()
     if not before and not after:
         return f"The blank in {occurrence.where or 'the precedent'}"
-    return (f"{before} \u2026 {after}".strip()).strip(" ,;:")
+    joiner = "" if before[-1:] in "\u00a3$\u20ac\u00a5(" else " "
+    return (f"{before}{joiner}\u2026 {after}".strip()).strip(" ,;:")
 
 
 def _guess(occurrence: Occurrence) -> str:
@@ -390,7 +397,7 @@ def _question(occurrence: Occurrence, used: set[str], samples: _Samples) -> NewQ
     help_text = f"From the precedent {where}{quoted}"
     value, rendered = samples.next(kind, occurrence)
     options = list(occurrence.options) if kind == "select" else []
-    prompt = prompt[:1].upper() + prompt[1:] if prompt else name.replace("_", " ").capitalize()
+    prompt = (prompt[:1].upper() + prompt[1:]) if prompt else name.replace("_", " ").capitalize()
     question = NewQuestion(name, kind, prompt, help_text, options, [occurrence], value, rendered)
     question.default = default
     return question

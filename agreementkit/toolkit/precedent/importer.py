@@ -106,6 +106,7 @@ class ImportResult:
     appended: list[Path] = field(default_factory=list)
     lint: Any = None  # the LintReport of the written layer
     scenario: Any = None  # its ScenarioResult
+    other_scenarios: list[tuple[str, list[str]]] = field(default_factory=list)  # the layer's scenarios that now differ
     round_trip: list[ClauseResult] = field(default_factory=list)
     scenario_name: str = ""
     sample_example: str = ""

@@ -81,9 +81,11 @@ def _front_matter(meta: dict[str, Any]) -> str:
 def _question_entry(question: NewQuestion) -> dict[str, Any]:
     entry: dict[str, Any] = {"id": question.id, "page": question.page, "type": question.type,
                              "prompt": _no_jinja(question.prompt), "label": question.name.replace("_", " "),
-                             "help": _no_jinja(question.help), "quick": True}
+                             "help": _no_jinja(question.help), "required": False, "quick": True}
     if question.default is not None:
         entry["default"] = _no_jinja(question.default) if isinstance(question.default, str) else question.default
+    if question.type in ("select", "party"):
+        entry["none_label"] = _no_jinja(f"leave it open: {question.occurrences[0].raw}")
     if question.type == "select":
         entry["options"] = [{"value": option, "label": option} for option in question.options]
     return entry
@@ -215,7 +217,7 @@ def write_layer(imp: _Import) -> None:
     with tempfile.TemporaryDirectory(prefix="agreementkit-import-") as tmp:
         scratch = Path(tmp) / (folder.name or "layer")
         if folder.is_dir():
-            shutil.copytree(folder, scratch, symlinks=True, ignore=shutil.ignore_patterns(".git", "tests"))
+            shutil.copytree(folder, scratch, symlinks=True, ignore=shutil.ignore_patterns(".git", "*.pdf", "*.docx"))
         scratch.mkdir(parents=True, exist_ok=True)
         if imp.force:
             for old in (scratch / CLAUSES_DIR / imp.slug).glob("*.md"):
@@ -239,6 +241,14 @@ def write_layer(imp: _Import) -> None:
         result.scenario = run_scenario(answers_path, [scratch])
         library = load_library([scratch], lenient=True)
         result.lint = lint_library(library)
+        # The layer's other scenarios: the imported clauses now appear in their documents too.
+        from ..scenarios import find_scenarios
+
+        for other in find_scenarios([scratch]):
+            if other != answers_path:
+                outcome = run_scenario(other, [scratch])
+                if not outcome.passed:
+                    result.other_scenarios.append((other.name, [p.replace(str(scratch), str(folder)) for p in outcome.problems]))
         document = assemble(load_answers(answers_path, interview=interview), load_library([scratch]))
         expected = {c.id: (c.title_wording, c.text.lines if c.text else []) for c in result.clauses}
         result.round_trip = round_trip(document, expected)

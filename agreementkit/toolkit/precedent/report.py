@@ -171,6 +171,11 @@ def _decisions(result: ImportResult, shown: object) -> list[str]:
         out += ["### Lint findings", ""]
         out += _bullets([shown(f"{f.severity} `{f.rule}` {f.file}:{f.line or ''} ({f.clause}): {f.message}")
                          for f in result.lint.findings])
+    if result.other_scenarios:
+        out += ["### The layer's other scenarios", "",
+                "The imported clauses are part of every document made with this layer now, so these scenarios' approved "
+                "renderings differ: review the difference with `agreementkit test --library` and approve it with --update.", ""]
+        out += _bullets([f"`{name}`: " + "; ".join(problems) for name, problems in result.other_scenarios])
     if result.scenario is not None and not result.scenario.passed:
         out += ["### The scenario", ""] + _bullets([shown(p) for p in result.scenario.problems])
     return out

@@ -103,18 +103,22 @@ class Wording:
 
 
 def _context(text: str, start: int, end: int) -> tuple[str, str]:
-    """The words of the same sentence just before and just after a blank, up to the blanks next to it."""
+    """The words of the same sentence just before and just after a blank, up to the blanks next to it
+    (marked "…" where another blank cuts them short)."""
     before = text[max(0, start - 120): start]
+    cut = False
     for stop in (". ", "; ", ": ", "\n", "]", _FIELD, "___", "\u2026"):
         if stop in before:
             before = before.rsplit(stop, 1)[1]
+            cut = stop in ("]", _FIELD, "___", "\u2026")
     after = text[end: end + 80]
     for stop in (". ", "; ", "\n", "[", _FIELD, "___", "\u2026"):
         if stop in after:
             after = after.split(stop, 1)[0]
     words_before = before.split()[-8:]
     words_after = after.split()[:4]
-    return " ".join(words_before), " ".join(words_after).rstrip(".,;:")
+    shown = " ".join(words_before)
+    return ("\u2026 " + shown if cut and shown else shown), " ".join(words_after).rstrip(".,;:")
 
 
 def _is_date(text: str) -> bool:
