@@ -53,7 +53,7 @@ _KEYWORDS = (
     ("percent", re.compile(r"\b(percent|percentage|per\s+cent)\b|%", re.IGNORECASE)),
     ("integer", re.compile(r"\b(number|no\.|count|quantity|days|weeks|months|years|hours)\b", re.IGNORECASE)),
 )
-_STOP = {"the", "a", "an", "of", "to", "in", "on", "for", "by", "and", "or", "with", "at", "be", "is", "are", "shall", "will",
+_STOP = {"least", "most", "more", "every", "up", "after", "before", "it", "they", "we", "then", "there", "a", "an", "of", "the", "to", "in", "on", "for", "by", "and", "or", "with", "at", "be", "is", "are", "shall", "will",
          "any", "each", "its", "their", "this", "that", "which", "who", "as", "from", "insert", "enter", "specify", "per",
          "within", "than", "not", "no", "all", "such", "under", "into", "may", "must", "other"}
 _HUMAN_TYPES = {"text": "text", "date": "date", "money": "amount", "integer": "number", "percent": "percentage",
@@ -379,15 +379,18 @@ def _question(occurrence: Occurrence, used: set[str], samples: _Samples) -> NewQ
         default = value.isoformat() if isinstance(value, date) else (str(value) if isinstance(value, Decimal) else value)
         if parsed != kind:
             default = occurrence.name if kind == "text" else None
+    elif occurrence.hint:
+        prompt = occurrence.hint
+        base = _slug(re.sub(r"[\[\]]", " ", occurrence.hint.split("\u2013", 1)[-1] + " " + occurrence.hint.split("\u2013", 1)[0]))
     else:
         prompt = _context_prompt(occurrence)
         words = [w for w in re.sub(r"[^A-Za-z0-9 ]+", " ", occurrence.before).lower().split() if w not in _STOP][-3:]
         unit = _COUNT_AFTER.match(occurrence.after)
         plural = _PLURAL_AFTER.match(occurrence.after)
-        if unit:
-            words.append(unit.group(3).lower())
+        if unit:  # "[●] months" is named by what it counts, then its sentence: months_meet
+            words = [unit.group(3).lower(), *words[-2:]]
         elif plural:
-            words.append(plural.group(0))
+            words = [plural.group(0), *words[-2:]]
         elif not words:
             words = [w for w in re.sub(r"[^A-Za-z0-9 ]+", " ", occurrence.after).lower().split() if w not in _STOP][:3]
         base = _slug(" ".join(words) or occurrence.where or "blank")

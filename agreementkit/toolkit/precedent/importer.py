@@ -102,6 +102,7 @@ class ImportResult:
     page: tuple[str, str] | None  # the precedent's own question page (id, title), when it has questions
     builtin_terms: dict[str, str]  # a term the precedent defines -> the built-in clause that defines it too
     list_notes: list[str] = field(default_factory=list)
+    lost_terms: list[tuple[str, list[str]]] = field(default_factory=list)  # an override's clause id, the terms its original defined
     written: list[Path] = field(default_factory=list)
     appended: list[Path] = field(default_factory=list)
     lint: Any = None  # the LintReport of the written layer
@@ -392,7 +393,14 @@ class _Import:
                             segment.raw, where, None, "no such clause in the precedent: kept as text"))
 
     def finish_clauses(self, clauses: list[ImportedClause], builtin: Any) -> None:
+        from ..lint.terms import definitions
+
         for clause in clauses:
+            if clause.overrides:
+                original = builtin.clauses[clause.overrides.split("@")[0]]
+                lost = sorted(definitions(original) - set(clause.terms))
+                if lost:
+                    self.result.lost_terms.append((clause.id, lost))
             where = _where(clause.precedent)
             clause.title = title(clause.title_wording) if not clause.precedent.invented_title else "Parties"
             clause.text = clause_text(clause.entries, where)
@@ -436,9 +444,9 @@ def _table_context(rows: list[list[Wording]]) -> None:
         first = " ".join(_plain(row[0]).split()) if row else ""
         for index, cell in enumerate(row):
             for occurrence in cell.occurrences:
-                if not occurrence.before.strip(" \u00a3$\u20ac") and not occurrence.after:
+                if not occurrence.before.strip(" \u00a3$\u20ac") and not occurrence.after and index:
                     column = header[index] if index < len(header) else ""
-                    occurrence.before = f"{column} ({first.strip('[]')}) {occurrence.before}".strip() if index else column
+                    occurrence.hint = f"{column} \u2013 {first}".strip(" \u2013")
 
 
 def _plain(wording: Wording) -> str:

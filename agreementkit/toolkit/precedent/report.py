@@ -43,7 +43,8 @@ def render_report(result: ImportResult, scratch: str, folder: str) -> str:
     new_sections = [d for d in result.sections if d.new]
     lint = result.lint
     counts = {s: lint.count(s) for s in ("error", "warning", "advice")} if lint is not None else {}
-    verdict = "clean" if lint is not None and not lint.findings else ", ".join(f"{n} {s}" for s, n in counts.items())
+    verdict = "clean" if lint is not None and not lint.findings else ", ".join(
+        f"{n} {s}{'s' if n != 1 and s != 'advice' else ''}" for s, n in counts.items())
     paragraphs = sum(len(r.lines) for r in result.round_trip)
     same = sum(1 for r in result.round_trip for line in r.lines if line.same)
     lines += [
@@ -111,6 +112,10 @@ def _decisions(result: ImportResult, shown: object) -> list[str]:
                         if c.overrides else ": imported as a new clause beside it; run again with --override to replace "
                         "it, or switch one of them off (`enabled: false`)")
                      for c in candidates if c.candidate is not None])
+    if result.lost_terms:
+        out += _bullets([f"`{clause_id}` replaces a built-in clause that defined {', '.join(terms)}; this one does not, "
+                         "and other clauses use them: define them here (bold, with `defines:`) or in another clause"
+                         for clause_id, terms in result.lost_terms])
     out += ["### binds", "",
             "In a non-binding MOU only clauses with `binds: true` bind the parties (and print \"shall\"). Decide for each:", ""]
     rows = []

@@ -55,6 +55,7 @@ class Occurrence:
     bold: bool = False
     italic: bool = False
     where: str = ""  # the clause it is in, filled in by the importer
+    hint: str = ""  # what names it when its sentence cannot: a table cell's column and row
     resolution: object = None  # set by blanks.resolve: a Mapped or a NewQuestion
 
 
@@ -116,6 +117,7 @@ def _context(text: str, start: int, end: int) -> tuple[str, str]:
         if stop in after:
             after = after.split(stop, 1)[0]
     words_before = before.split()[-8:]
+    cut = cut or len(before.split()) > 8
     words_after = after.split()[:4]
     shown = " ".join(words_before)
     return ("\u2026 " + shown if cut and shown else shown), " ".join(words_after).rstrip(".,;:")
