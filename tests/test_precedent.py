@@ -327,3 +327,30 @@ def test_the_round_trip_gives_back_the_precedents_words(imported: tuple[Shape, I
         assert any(inside(own, c) for c in clauses) or any(inside(own, h) for h in headings), text
     report = (result.folder / "IMPORT.md").read_text(encoding="utf-8")
     assert "## Round trip" in report and "## What needs a human" in report
+
+
+# --- the README's example ------------------------------------------------------------------------
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "precedents"
+
+
+def test_the_example_precedent_imports_to_the_committed_layer(tmp_path: Path) -> None:
+    """examples/precedents/partnership-mou/ is what the importer makes of the example precedent today
+    (regenerate: agreementkit library import examples/precedents/partnership-mou.docx
+    -o examples/precedents/partnership-mou --force), and it lints clean and passes its scenario."""
+    committed = EXAMPLE / "partnership-mou"
+    result = import_precedent(EXAMPLE / "partnership-mou.docx", tmp_path / "layer")
+    assert len(result.clauses) == 7 and result.round_trip_same and result.scenario.passed
+    assert result.lint.count("error") == 0 and result.lint.count("warning") == 0
+    for clause in result.clauses:
+        assert (tmp_path / "layer" / clause.path).read_text(encoding="utf-8") == (committed / clause.path).read_text(encoding="utf-8")
+    for relative in ("questions/partnership-mou.yaml", "tests/partnership-mou.md", "tests/partnership-mou.expect.yaml"):
+        assert (tmp_path / "layer" / relative).read_text(encoding="utf-8") == (committed / relative).read_text(encoding="utf-8"), relative
+    lint = cli("lint", "--library", str(committed), "--strict", "--format", "json")
+    assert lint.returncode == 0, lint.stdout
+    test = cli("test", "--library", str(committed))
+    assert test.returncode == 0, test.stdout
+    report = (committed / "IMPORT.md").read_text(encoding="utf-8")
+    for words in ("looks like built-in confidentiality.obligations@", "the signature blocks", "`extra.days_party_withdraw`",
+                  "`[30/60/90]`", "`agreement.term_months`", "## Round trip"):
+        assert words in report, words
