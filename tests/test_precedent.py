@@ -41,10 +41,10 @@ def heading_styles(path: Path) -> Path:
     doc.heading("Scope", 2)
     doc.p('The Parties will collaborate on [project name] (the "Project") and will *use reasonable endeavours* to finish it.')
     doc.heading("Milestones", 2)
-    doc.p("The first milestone of the Project is due on [milestone date].")
+    doc.p("The first milestone of the Project is due on [milestone date] at [insert venue].")
     doc.heading("Fees", 1)
     doc.heading("Fee", 2)
-    doc.p("A fee of \u00a3[amount] is payable within [\u25cf] days of an invoice.")
+    doc.p("A fee of \u00a3[amount] is payable within [\u25cf] days of an invoice; late payments bear interest at [\u25cf]% a year.")
     doc.heading("Governing law", 1)
     doc.heading("Law", 2)
     doc.p("This Memorandum is governed by the laws of [England and Wales].")
@@ -66,7 +66,7 @@ def word_numbering(path: Path) -> Path:
     doc.p("pay its share of the costs under clause 2.1.", numbering=(items, 0))
     doc.heading("Costs", 1)
     doc.heading("Fee", 2)
-    doc.p("The fee is [amount], payable as clause 1.1 sets out.")
+    doc.p("The fee is [amount], payable to the [Lead Party] as clause 1.1 sets out.")
     doc.heading("Expenses", 2)
     doc.p("Each Party bears its own expenses, except as clause 2.1 says.")
     return doc.save(path)
@@ -103,7 +103,7 @@ def tables(path: Path) -> Path:
     doc = Precedent()
     doc.title("Memorandum of Understanding")
     doc.heading("Contributions", 1)
-    doc.p("Each Party contributes what the table below sets out, over the period in Schedule 1:")
+    doc.p("Each Party contributes what the table below sets out, over the period in paragraph 2 of Schedule 1:")
     doc.table([["Party", "Contribution", "Value"],
                ["[PARTY A NAME]", "Two engineers", "\u00a3[\u25cf]"],
                ["[PARTY B NAME]", "Test equipment", "\u00a3[\u25cf]"]])
@@ -135,7 +135,7 @@ def highlighted(path: Path) -> Path:
     doc.p("The Steering Group meets ==quarterly== at ==the offices of the host==.")
     doc.p("The pilot starts on ==1 March 2027== and its budget is ==\u00a350,000==.")
     doc.heading("Reports", 1)
-    doc.p("Each report goes to ==quarterly== review.")
+    doc.p("Each report goes to ==quarterly== review and is signed by ________ for each Party.")
     return doc.save(path)
 
 
@@ -200,14 +200,14 @@ class Shape:
 
 SHAPES = {
     "heading styles": Shape(heading_styles, ["Parties", "Scope", "Milestones", "Fee", "Law"],
-                            sorted([("[project name]", "text"), ("[milestone date]", "date"), ("[amount]", "money"),
-                                    ("[\u25cf]", "integer")]),
+                            sorted([("[project name]", "text"), ("[milestone date]", "date"), ("[insert venue]", "text"),
+                                    ("[amount]", "money"), ("[\u25cf]", "integer"), ("[\u25cf]", "percent")]),
                             sorted([("[date]", "agreement.effective_date"), ("[PARTY A NAME]", "parties[0].name"),
                                     ("[PARTY B NAME]", "parties[1].name"), ("[England and Wales]", "agreement.governing_law")]),
                             ["Project"], {}, ["project"]),
     "Word list numbering": Shape(word_numbering, ["Objectives", "Fee", "Expenses"],
                                  sorted([("[describe the shared objective]", "text"), ("[\u25cf]", "integer"),
-                                         ("[amount]", "money")]),
+                                         ("[amount]", "money"), ("[Lead Party]", "party")]),
                                  [], [], {"2.1": "Fee", "1.1": "Objectives"}),
     "typed 1.1 numbers": Shape(typed_numbers, ["Definitions", "Purpose", "Timing", "Items", "Term"],
                                sorted([("[\u25cf]", "text"), ("[delivery date]", "date"), ("[\u25cf]", "integer")]),
@@ -223,7 +223,7 @@ SHAPES = {
     "nested lists": Shape(nested_lists, ["Obligations", "Reporting"], [("[contact name]", "text")]),
     "highlighted placeholders": Shape(highlighted, ["Meetings", "Reports"],
                                       sorted([("quarterly", "text"), ("the offices of the host", "text"),
-                                              ("1 March 2027", "date"), ("\u00a350,000", "money")])),
+                                              ("1 March 2027", "date"), ("\u00a350,000", "money"), ("________", "text")])),
     "content controls": Shape(content_controls, ["Parties", "Project"],
                               sorted([("Name of the lead", "text"), ("Choose an item.", "select"),
                                       ("Click or tap to enter a date.", "date"), ("\u00abFeeAmount\u00bb", "money")]),
@@ -354,3 +354,44 @@ def test_the_example_precedent_imports_to_the_committed_layer(tmp_path: Path) ->
     for words in ("looks like built-in confidentiality.obligations@", "the signature blocks", "`extra.days_party_withdraw`",
                   "`[30/60/90]`", "`agreement.term_months`", "## Round trip"):
         assert words in report, words
+
+
+# --- `new --library` asks the imported questions ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def built_in_answers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """A quick interview's built-in answers, typed once, so each run below starts where the layer's questions begin."""
+    from terminal import drive
+    from test_questionnaire import QUICK_KEYS
+
+    from agreementkit.interview.draft import Draft
+
+    folder = tmp_path_factory.mktemp("base")
+    base = Draft(folder / "base.yaml", quick=True)
+    drive(QUICK_KEYS[:-1], base, folder, interrupt=True)
+    return dict(base.log)
+
+
+TYPED = {"text": "Typed words", "date": "2027-03-01", "integer": "4", "money": "1000", "percent": "5"}
+
+
+def test_new_with_the_layer_asks_each_imported_question(imported: tuple[Shape, ImportResult, Path],
+                                                       built_in_answers: dict[str, object], tmp_path: Path) -> None:
+    from terminal import DOWN, ENTER, drive, t
+
+    from agreementkit.interview.draft import Draft
+    from agreementkit.questions import load_interview
+
+    _, result, _ = imported
+    interview = load_interview([result.folder])
+    asked = [q for q in interview.questions() if q.id.startswith("extra.")]
+    assert sorted(q.id for q in asked) == sorted(q.id for q in result.questions)
+    keys = [DOWN + ENTER if q.type.value in ("select", "party") else t(TYPED[q.type.value]) for q in asked]
+    draft = Draft(tmp_path / "draft.yaml", quick=True, libraries=[str(result.folder)], log=dict(built_in_answers))
+    run = drive([*keys, ENTER], draft, tmp_path, formats=["md"])
+    assert run.result is not None, run.printed[-3000:]
+    for question in asked:
+        assert question.prompt[:25] in run.screen, question.prompt
+    extra = yaml.safe_load(run.result.answers_path.read_text(encoding="utf-8")).get("extra") or {}
+    assert sorted(extra) == sorted(q.id.removeprefix("extra.") for q in asked)

@@ -338,3 +338,22 @@ def test_new_with_the_imported_layer_asks_the_new_questions(tmp_path: Path) -> N
     assert "Reports are monthly." in markdown
     questions = (tmp_path / "layer" / "questions" / "pilot.yaml").read_text(encoding="utf-8")
     assert "none_label: 'leave it open: [monthly/quarterly]'" in questions
+
+
+def test_numbering_that_repeats_or_doubles_up_is_reported(tmp_path: Path) -> None:
+    doc = Precedent()
+    lists = doc.numbering(("decimal", "%1."))
+    doc.p("**1. PURPOSE**")
+    doc.p("The Parties will work together.")
+    doc.p("**2. MEETINGS**")
+    doc.p("The Parties meet monthly.")
+    doc.p("**2. COSTS**")
+    doc.p("Each Party bears its own costs.")
+    doc.p("**4. NOTICES**", numbering=(lists, 0))
+    doc.p("Notices are given in writing.")
+    result = import_precedent(doc.save(tmp_path / "stale.docx"), tmp_path / "layer")
+    report = (tmp_path / "layer" / "IMPORT.md").read_text(encoding="utf-8")
+    numbering = report.split("### Numbering", 1)[1].split("###", 1)[0]
+    assert "headings numbered 1, 2, 2, 1: a number repeats or is skipped" in numbering
+    assert 'the typed number "4." follows Word\'s own "1."' in numbering
+    assert [c.title for c in result.clauses] == ["Purpose", "Meetings", "Costs", "Notices"]

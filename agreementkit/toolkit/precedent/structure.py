@@ -145,6 +145,7 @@ class _Line:
     level: int = 0
     title: list[Span] = field(default_factory=list)
     rest: list[Span] = field(default_factory=list)  # a run-in title's paragraph text
+    double: str = ""  # a typed number on top of Word's list number, for the report
 
 
 def _cut(spans: list[Span], at: int) -> list[Span]:
@@ -224,6 +225,7 @@ def _classify(para: Para) -> _Line:
     text = para.text
     number: Number | None = None
     words = para.spans
+    double = ""
     typed, offset = parse_number(text.lstrip())
     lead = len(text) - len(text.lstrip())
     if para.list_number is not None and para.list_number.label.strip():
@@ -236,6 +238,7 @@ def _classify(para: Para) -> _Line:
                 number = Number(label, "decimal", para.list_number.level + 1, label)
         if typed is not None and typed.kind != "bullet":
             words = _cut(para.spans, lead + offset)  # typed on top of Word's own number
+            double = f"paragraph {para.number}: the typed number \"{typed.label}\" follows Word's own \"{label}\"; the typed one is left out"
     elif typed is not None:
         number = typed
         words = _cut(para.spans, lead + offset)
@@ -245,7 +248,7 @@ def _classify(para: Para) -> _Line:
         depth = int(level) if level.isdigit() else 1
         bullet = para.style.lower().startswith("list bullet")
         number = Number("\u2022" if bullet else "", "bullet" if bullet else "item", depth, "", "" if bullet else "styled")
-    line = _Line(para, number, words)
+    line = _Line(para, number, words, double=double)
     rest_text = _text(words).strip()
     if para.toc:
         return line
@@ -347,7 +350,30 @@ def build_outline(body: Body, fallback_title: str) -> Outline:
             candidate.heading = ""
             index = first_heading + 1
     _Builder(outline, lines).build(index)
+    outline.ambiguous.extend(ln.double for ln in paras if ln.double)
+    outline.ambiguous.extend(_sequence_problems(outline))
     return outline
+
+
+def _sequence_problems(outline: Outline) -> list[str]:
+    """Heading numbers that repeat or skip (1, 2, 2, 4): a typed number gone stale, or a list restarted by mistake."""
+    problems = []
+    groups: dict[str, list[str]] = {"": []}
+    for section in outline.sections:
+        if section.number is not None and section.number.kind in ("decimal", "clause") and section.number.key.isdigit():
+            groups[""].append(section.number.key)
+        for clause in section.clauses:
+            number = clause.number
+            if number is not None and number.kind in ("decimal", "clause") and number.depth == 2:
+                parent, _, own = number.key.rpartition(".")
+                groups.setdefault(parent, []).append(own)
+    for parent, keys in groups.items():
+        values = [int(k) for k in keys if k.isdigit()]
+        if len(values) > 1 and values != list(range(values[0], values[0] + len(values))):
+            shown = ", ".join(f"{parent}.{k}" if parent else k for k in keys)
+            problems.append(f"headings numbered {shown}: a number repeats or is skipped; check the precedent's numbering "
+                            "(cross-references to them may point elsewhere)")
+    return problems
 
 
 class _Builder:
