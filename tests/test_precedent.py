@@ -278,7 +278,7 @@ def test_defined_terms_and_references(imported: tuple[Shape, ImportResult, Path]
     titles = {c.id: c.title for c in result.clauses}
     resolved = {r.raw: titles[r.target] for r in result.references if r.target}
     assert resolved == shape.references
-    for raw, title in shape.references.items():
+    for title in shape.references.values():
         target = next(c.id for c in result.clauses if c.title == title)
         assert any(f"{{{{ ref('{target}') }}}}" in (result.folder / c.path).read_text(encoding="utf-8") for c in result.clauses)
 

@@ -178,8 +178,8 @@ def _decisions(result: ImportResult, shown: object) -> list[str]:
                          for f in result.lint.findings])
     if result.other_scenarios:
         out += ["### The layer's other scenarios", "",
-                "The imported clauses are part of every document made with this layer now, so these scenarios' approved "
-                "renderings differ: review the difference with `agreementkit test --library` and approve it with --update.", ""]
+                ("The imported clauses are part of every document made with this layer now, so these scenarios' approved "
+                 "renderings differ: review the difference with `agreementkit test --library` and approve it with --update."), ""]
         out += _bullets([f"`{name}`: " + "; ".join(problems) for name, problems in result.other_scenarios])
     if result.scenario is not None and not result.scenario.passed:
         out += ["### The scenario", ""] + _bullets([shown(p) for p in result.scenario.problems])
