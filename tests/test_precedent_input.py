@@ -357,3 +357,66 @@ def test_numbering_that_repeats_or_doubles_up_is_reported(tmp_path: Path) -> Non
     assert "headings numbered 1, 2, 2, 1: a number repeats or is skipped" in numbering
     assert 'the typed number "4." follows Word\'s own "1."' in numbering
     assert [c.title for c in result.clauses] == ["Purpose", "Meetings", "Costs", "Notices"]
+
+
+# --- any precedent: refused with a sentence, or a working layer whose round trip holds ------------
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+WORDS = st.sampled_from(["the Parties", "will", "meet", "Services", "costs", "each", "month", "report", "data", "venue",
+                         "shall", "notice", "[\u25cf]", "[PARTY A NAME]", "[date]", "[amount]", "[12/24]", "[insert venue]",
+                         "______", "\u00a3[\u25cf]", "[\u25cf]%", "(the \"Project\")", "clause 2", "Clause 1.1", "Schedule 1",
+                         "*", "**", "{{ x }}", "{% if %}", "|", "#", "<b>", "[Note: check this with the client.]", "&", "_", "\\",
+                         "1.", "- ", "(a)", "\u2014", "\u201cquoted\u201d", "Ltd", "O'Brien", "50%", "1 March 2027"])
+TEXT = st.lists(WORDS, min_size=1, max_size=12).map(" ".join)
+TITLE = st.sampled_from(["Purpose", "Confidentiality", "Fees", "Term", "Governing law", "Services", "Data", "[Clause title]",
+                         "Definitions", "Notices", "Steering Group"])
+BLOCK = st.one_of(
+    st.tuples(st.just("heading"), st.sampled_from([1, 2]), TITLE),
+    st.tuples(st.just("typed"), st.sampled_from(["1.", "2.", "1.1", "2.1", "Clause 3", "Article II", "Schedule 1:"]), TITLE),
+    st.tuples(st.just("bold"), TITLE, st.just("")),
+    st.tuples(st.just("runin"), TITLE, TEXT),
+    st.tuples(st.just("para"), TEXT, st.just("")),
+    st.tuples(st.just("item"), st.sampled_from(["(a)", "(b)", "(i)", "(ii)", "\u2022"]), TEXT),
+    st.tuples(st.just("table"), TEXT, TEXT),
+    st.tuples(st.just("highlight"), TEXT, TEXT),
+)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+@given(blocks=st.lists(BLOCK, min_size=1, max_size=14))
+def test_any_precedent_is_refused_cleanly_or_makes_a_working_layer(tmp_path_factory: pytest.TempPathFactory,
+                                                                 blocks: list[tuple[Any, ...]]) -> None:
+    folder = tmp_path_factory.mktemp("any")
+    doc = Precedent()
+    for kind, first, second in blocks:
+        if kind == "heading":
+            doc.heading(second, first)
+        elif kind == "typed":
+            doc.p(f"**{first} {second}**")
+        elif kind == "bold":
+            doc.p(f"**{first}**")
+        elif kind == "runin":
+            doc.p(f"**{first}.** {second}")
+        elif kind == "para":
+            doc.p(first)
+        elif kind == "item":
+            doc.p(f"{first} {second}")
+        elif kind == "table":
+            doc.table([["Item", "Detail"], [first, second]])
+        else:
+            paragraph = doc.p(first + " ")
+            doc.runs(paragraph, f"=={second}==")
+    source = doc.save(folder / "any.docx")
+    try:
+        result = import_precedent(source, folder / "layer")
+    except PrecedentRefused as refused:
+        assert "no heading" in str(refused)
+        return
+    problems = [f"{f.rule}: {f.message}" for f in result.lint.findings if f.severity == "error"]
+    assert not problems, problems
+    assert result.scenario.passed, result.scenario.problems
+    differing = [(c.clause_id, line.precedent, line.returned, line.why) for c in result.round_trip for line in c.lines
+                 if not line.same]
+    assert not differing, differing

@@ -26,8 +26,8 @@ def library_import(
 
     Headings (Word heading styles, list numbering, typed numbers such as "1.1",
     "Clause 4" or "Article IV", bold titles) become sections and clauses; the
-    body keeps its lists, tables, bold and italics. Blanks ([●], [PARTY NAME],
-    [date], [insert ...], [12/24], underscores, highlighted text, content
+    body keeps its lists, tables, bold and italics. Blanks (\\[●], \\[PARTY NAME],
+    \\[date], \\[insert ...], \\[12/24], underscores, highlighted text, content
     controls, merge fields) become typed extra. questions, or the built-in
     answers they name (party names, effective date, governing law, term).
     IMPORT.md lists every clause, question and mapped answer, what a person

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from ...markup import escape_readable, guard_line_start
 from .blanks import Mapped, NewQuestion
 from .structure import BodyItem
-from .wording import Blank, Literal, Segment, Wording
+from .wording import Blank, Literal, Wording
 
 _JINJA_OPEN = re.compile(r"\{(?=[{%#])")
 
@@ -62,21 +62,25 @@ def template(segment: Blank) -> str:
 
 
 def inline(wording: Wording) -> str:
-    """One paragraph's Markdown."""
-    out: list[str] = []
+    """One paragraph's Markdown; neighbouring words of the same emphasis are wrapped once ("**a {{ x }}.**"),
+    as "**a****.**" would not read as bold."""
+    pieces: list[tuple[str, bool, bool]] = []
     for segment in wording.segments:
-        out.append(_segment(segment))
+        if isinstance(segment, Literal):
+            pieces.append((_literal(segment.text), segment.bold, segment.italic))
+        elif isinstance(segment, Blank):
+            pieces.append((template(segment), segment.occurrence.bold, segment.occurrence.italic))
+        else:
+            pieces.append((f"{{{{ ref('{segment.target}') }}}}" if segment.target else _literal(segment.raw), False, False))
+    out: list[str] = []
+    index = 0
+    while index < len(pieces):
+        end = index
+        while end < len(pieces) and pieces[end][1:] == pieces[index][1:]:
+            end += 1
+        out.append(_wrap("".join(p[0] for p in pieces[index:end]), *pieces[index][1:]))
+        index = end
     return "".join(out).strip()
-
-
-def _segment(segment: Segment) -> str:
-    if isinstance(segment, Literal):
-        return _wrap(_literal(segment.text), segment.bold, segment.italic)
-    if isinstance(segment, Blank):
-        return _wrap(template(segment), segment.occurrence.bold, segment.occurrence.italic)
-    if segment.target:
-        return f"{{{{ ref('{segment.target}') }}}}"
-    return _literal(segment.raw)
 
 
 def capitals(wording: Wording) -> bool:
@@ -96,7 +100,7 @@ def title(wording: Wording) -> str:
         elif isinstance(segment, Blank):
             out.append(template(segment))
         else:
-            out.append(f"{{{{ ref('{segment.target}') }}}}" if segment.target else segment.raw)
+            out.append(segment.raw)  # a title is plain text: a reference in it stays as written
     text = " ".join("".join(out).split())
     return text[:1].upper() + text[1:] if lower else text
 

@@ -372,7 +372,7 @@ class _Import:
             if section.number is not None and not section.single and not section.schedule:
                 sections.add(section.number.key)
         for clause in clauses:
-            for wording in clause.wordings():
+            for wording in clause.wordings()[1:]:  # not the title, which stays plain text
                 for segment in wording.segments:
                     if not isinstance(segment, Reference):
                         continue
