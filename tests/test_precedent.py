@@ -391,7 +391,9 @@ def test_new_with_the_layer_asks_each_imported_question(imported: tuple[Shape, I
     draft = Draft(tmp_path / "draft.yaml", quick=True, libraries=[str(result.folder)], log=dict(built_in_answers))
     run = drive([*keys, ENTER], draft, tmp_path, formats=["md"])
     assert run.result is not None, run.printed[-3000:]
-    for question in asked:
-        assert question.prompt[:25] in run.screen, question.prompt
+    for question in asked:  # a table row's prompt names its party: "Value – Acme Robotics Ltd"
+        assert question.prompt.split("\u2013")[0][:25] in run.screen, question.prompt
+    mine = {q.id: q for q in result.questions}
+    assert all("Acme Robotics Ltd" in run.screen for q in asked if mine[q.id].prompt_template)
     extra = yaml.safe_load(run.result.answers_path.read_text(encoding="utf-8")).get("extra") or {}
     assert sorted(extra) == sorted(q.id.removeprefix("extra.") for q in asked)

@@ -84,6 +84,7 @@ class NewQuestion:
     rendered: str = ""  # how the sample prints
     page: str = ""
     default: Any = None  # offered as the answer (a highlighted proposal)
+    prompt_template: str = ""  # a prompt that is a template over earlier answers, used as it is
 
     @property
     def id(self) -> str:
@@ -396,7 +397,8 @@ def _question(occurrence: Occurrence, used: set[str], samples: _Samples) -> NewQ
         base = _slug(" ".join(words) or occurrence.where or "blank")
     name = _unique(base, used)
     where = f"in {occurrence.where}: " if occurrence.where else ""
-    quoted = f"\u201c\u2026{occurrence.before} {occurrence.raw} {occurrence.after}\u2026\u201d".replace("  ", " ")
+    words = " ".join(w for w in (occurrence.before.removeprefix("\u2026").strip(), occurrence.raw, occurrence.after) if w)
+    quoted = f"\u201c\u2026{words}\u2026\u201d"
     help_text = f"From the precedent {where}{quoted}"
     value, rendered = samples.next(kind, occurrence)
     options = list(occurrence.options) if kind == "select" else []

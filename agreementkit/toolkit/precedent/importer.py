@@ -16,7 +16,7 @@ from typing import Any
 
 from ...errors import UserError
 from .blanks import Mapped, NewQuestion, SampleParties, _slug, resolve
-from .clausetext import ClauseText, clause_text, title
+from .clausetext import _JINJA_OPEN, ClauseText, clause_text, title
 from .matching import Candidate, Matcher
 from .package import PrecedentRefused, open_precedent
 from .reading import Note, Para, Span, read_body
@@ -181,6 +181,7 @@ class _Import:
         result.questions, result.mapped = resolve(occurrences, parties, taken)
         self.references(clauses, outline)
         self.finish_clauses(clauses, builtin)
+        _row_prompts(result.questions)
         result.notes = [(n, self.clause_at(n.paragraph, clauses)) for n in notes]
         result.kept = [(k, c.precedent.title_text) for c in clauses for w in c.wordings() for k in w.kept]
         from .layer import write_layer
@@ -287,13 +288,13 @@ class _Import:
     def ids(self, clauses: list[ImportedClause], builtin: Any, existing: Any) -> None:
         folder_clauses = self.folder / "clauses" / self.slug
         taken = set(builtin.clauses)
-        if existing is not None:
-            replacing = {p.resolve() for p in folder_clauses.glob("*.md")} if self.force and folder_clauses.is_dir() else set()
-            taken |= {cid for cid, c in existing.clauses.items() if c.source.resolve() not in replacing}
+        # An earlier import of this precedent, about to be replaced (--force), takes no id and no place.
+        replacing = {p.resolve() for p in folder_clauses.glob("*.md")} if self.force and folder_clauses.is_dir() else set()
+        kept = {cid: c for cid, c in (existing.clauses.items() if existing is not None else ())
+                if c.source.resolve() not in replacing}
+        taken |= set(kept)
         counts: dict[str, int] = {}
-        all_clauses = dict(builtin.clauses)
-        if existing is not None:
-            all_clauses.update(existing.clauses)
+        all_clauses = {**builtin.clauses, **kept}
         new_orders: dict[str, int] = {}
         for index, clause in enumerate(clauses):
             pc = clause.precedent
@@ -435,6 +436,23 @@ class _Import:
         return page_id
 
 
+def _row_prompts(questions: list[NewQuestion]) -> None:
+    """"Value – [PARTY A NAME]" asked as "Value – Northwind Telecom plc": a row named by a party's blank is
+    named in the interview by that party's name (a question's prompt is a template over the answers so far)."""
+    for question in questions:
+        occurrence = question.occurrences[0]
+        row = occurrence.row
+        if not isinstance(row, Wording) or len(row.segments) != 1 or not isinstance(row.segments[0], Blank):
+            continue
+        resolution = row.segments[0].occurrence.resolution
+        if isinstance(resolution, Mapped) and resolution.path.startswith("parties["):
+            column = _JINJA_OPEN.sub("{{ '{' }}", occurrence.hint.split(" \u2013 ", 1)[0])
+            index = int(resolution.path.split("[", 1)[1].split("]", 1)[0])
+            raw = row.segments[0].occurrence.raw.replace("\\", "\\\\").replace("'", "\\'")
+            question.prompt_template = (f"{column} \u2013 {{{{ parties[{index}].name if parties is defined and parties "
+                                        f"| length > {index} else '{raw}' }}}}")
+
+
 def _table_context(rows: list[list[Wording]]) -> None:
     """A blank alone in a table cell is named by its column's heading and its row's first cell."""
     if len(rows) < 2:
@@ -447,6 +465,7 @@ def _table_context(rows: list[list[Wording]]) -> None:
                 if not occurrence.before.strip(" \u00a3$\u20ac") and not occurrence.after and index:
                     column = header[index] if index < len(header) else ""
                     occurrence.hint = f"{column} \u2013 {first}".strip(" \u2013")
+                    occurrence.row = row[0]
 
 
 def _plain(wording: Wording) -> str:

@@ -80,7 +80,8 @@ def _front_matter(meta: dict[str, Any]) -> str:
 
 def _question_entry(question: NewQuestion) -> dict[str, Any]:
     entry: dict[str, Any] = {"id": question.id, "page": question.page, "type": question.type,
-                             "prompt": _no_jinja(question.prompt), "label": question.name.replace("_", " "),
+                             "prompt": question.prompt_template or _no_jinja(question.prompt),
+                             "label": question.name.replace("_", " "),
                              "help": _no_jinja(question.help), "required": False, "quick": True}
     if question.default is not None:
         entry["default"] = _no_jinja(question.default) if isinstance(question.default, str) else question.default

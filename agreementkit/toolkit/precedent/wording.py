@@ -56,6 +56,7 @@ class Occurrence:
     italic: bool = False
     where: str = ""  # the clause it is in, filled in by the importer
     hint: str = ""  # what names it when its sentence cannot: a table cell's column and row
+    row: object = None  # for a blank in a table: the Wording of its row's first cell
     resolution: object = None  # set by blanks.resolve: a Mapped or a NewQuestion
 
 
@@ -118,7 +119,7 @@ def _context(text: str, start: int, end: int) -> tuple[str, str]:
             after = after.split(stop, 1)[0]
     words_before = before.split()[-8:]
     cut = cut or len(before.split()) > 8
-    words_after = after.split()[:4]
+    words_after = after.split()[:6]
     shown = " ".join(words_before)
     return ("\u2026 " + shown if cut and shown else shown), " ".join(words_after).rstrip(".,;:")
 
