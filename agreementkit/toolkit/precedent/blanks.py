@@ -397,8 +397,8 @@ def _question(occurrence: Occurrence, used: set[str], samples: _Samples) -> NewQ
         base = _slug(" ".join(words) or occurrence.where or "blank")
     name = _unique(base, used)
     where = f"in {occurrence.where}: " if occurrence.where else ""
-    words = " ".join(w for w in (occurrence.before.removeprefix("\u2026").strip(), occurrence.raw, occurrence.after) if w)
-    quoted = f"\u201c\u2026{words}\u2026\u201d"
+    sentence = " ".join(w for w in (occurrence.before.removeprefix("\u2026").strip(), occurrence.raw, occurrence.after) if w)
+    quoted = f"\u201c\u2026{sentence}\u2026\u201d"
     help_text = f"From the precedent {where}{quoted}"
     value, rendered = samples.next(kind, occurrence)
     options = list(occurrence.options) if kind == "select" else []
