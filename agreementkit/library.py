@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .answers import describe_error, user_path
-from .errors import ClauseLibraryError, InvalidInputError, Problem
+from .errors import ClauseLibraryError, InvalidInputError, Problem, UserError
 from .resources import builtin_clauses
 from .yamlfile import LocatedData, PathKey, format_path, parse_yaml, read_text
 
@@ -245,3 +245,61 @@ def load_library(layers: list[Path] | None = None, *, builtin: bool = True, leni
         raise ClauseLibraryError("clause library", problems)
     info = [_layer_info(folder) for folder in dirs[1 if builtin else 0:]]
     return ClauseLibrary(sections, clauses, dirs, notices, info, duplicates, skipped)
+
+
+# --- the layers an answers file was made with -------------------------------------
+
+
+def layer_names(folder: Path | str) -> set[str]:
+    """The names a layer answers to: its library.yaml name and its folder name (paths differ
+    between machines; names do not)."""
+    path = Path(folder)
+    names = {path.name} if path.name else set()
+    try:
+        if path.is_dir():
+            names.add(_layer_info(path)[0])
+    except InvalidInputError:
+        pass
+    return names
+
+
+def unmatched_layers(recorded: list[str], given: list[Path] | list[str] | tuple[Path, ...]) -> list[str]:
+    """The recorded layers that no given layer matches, by library.yaml name or folder name."""
+    offered: set[str] = set()
+    for folder in given:
+        offered |= layer_names(folder)
+    return [entry for entry in recorded if not (layer_names(entry) & offered)]
+
+
+class MissingLayersError(UserError):
+    """Answers made with a layer, rendered or checked without it: the built-in wording would stand in, silently."""
+
+
+def recorded_layers(source: str, recorded: list[str], given: list[Path] | list[str] | tuple[Path, ...] | None, *,
+                    without_recorded: bool = False) -> list[str]:
+    """Refuse answers whose recorded layers are not given (MissingLayersError); with `without_recorded`,
+    the warnings to show instead."""
+    missing = unmatched_layers(list(recorded or []), list(given or []))
+    if not missing:
+        return []
+    named = ", ".join(missing)
+    options = " ".join(f"--library {entry}" for entry in missing)
+    if not without_recorded:
+        raise MissingLayersError(
+            f"{source} was made with the library layer{'s' if len(missing) > 1 else ''} {named} (its `libraries:`), "
+            f"which {'are' if len(missing) > 1 else 'is'} not given: pass {options} (a copy of the layer on this machine "
+            "with the same name will do), or --without-recorded-libraries to use the built-in wording instead")
+    return [f"{source} was made with the library layer{'s' if len(missing) > 1 else ''} {named}, used here without "
+            f"{'them' if len(missing) > 1 else 'it'} (--without-recorded-libraries): the built-in wording and rules stand "
+            "in for the layer's"]
+
+
+def read_recorded_layers(path: Path) -> list[str]:
+    """The `libraries:` an answers file records, read before it is validated (empty when it cannot be read:
+    validating it then says what is wrong)."""
+    try:
+        data = parse_yaml(read_text(path, "answers"), str(path)).data
+    except InvalidInputError:
+        return []
+    recorded = data.get("libraries") if isinstance(data, dict) else None
+    return [str(entry) for entry in recorded] if isinstance(recorded, list) else []

@@ -60,6 +60,8 @@ class CheckReport(BaseModel):
     findings: list[Finding]
     counts: dict[str, int] = Field(description="Findings per severity, silenced ones excluded, plus 'silenced'.")
     verdict: str
+    notes: list[str] = Field([], description="Warnings about how the check was run, e.g. without a layer the answers "
+                                             "were made with (--without-recorded-libraries).")
 
     @property
     def errors(self) -> list[Finding]:

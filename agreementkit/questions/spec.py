@@ -47,7 +47,8 @@ class PageSpec(BaseModel):
     title: str | None = Field(None, description="Shown as the page heading.")
     why: str | None = Field(None, description="One line on why the page matters, shown under the heading.")
     feeds: list[str] | None = Field(None, description="Ids of the document sections this page's answers shape.")
-    rules: list[str] | None = Field(None, description="Health-check rules whose findings are fixed on this page.")
+    rules: list[str] | None = Field(None, description="Deprecated and no longer read: a health-check rule's "
+                                    "where.question places its findings on that question's page (lint warns).")
     order: int | None = Field(None, description="Position among pages (built-in pages use 10, 20, ... 130).")
 
 

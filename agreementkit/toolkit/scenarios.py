@@ -195,10 +195,8 @@ def _named(heading: str, how: str, ids: dict[str, str]) -> str:
 
 def run_scenario(answers_path: Path, layers: list[Path], *, update: bool = False) -> ScenarioResult:
     """Render one scenario and compare it with its approved rendering and expectations."""
-    from ..answers import load_answers
-    from ..assembly import assemble, library_for
-    from ..checks import check_answers
-    from ..questions.spec import load_interview
+    from ..assembly import assemble
+    from ..layered import load_in_layers
     from ..render import render_bytes
     from ..yamlfile import parse_yaml, read_text
 
@@ -206,8 +204,9 @@ def run_scenario(answers_path: Path, layers: list[Path], *, update: bool = False
     expected_path = answers_path.with_suffix(".md")
     result = ScenarioResult(name, answers_path, True)
     try:
-        answers = load_answers(answers_path, interview=load_interview(layers or None))
-        library = library_for(layers)
+        # A layer's own scenarios carry the layer, wherever its copy is on this machine.
+        answers, house, _ = load_in_layers(answers_path, layers or None, also=[answers_path.parent.parent])
+        library = house.library
     except AgreementkitError as exc:
         result.passed = False
         result.unreadable = True
@@ -248,7 +247,7 @@ def run_scenario(answers_path: Path, layers: list[Path], *, update: bool = False
             raise ClauseLibraryError(str(expect_path), [Problem("", "expected a mapping with findings:, present: and absent:")])
         ids = {c.id for s in document.sections for c in s.clauses}
         if "findings" in data:
-            found = sorted({f.rule for f in check_answers(answers).active()})
+            found = sorted({f.rule for f in house.check(answers).active()})
             if sorted(set(data["findings"] or [])) != found:
                 result.passed = False
                 result.problems.append(f"health-check findings are {found or 'none'}, expected {sorted(set(data['findings'] or [])) or 'none'}")
