@@ -167,6 +167,7 @@ def _read_sections(path: Path) -> list[SectionMeta]:
 
 
 CLAUSES_DIR = "clauses"
+HISTORY_DIR = "history"  # the built-in clauses' earlier versions, for `agreementkit library diff`
 _NOT_CLAUSES = {"readme.md", "changelog.md", "license.md", "contributing.md"}
 
 
@@ -175,8 +176,9 @@ def _clause_paths(folder: Path, *, is_builtin: bool) -> list[Path]:
     (the older layout) every *.md except a README and the like, and nothing under tests/."""
     if not is_builtin and (folder / CLAUSES_DIR).is_dir():
         return sorted((folder / CLAUSES_DIR).rglob("*.md"))
+    skipped = {"tests", HISTORY_DIR} if is_builtin else {"tests"}
     return sorted(p for p in folder.rglob("*.md")
-                  if p.name.lower() not in _NOT_CLAUSES and "tests" not in p.relative_to(folder).parts[:-1])
+                  if p.name.lower() not in _NOT_CLAUSES and not skipped & set(p.relative_to(folder).parts[:-1]))
 
 
 LIBRARY_FILE = "library.yaml"
@@ -303,3 +305,9 @@ def read_recorded_layers(path: Path) -> list[str]:
         return []
     recorded = data.get("libraries") if isinstance(data, dict) else None
     return [str(entry) for entry in recorded] if isinstance(recorded, list) else []
+
+
+def earlier_version(clause_id: str, version: int) -> Path | None:
+    """The built-in clause file as it read at an earlier version, when this installation keeps it."""
+    path = builtin_clauses() / HISTORY_DIR / f"{clause_id}@{version}.md"
+    return path if path.is_file() else None

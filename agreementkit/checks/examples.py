@@ -131,6 +131,15 @@ def run_examples(book: RuleBook, interview: Interview, rules: list[Rule] | None 
     return out
 
 
+def examined(book: RuleBook, replaced: set[str]) -> list[Rule]:
+    """The rules whose examples a layered library runs: the rules its layers add or change, and the
+    built-in rules about a clause the layers replace (rules follow clauses). Without layers, every rule."""
+    if not book.layers:
+        return book.enabled()
+    return [r for r in book.enabled()
+            if r.layer != "built-in" or r.changed_by or any(clause_id in replaced for clause_id, _ in r.about)]
+
+
 def _first_line(exc: Exception) -> str:
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     return "; ".join(lines[1:4]) if len(lines) > 1 else (lines[0] if lines else type(exc).__name__)
@@ -143,4 +152,4 @@ def _shown(fragment: dict[str, Any]) -> str:
     return text if len(text) <= 160 else text[:159] + "…"
 
 
-__all__ = ["ExampleResult", "run_examples", "apply_fragment", "scenario_folders"]
+__all__ = ["ExampleResult", "run_examples", "apply_fragment", "scenario_folders", "examined"]

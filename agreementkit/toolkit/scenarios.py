@@ -262,4 +262,23 @@ def run_scenario(answers_path: Path, layers: list[Path], *, update: bool = False
     return result
 
 
-__all__ = ["ScenarioResult", "find_scenarios", "run_scenario", "TESTS_DIR"]
+def run_rule_examples(layers: list[Path]) -> list[ScenarioResult]:
+    """The examples of the health-check rules the layers add or change, and of the built-in rules about
+    the clauses they replace (every built-in rule without layers): one result per rule."""
+    from ..checks.examples import examined, run_examples
+    from ..layered import layers_of
+    from ..resources import builtin_clauses
+
+    house = layers_of(layers)
+    builtin = builtin_clauses()
+    replaced = {c.meta.id for c in house.library.clauses.values() if not c.source.is_relative_to(builtin)}
+    results: dict[str, ScenarioResult] = {}
+    for example in run_examples(house.rules, house.interview, examined(house.rules, replaced)):
+        result = results.setdefault(example.rule, ScenarioResult(f"rule {example.rule}", Path(example.file), True))
+        if not example.passed:
+            result.passed = False
+            result.problems.append(f"{example.kind} example {example.index + 1} (line {example.line}): {example.message}")
+    return list(results.values())
+
+
+__all__ = ["ScenarioResult", "find_scenarios", "run_scenario", "run_rule_examples", "TESTS_DIR"]

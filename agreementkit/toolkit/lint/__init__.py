@@ -19,13 +19,15 @@ from ...library import ClauseFile, ClauseLibrary
 from .clauses import Collected, lint_clause
 from .findings import RULES, LintFinding, LintReport, Severity
 from .questions import expression_findings, problem_finding
+from .rules import example_findings, page_rule_findings, rule_findings, unrecorded_overrides
 from .terms import term_findings
 from .walker import CONTEXT
 
 
-def lint_library(library: ClauseLibrary, interview: Any = None) -> LintReport:
+def lint_library(library: ClauseLibrary, interview: Any = None, rules: Any = None) -> LintReport:
     """Every problem in the resolved library, in file order; `extra.*` names are checked
-    against `interview`'s questions (the interview of the library's layers when not given)."""
+    against `interview`'s questions (the interview of the library's layers when not given),
+    and the health-check `rules` (those of the library's layers when not given) are checked too."""
     from ...assembly import _environment
     from ...questions.spec import load_interview_leniently
     from ...resources import builtin_clauses
@@ -37,6 +39,7 @@ def lint_library(library: ClauseLibrary, interview: Any = None) -> LintReport:
         interview, problems = load_interview_leniently(custom or None)
         out.extend(problem_finding(problem) for problem in problems)
     out.extend(expression_findings(interview))
+    out.extend(page_rule_findings(interview))
     extra_questions = {q.id.split(".", 1)[1].split("[")[0].split(".")[0]: q for q in interview.questions()
                        if q.id.startswith("extra.") and not q.removed}
     extra = set(extra_questions)
@@ -50,6 +53,7 @@ def lint_library(library: ClauseLibrary, interview: Any = None) -> LintReport:
         out.extend(lint_clause(clause, library, filters, tests, extra, used_extra, collected))
     out.extend(_unasked(collected.used_paths, interview))
     out.extend(_overrides(library))
+    out.extend(_rules(library, interview, rules, custom))
     out.extend(term_findings(library, enabled, collected))
     for name, question in sorted(extra_questions.items()):
         if name not in used_extra:
@@ -65,6 +69,23 @@ def lint_library(library: ClauseLibrary, interview: Any = None) -> LintReport:
                                "give each clause of a layer its own id"))
 
     return LintReport(sorted(_silenced(out, enabled), key=LintFinding.sort_key))
+
+
+def _rules(library: ClauseLibrary, interview: Any, rules: Any, custom: list[Path]) -> list[LintFinding]:
+    """The rule files' problems, their names, clauses and questions, and every example run."""
+    from ...assembly import default_library
+    from ...checks.examples import examined, run_examples
+    from ...checks.rules import load_rules_leniently
+    from ...resources import builtin_clauses
+
+    book = rules if rules is not None else load_rules_leniently([str(p) for p in custom] or None)
+    builtin = {c.meta.id: c.meta.version for c in default_library().clauses.values()}
+    replaced = {c.meta.id for c in library.clauses.values()
+                if c.meta.id in builtin and not c.source.is_relative_to(builtin_clauses())}
+    out = list(rule_findings(book, library, interview, builtin_clauses=builtin, layer_clauses=replaced))
+    out.extend(unrecorded_overrides(book))
+    out.extend(example_findings(run_examples(book, interview, examined(book, replaced))))
+    return out
 
 
 def _silenced(found: list[LintFinding], clauses: list[ClauseFile]) -> list[LintFinding]:

@@ -62,7 +62,7 @@ def expression_findings(interview: Interview) -> Iterator[LintFinding]:
             except TemplateSyntaxError:
                 continue  # reported when the question file is read
             local = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
-            for message, suggestion in _unknown_names(tree, extra, local, asked):
+            for message, suggestion in unknown_names(tree, extra, local, asked):
                 file, line = question.sources.get(key, (question.layer, None))
                 yield _finding(question, file, line, f"{key.rstrip('_')}: {message}", suggestion)
 
@@ -71,7 +71,7 @@ def _finding(question: Question, file: str, line: int | None, message: str, sugg
     return LintFinding("question-expression", "error", file, line, question.id, message, suggestion)
 
 
-def _unknown_names(tree: nodes.Node, extra: set[str], local: set[str], asked: set[str]) -> Iterator[tuple[str, str]]:
+def unknown_names(tree: nodes.Node, extra: set[str], local: set[str], asked: set[str]) -> Iterator[tuple[str, str]]:
     from ...answers import Answers
 
     def chain(node: nodes.Node) -> Iterator[tuple[str, str]]:
@@ -119,4 +119,4 @@ def _unknown_names(tree: nodes.Node, extra: set[str], local: set[str], asked: se
     yield from visit(tree)
 
 
-__all__ = ["expression_findings", "problem_finding", "INTERVIEW_NAMES"]
+__all__ = ["expression_findings", "problem_finding", "unknown_names", "INTERVIEW_NAMES"]
