@@ -198,6 +198,12 @@ class Interview:
 
         return validate_extra(self, data, party_keys, recorded_layers, answers)
 
+    def validate_answers(self, answers: dict[str, Any], extra: dict[str, Any] | None = None) -> list[tuple[PathKey, str]]:
+        """Each question's `validate:` applied to answers file data, as the interview applies it to an answer typed."""
+        from .extra import question_validators
+
+        return question_validators(self, answers, extra)
+
 
 _FIELD_DEFAULTS: dict[str, Any] = {
     "label": None, "help": "", "options": [], "none_label": None, "required": True, "default": None, "when": None,
