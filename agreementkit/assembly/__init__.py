@@ -277,7 +277,9 @@ def _plan(library: ClauseLibrary, context: dict[str, Any]) -> _Plan:
 
 
 def _clause_error(clause: ClauseFile, message: str, line: int | None = None) -> ClauseLibraryError:
-    return ClauseLibraryError(str(clause.source), [Problem(clause.meta.id, message, line)])
+    from ..sandbox import readable
+
+    return ClauseLibraryError(str(clause.source), [Problem(clause.meta.id, readable(message, 600), line)])
 
 
 def party_description(party: Party) -> str:
@@ -312,8 +314,10 @@ def _render_clause(clause: ClauseFile, context: dict[str, Any], answers: Answers
         file_line = clause.body_line + line - 1 if line else None
         raise _clause_error(clause, f"template error: {exc} (`agreementkit lint` checks every clause and branch "
                                     "at once, with suggestions)", file_line) from None
-    except RecursionError:
-        raise _clause_error(clause, "template nested too deeply to render (check for runaway nesting or recursion)") from None
+    except RecursionError as exc:
+        line = _template_line(exc)
+        raise _clause_error(clause, "template nested too deeply to render (a macro that calls itself without end, or "
+                                    "runaway nesting)", clause.body_line + line - 1 if line else None) from None
     except Exception as exc:  # noqa: BLE001 - sandbox refusals, budget, arithmetic: all the library's to fix
         line = _template_line(exc) or getattr(exc, "lineno", None)
         file_line = clause.body_line + line - 1 if line else None

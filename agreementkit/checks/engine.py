@@ -167,11 +167,10 @@ def _attempt(rule: Rule, key: str, work: Any) -> Any:
     try:
         return work()
     except UserError as exc:
-        raise _rule_error(rule, key.split(".")[0].split("]")[-1] or key, f"{key}: {_cut(str(exc))}") from None
+        from ..sandbox import readable
 
-
-def _cut(message: str, limit: int = 300) -> str:
-    return message if len(message) <= limit else message[:limit] + f"… ({len(message) - limit:,} more characters)"
+        head = key.split(".")[0]
+        raise _rule_error(rule, "cases" if head.startswith("cases[") else head, f"{key}: {readable(exc, 400)}") from None
 
 
 def _rule_error(rule: Rule, key: str, message: str) -> ClauseLibraryError:

@@ -187,7 +187,9 @@ def question_validators(interview: Interview, answers: dict[str, Any], extra: di
             problems.append((path, f"its check could not be worked out: {exc}"))
             return
         if message and str(message).strip():
-            problems.append((path, " ".join(str(message).split())))
+            from ..sandbox import readable
+
+            problems.append((path, readable(" ".join(str(message).split()))))
 
     parties = plain.get("parties") if isinstance(plain.get("parties"), list) else []
     for q in interview.questions():
