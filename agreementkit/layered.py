@@ -59,13 +59,21 @@ def load_in_layers(path: Path, layers: list[Path] | list[str] | tuple[Any, ...] 
     """An answers file read in its layers: the answers, the layers, and warnings to show. Refused when
     it records a layer that is not given (unless `without_recorded`); `also` are layers that count as
     given without being loaded (a layer's own scenarios carry it)."""
-    from .answers import load_answers
-    from .library import read_recorded_layers, recorded_layers
+    from .answers import validate_answers
+    from .errors import AnswersError, InvalidInputError
+    from .library import recorded_layers
+    from .yamlfile import parse_yaml, read_text
 
+    try:  # read once: the recorded layers are judged before the answers are
+        located = parse_yaml(read_text(path, "answers"), str(path))
+    except InvalidInputError as exc:
+        raise AnswersError(exc.source, exc.problems) from None
+    data = located.data
+    recorded = data.get("libraries") if isinstance(data, dict) and isinstance(data.get("libraries"), list) else []
     given = [*(layers or []), *(also or [])]
-    notes = recorded_layers(str(path), read_recorded_layers(path), given, without_recorded=without_recorded)
+    notes = recorded_layers(str(path), [str(entry) for entry in recorded], given, without_recorded=without_recorded)
     house = layers_of(layers)
-    answers = load_answers(path, check_references=check_references, interview=house.interview)
+    answers = validate_answers(data, located, str(path), check_references=check_references, interview=house.interview)
     return answers, house, notes
 
 

@@ -296,17 +296,6 @@ def recorded_layers(source: str, recorded: list[str], given: list[Path] | list[s
             "in for the layer's"]
 
 
-def read_recorded_layers(path: Path) -> list[str]:
-    """The `libraries:` an answers file records, read before it is validated (empty when it cannot be read:
-    validating it then says what is wrong)."""
-    try:
-        data = parse_yaml(read_text(path, "answers"), str(path)).data
-    except InvalidInputError:
-        return []
-    recorded = data.get("libraries") if isinstance(data, dict) else None
-    return [str(entry) for entry in recorded] if isinstance(recorded, list) else []
-
-
 def earlier_version(clause_id: str, version: int) -> Path | None:
     """The built-in clause file as it read at an earlier version, when this installation keeps it."""
     path = builtin_clauses() / HISTORY_DIR / f"{clause_id}@{version}.md"
