@@ -184,12 +184,20 @@ def _clause_paths(folder: Path, *, is_builtin: bool) -> list[Path]:
 LIBRARY_FILE = "library.yaml"
 
 
+def layer_info(folder: Path) -> tuple[str, str]:
+    """A layer's name and version; its library.yaml is read the same way by every command."""
+    return _layer_info(folder)
+
+
 def _layer_info(folder: Path) -> tuple[str, str]:
     """A layer's name and version as its library.yaml gives them (the folder name, unversioned, without one)."""
     path = folder / LIBRARY_FILE
     if not path.exists():
         return (folder.name, "unversioned")
     data = parse_yaml(read_text(path, "library"), str(path)).data
+    if data is None:
+        raise ClauseLibraryError(str(path), [Problem("", "the file is empty: give the layer's name: and version: "
+                                                         "(or remove the file to use the folder's name)", 1)])
     if not isinstance(data, dict):
         raise ClauseLibraryError(str(path), [Problem("", "expected a mapping with name: and version:", 1)])
     return (str(data.get("name") or folder.name), str(data.get("version") or "unversioned"))
@@ -223,10 +231,15 @@ def load_library(layers: list[Path] | None = None, *, builtin: bool = True, leni
             try:
                 clause = read_clause_file(path)
             except InvalidInputError as exc:
+                given_id = getattr(exc, "clause_id", "")
                 if lenient:
-                    skipped.extend((path, p, getattr(exc, "clause_id", "")) for p in exc.problems)
+                    skipped.extend((path, p, given_id) for p in exc.problems)
                 else:
                     problems.extend(Problem(p.path, f"{path}: {p.message}", p.line) for p in exc.problems)
+                if given_id and given_id in in_this_layer:  # a second problem must not hide the clash of ids
+                    duplicates.append((given_id, in_this_layer[given_id], path))
+                elif given_id:
+                    in_this_layer[given_id] = path
                 continue
             if clause.meta.id in in_this_layer:
                 duplicates.append((clause.meta.id, path, in_this_layer[clause.meta.id]))

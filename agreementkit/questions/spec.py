@@ -225,7 +225,10 @@ def _read_question_file(path: Path) -> tuple[list[tuple[int, PageSpec]], list[tu
     from ..answers import describe_error, user_path
 
     located = parse_yaml(read_text(path, "question"), str(path))
-    data = located.data if located.data is not None else {}
+    if located.data is None:
+        return [], [], located, [Problem("", f"{path}: the file is empty; a question file holds pages: and questions: "
+                                             "(see `agreementkit questions schema`), or remove it", 1)]
+    data = located.data
     if not isinstance(data, dict):
         raise ClauseLibraryError(str(path), [Problem("", "expected a mapping with pages: and questions:", 1)])
     names = set(QuestionSpec.model_fields) | set(PageSpec.model_fields) | set(OptionSpec.model_fields) | {"pages", "questions", "validate"}
@@ -448,6 +451,10 @@ def _built(layers: tuple[str, ...]) -> _Builder:
     for folder, builtin in folders:
         if not folder.is_dir():
             raise ClauseLibraryError(str(folder), [Problem("", "no such clause library folder")])
+        if not builtin:
+            from ..library import layer_info
+
+            layer_info(folder)  # a layer's library.yaml is judged by every command the same way
         for path in sorted((folder / QUESTIONS_DIR).glob("*.yaml")):
             builder.add_file(path, layer_name(folder, builtin), builtin)
     return builder

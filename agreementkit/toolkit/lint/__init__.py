@@ -51,6 +51,7 @@ def lint_library(library: ClauseLibrary, interview: Any = None, rules: Any = Non
     collected = Collected()
     for clause in enabled:
         out.extend(lint_clause(clause, library, filters, tests, extra, used_extra, collected))
+    out.extend(_choices(enabled, interview))
     out.extend(_unasked(collected.used_paths, interview))
     out.extend(_overrides(library))
     out.extend(_rules(library, interview, rules, custom))
@@ -65,10 +66,34 @@ def lint_library(library: ClauseLibrary, interview: Any = None, rules: Any = Non
         out.append(_unreadable(path, problem, clause_id))
     for clause_id, kept, shadowed in library.duplicates:
         out.append(LintFinding("duplicate-id", "error", str(shadowed), 2, clause_id,
-                               f"'{clause_id}' is also the id of {kept} in the same layer, which silently replaces this file",
+                               f"'{clause_id}' is also the id of {kept} in the same layer; only one of them is used",
                                "give each clause of a layer its own id"))
 
     return LintReport(sorted(_silenced(out, enabled), key=LintFinding.sort_key))
+
+
+def _choices(clauses: list[ClauseFile], interview: Any) -> Iterator[LintFinding]:
+    """Comparisons of an answer with a value it cannot have, in clause bodies, conditions and titles."""
+    from jinja2.exceptions import TemplateSyntaxError
+
+    from ...assembly import _environment
+    from .options import comparisons, resolver
+
+    resolve = resolver(interview)
+    for clause in clauses:
+        sources = [(clause.body, clause.body_line)]
+        if clause.meta.condition:
+            sources.append(("{{ " + clause.meta.condition + " }}", clause.line_of("condition")))
+        if "{" in clause.meta.title:
+            sources.append((clause.meta.title, clause.line_of("title")))
+        for text, first_line in sources:
+            try:
+                tree = _environment().parse(text)
+            except TemplateSyntaxError:
+                continue  # reported as syntax
+            for line, message, suggestion in comparisons(tree, resolve):
+                yield LintFinding("unknown-option", "error", str(clause.source), first_line + line - 1, clause.meta.id,
+                                  message, suggestion)
 
 
 def _rules(library: ClauseLibrary, interview: Any, rules: Any, custom: list[Path]) -> list[LintFinding]:

@@ -65,7 +65,7 @@ def rule_findings(book: RuleBook, library: ClauseLibrary, interview: Interview, 
     for rule in book.rules.values():
         if not rule.enabled:
             continue
-        yield from _names(rule, extra, asked)
+        yield from _names(rule, extra, asked, interview)
         file, line = rule.line_of("about")
         for clause_id, version in rule.about:
             clause = library.clauses.get(clause_id)
@@ -134,39 +134,47 @@ def unrecorded_overrides(book: RuleBook) -> Iterator[LintFinding]:
                               f"add overrides: {rule.id}@{rule.version}")
 
 
-def _expressions(rule: Rule) -> Iterator[tuple[str, str, bool, set[str]]]:
-    """(field, source, is a template, local names) for every expression and template of a rule."""
+def _expressions(rule: Rule) -> Iterator[tuple[str, str, bool, set[str], list[str]]]:
+    """(field, source, is a template, local names, the answers path `item` walks) for every expression
+    and template of a rule."""
     for number, case in enumerate(rule.cases):
         prefix = f"cases[{number}]." if len(rule.cases) > 1 else ""
         local = {name for name, _ in case.let}
+        each = case.for_each.strip().split(".") if case.for_each and re.fullmatch(r"[a-z_][a-z0-9_.]*", case.for_each.strip()) \
+            else []
         for key, source in (("for_each", case.for_each), ("when", case.when)):
             if source:
-                yield prefix + key, source, False, local
+                yield prefix + key, source, False, local, each
         for name, source in case.let:
-            yield f"{prefix}let.{name}", source, False, local
+            yield f"{prefix}let.{name}", source, False, local, each
         templates = [("where.path", case.path), ("where.question", case.question), ("finding", case.finding),
                      ("why", case.why), ("suggestion", case.suggestion),
                      *((f"plain.{k}", t) for k, t in zip(("finding", "why", "suggestion"), case.plain))]
         for key, source in templates:
             if source and "{" in source:
-                yield prefix + key, source, True, local
+                yield prefix + key, source, True, local, each
 
 
-def _names(rule: Rule, extra: set[str], asked: set[str]) -> Iterator[LintFinding]:
+def _names(rule: Rule, extra: set[str], asked: set[str], interview: Interview) -> Iterator[LintFinding]:
+    from .options import comparisons, resolver
+
     given = RULE_NAMES | INTERVIEW_NAMES
     seen: set[tuple[str, str]] = set()
-    for key, source, template, local in _expressions(rule):
+    for key, source, template, local, each in _expressions(rule):
+        resolve = resolver(interview, {"item": [*each, "[]"]} if each else None)
         try:
             tree = environment().parse(source if template else "{{ " + bare(source) + " }}")
         except TemplateSyntaxError:
             continue  # reported when the rule file is read
         local = local | {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")} | given
+        file, line = rule.line_of(_field(key))
         for message, suggestion in unknown_names(tree, extra, local, asked):
             if (key, message) in seen:
                 continue
             seen.add((key, message))
-            file, line = rule.line_of(_field(key))
             yield LintFinding("rule-expression", "error", file, line, rule.id, f"{key}: {message}", suggestion)
+        for _, message, suggestion in comparisons(tree, resolve):
+            yield LintFinding("unknown-option", "error", file, line, rule.id, f"{key}: {message}", suggestion)
 
 
 def example_findings(results: list[Any]) -> Iterator[LintFinding]:
