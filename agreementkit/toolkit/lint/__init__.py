@@ -17,6 +17,7 @@ from typing import Any
 
 from ...library import ClauseFile, ClauseLibrary
 from .clauses import Collected, lint_clause
+from .extra import unguarded_findings
 from .findings import RULES, LintFinding, LintReport, Severity
 from .questions import expression_findings, problem_finding
 from .rules import example_findings, page_rule_findings, rule_findings, unrecorded_overrides
@@ -52,6 +53,7 @@ def lint_library(library: ClauseLibrary, interview: Any = None, rules: Any = Non
     for clause in enabled:
         out.extend(lint_clause(clause, library, filters, tests, extra, used_extra, collected))
     out.extend(_choices(enabled, interview))
+    out.extend(unguarded_findings(enabled, interview))
     out.extend(_unasked(collected.used_paths, interview))
     out.extend(_overrides(library))
     out.extend(_rules(library, interview, rules, custom))
