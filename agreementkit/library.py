@@ -184,6 +184,20 @@ def _clause_paths(folder: Path, *, is_builtin: bool) -> list[Path]:
 LIBRARY_FILE = "library.yaml"
 
 
+def layer_lint_severities(folder: Path) -> tuple[dict[str, str], int | None]:
+    """The lint severities a layer's library.yaml raises or lowers (`lint: {term-undefined: error}`), and the line
+    of its `lint:` key."""
+    path = folder / LIBRARY_FILE
+    if not path.exists():
+        return {}, None
+    located = parse_yaml(read_text(path, "library"), str(path))
+    data = located.data if isinstance(located.data, dict) else {}
+    chosen = data.get("lint")
+    if not isinstance(chosen, dict):
+        return {}, located.line_of(("lint",))
+    return {str(k): str(v) for k, v in chosen.items()}, located.line_of(("lint",))
+
+
 def layer_info(folder: Path) -> tuple[str, str]:
     """A layer's name and version; its library.yaml is read the same way by every command."""
     return _layer_info(folder)

@@ -42,14 +42,34 @@ def _field(q: Question) -> tuple[Any, Any]:
                           maximum=q.max if q.type != QuestionType.list else None, party_ref=PartyRef)
         if q.each == "party":
             kind = dict[PartyRef, kind]  # type: ignore[valid-type]
-    described = Field(description=q.help or q.prompt)
+    description, shown = _described(q)
     # A question asked only under a condition cannot be required of every answers file, and one with a
     # default is answered by it when the file leaves it out (validate_extra fills it in first).
     if q.required and q.default is None and not q.when and not q.removed:
-        return kind, described
-    constant = q.default is not None and not (isinstance(q.default, str) and "{" in q.default)
-    return kind | None, Field(None, description=q.help or q.prompt,
-                              json_schema_extra={"default": q.default} if constant else None)
+        return kind, Field(description=description, json_schema_extra=shown or None)
+    return kind | None, Field(None, description=description, json_schema_extra=shown or None)
+
+
+def _described(q: Question) -> tuple[str, dict[str, Any]]:
+    """The schema's words for a question: its help, when it is asked and what it defaults to (for editors,
+    `default` for a constant, `x-agreementkit-default` and `x-agreementkit-when` for expressions)."""
+    import json
+
+    from pydantic_core import to_jsonable_python
+
+    parts = [q.help or q.prompt]
+    shown: dict[str, Any] = {}
+    if q.when:
+        parts.append(f"Asked only when: {q.when}.")
+        shown["x-agreementkit-when"] = q.when
+    if q.default is not None:
+        if isinstance(q.default, str) and "{" in q.default:
+            parts.append(f"Default, worked out from the other answers: {q.default}")
+            shown["x-agreementkit-default"] = q.default
+        else:
+            parts.append(f"Default: {json.dumps(to_jsonable_python(q.default), ensure_ascii=False)}.")
+            shown["default"] = q.default
+    return " ".join(p.strip() for p in parts if p), shown
 
 
 def extra_model(interview: Interview) -> type[BaseModel]:

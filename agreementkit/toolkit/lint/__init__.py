@@ -71,7 +71,31 @@ def lint_library(library: ClauseLibrary, interview: Any = None, rules: Any = Non
                                f"'{clause_id}' is also the id of {kept} in the same layer; only one of them is used",
                                "give each clause of a layer its own id"))
 
-    return LintReport(sorted(_silenced(out, enabled), key=LintFinding.sort_key))
+    return LintReport(sorted(_severities(_silenced(out, enabled), custom), key=LintFinding.sort_key))
+
+
+def _severities(found: list[LintFinding], layers: list[Path]) -> list[LintFinding]:
+    """Findings at the severity the layers' library.yaml sets for their rule (`lint: {term-undefined: error}`), so a
+    house can make undefined terms gate `lint --strict`, or a release."""
+    from dataclasses import replace
+
+    from ...library import LIBRARY_FILE, layer_lint_severities
+
+    chosen: dict[str, str] = {}
+    out = list(found)
+    for layer in layers:
+        severities, line = layer_lint_severities(Path(layer))
+        for rule, severity in severities.items():
+            if rule not in RULES or severity not in ("error", "warning", "advice"):
+                hint = difflib.get_close_matches(rule, sorted(RULES), n=1) if rule not in RULES else []
+                out.append(LintFinding("lint-ignore-unknown", "warning", str(Path(layer) / LIBRARY_FILE), line, "",
+                                       f"lint: sets '{rule}' to '{severity}'" + (", which is no lint rule" if rule not in RULES
+                                                                                 else ", which is no severity"),
+                                       f"did you mean '{hint[0]}'?" if hint else "a rule of the README's lint table: error, "
+                                                                                 "warning or advice"))
+            else:
+                chosen[rule] = severity
+    return [replace(f, severity=chosen[f.rule]) if f.rule in chosen else f for f in out]  # type: ignore[arg-type]
 
 
 def _choices(clauses: list[ClauseFile], interview: Any) -> Iterator[LintFinding]:
