@@ -183,6 +183,14 @@ def _unasked(used_paths: dict[str, dict[str, tuple[ClauseFile, int]]], interview
                               f"add a question with id: {path} to a question file, or accept that only an answers file sets it")
 
 
+def _layer_of(source: Path, library: ClauseLibrary) -> str:
+    """The layer folder a clause file comes from, as the command line named it."""
+    for layer in library.layers:
+        if source.is_relative_to(layer):
+            return str(layer)
+    return str(source.parent)
+
+
 def _overrides(library: ClauseLibrary) -> Iterator[LintFinding]:
     """A layer's replacement of a built-in clause records which version it replaced; warn when that moved on."""
     from ...assembly import default_library
@@ -205,8 +213,9 @@ def _overrides(library: ClauseLibrary) -> Iterator[LintFinding]:
             elif original.meta.version > int(version):
                 yield LintFinding("override-drift", "warning", *where,
                                   f"replaces {target} as it was at version {version}; the built-in clause is now at version "
-                                  f"{original.meta.version}", f"re-read `agreementkit clauses show {target}` against yours, "
-                                  f"then set overrides: {target}@{original.meta.version}")
+                                  f"{original.meta.version}", f"`agreementkit library diff {target} --library "
+                                  f"{_layer_of(clause.source, library)}` shows what changed; bring yours up to date, then "
+                                  f"set overrides: {target}@{original.meta.version}")
         elif clause.meta.id in builtin:
             yield LintFinding("override-unrecorded", "advice", *where, f"replaces the built-in {clause.meta.id} without saying "
                               "which version", f"add overrides: {clause.meta.id}@{builtin[clause.meta.id].meta.version}")

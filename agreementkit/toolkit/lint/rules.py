@@ -127,7 +127,7 @@ def _override(rule: Rule) -> Iterator[LintFinding]:
 def unrecorded_overrides(book: RuleBook) -> Iterator[LintFinding]:
     """A layer that changes a built-in rule without recording which version it changed."""
     for rule in book.rules.values():
-        if rule.changed_by and not rule.overrides and rule.layer == "built-in":
+        if rule.changed_by and not rule.overrides and rule.layer == "built-in" and rule.enabled:
             file, line = rule.line_of("id")
             yield LintFinding("override-unrecorded", "advice", file, line, rule.id,
                               f"changes the built-in rule {rule.id} without saying which version",
