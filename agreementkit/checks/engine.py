@@ -103,7 +103,8 @@ class _Asked:
             prompt = str(render_value(question.prompt, {**scope, "party": {}}, question.id) or "")
         except ExpressionError:
             prompt = question.label
-        return {"question": " ".join(prompt.split()).rstrip(":?") or question.label, "page": page.title}
+        title = page.title.removeprefix("The ").removeprefix("the ")  # "on the {{ page }} page": the Agreement page
+        return {"question": " ".join(prompt.split()).rstrip(":?") or question.label, "page": title[:1].upper() + title[1:]}
 
 
 def run_rule(rule: Rule, context: dict[str, Any], asked: _Asked | None = None) -> list[Finding]:

@@ -33,8 +33,9 @@ class ScenarioResult:
     unreadable: bool = False  # its answers, questions or clause files cannot be read: bad input, not a failed scenario
 
 
-def find_scenarios(layers: list[Path]) -> list[Path]:
-    """The answers files of the scenarios: every layer's tests/*.yaml, or the built-in ones with no layer."""
+def find_scenarios(layers: list[Path], *, required: bool = True) -> list[Path]:
+    """The answers files of the scenarios: every layer's tests/*.yaml, or the built-in ones with no layer;
+    none is an error when `required`."""
     from ..resources import builtin_clauses
 
     for layer in layers:
@@ -43,7 +44,7 @@ def find_scenarios(layers: list[Path]) -> list[Path]:
     folders = [Path(p) / TESTS_DIR for p in layers] if layers else [builtin_clauses() / TESTS_DIR]
     found = [p for folder in folders if folder.is_dir() for p in sorted(folder.glob("*.yaml"))
              if not p.name.endswith(".expect.yaml")]
-    if not found:
+    if not found and required:
         where = ", ".join(str(f) for f in folders)
         raise ClauseLibraryError(where, [Problem("", "no scenarios: add NAME.yaml answers files (and run with --update "
                                                      "to write their expected renderings)")])
