@@ -361,6 +361,10 @@ def _built(layers: tuple[str, ...]) -> _Builder:
     for folder, builtin in folders:
         if not folder.is_dir():
             raise ClauseLibraryError(str(folder), [Problem("", "no such clause library folder")])
+        if not builtin:
+            from ..library import layer_info
+
+            layer_info(folder)  # a layer's library.yaml is judged by every command the same way
         seen: dict[str, str] = {}
         for path in rule_files(folder):
             builder.add_file(path, layer_name(folder, builtin), builtin, seen)
