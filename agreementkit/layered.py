@@ -69,8 +69,9 @@ def load_in_layers(path: Path, layers: list[Path] | list[str] | tuple[Any, ...] 
     except InvalidInputError as exc:
         raise AnswersError(exc.source, exc.problems) from None
     data = located.data
-    recorded = data.get("libraries") if isinstance(data, dict) and isinstance(data.get("libraries"), list) else []
-    given = [*(layers or []), *(also or [])]
+    listed = data.get("libraries") if isinstance(data, dict) else None
+    recorded: list[Any] = listed if isinstance(listed, list) else []
+    given: list[Path | str] = [*(layers or []), *(also or [])]
     notes = recorded_layers(str(path), [str(entry) for entry in recorded], given, without_recorded=without_recorded)
     house = layers_of(layers)
     answers = validate_answers(data, located, str(path), check_references=check_references, interview=house.interview)

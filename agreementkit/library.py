@@ -9,6 +9,7 @@ off with `enabled: false`. Layers apply in order, the last one winning.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -292,7 +293,7 @@ def layer_names(folder: Path | str) -> set[str]:
     return names
 
 
-def unmatched_layers(recorded: list[str], given: list[Path] | list[str] | tuple[Path, ...]) -> list[str]:
+def unmatched_layers(recorded: list[str], given: Sequence[Path | str]) -> list[str]:
     """The recorded layers that no given layer matches, by library.yaml name or folder name."""
     offered: set[str] = set()
     for folder in given:
@@ -304,7 +305,7 @@ class MissingLayersError(UserError):
     """Answers made with a layer, rendered or checked without it: the built-in wording would stand in, silently."""
 
 
-def recorded_layers(source: str, recorded: list[str], given: list[Path] | list[str] | tuple[Path, ...] | None, *,
+def recorded_layers(source: str, recorded: list[str], given: Sequence[Path | str] | None, *,
                     without_recorded: bool = False) -> list[str]:
     """Refuse answers whose recorded layers are not given (MissingLayersError); with `without_recorded`,
     the warnings to show instead."""

@@ -104,9 +104,9 @@ def run_examples(book: RuleBook, interview: Interview, rules: list[Rule] | None 
             for index, fragment in enumerate(getattr(rule.examples, kind)):
                 file, line = rule.sources.get(f"examples.{kind}[{index}]") or rule.line_of("examples")
 
-                def result(passed: bool, message: str, kind: str = kind, index: int = index,
+                def result(passed: bool, message: str, rule_id: str = rule.id, kind: str = kind, index: int = index,
                            file: str = file, line: int | None = line) -> ExampleResult:
-                    return ExampleResult(rule.id, kind, index, passed, message, file, line)
+                    return ExampleResult(rule_id, kind, index, passed, message, file, line)
 
                 if not base:
                     out.append(result(False, "no base scenario: give examples.base, or base: at the top of the rule file"))

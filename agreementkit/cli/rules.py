@@ -42,18 +42,19 @@ def rules_list(
         book = load_rules(library)
     except AgreementkitError as exc:
         raise fail(exc) from None
-    rows = [{"id": r.id, "version": r.version, "severity": r.severity.value, "summary": r.summary, "enabled": r.enabled,
-             "about": [f"{c}@{v}" if v else c for c, v in r.about], "questions": r.questions, "layer": r.layer,
-             "changed_by": r.changed_by, "examples": {"fires": len(r.examples.fires), "passes": len(r.examples.passes)}}
-            for r in book.rules.values()]
+    rules = list(book.rules.values())
     if output_format.lower() == "json":
+        rows = [{"id": r.id, "version": r.version, "severity": r.severity.value, "summary": r.summary, "enabled": r.enabled,
+                 "about": [f"{c}@{v}" if v else c for c, v in r.about], "questions": r.questions, "layer": r.layer,
+                 "changed_by": r.changed_by, "examples": {"fires": len(r.examples.fires), "passes": len(r.examples.passes)}}
+                for r in rules]
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     table = Table("id", "severity", "expects", "about", "layer", box=None, pad_edge=False)
-    for row in rows:
-        layer = str(row["layer"]) + "".join(f", changed by {name}" for name in row["changed_by"])  # type: ignore[attr-defined]
-        table.add_row(Text(str(row["id"])), Text(str(row["severity"]) if row["enabled"] else "switched off"),
-                      Text(str(row["summary"])), Text(", ".join(row["about"])), Text(layer))  # type: ignore[arg-type]
+    for r in rules:
+        layer = r.layer + "".join(f", changed by {name}" for name in r.changed_by)
+        table.add_row(Text(r.id), Text(r.severity.value if r.enabled else "switched off"), Text(r.summary),
+                      Text(", ".join(f"{c}@{v}" if v else c for c, v in r.about)), Text(layer))
     make_console(stderr=False).print(table)
 
 
