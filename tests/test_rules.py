@@ -197,6 +197,9 @@ def test_the_firm_rules_change_check(tmp_path: Path) -> None:
     rendered = cli("render", answers, "--library", FIRM, "-o", tmp_path / "out.md")
     assert rendered.returncode == 0 and "warning: agreement.governing_law: The agreement is governed by the law of Scotland." \
         in rendered.stderr
+    second = scots(tmp_path, libraries=[str(FIRM)], name="second.yaml")
+    batch = cli("render", answers, second, "--library", FIRM, "-o", tmp_path / "batch", "--format", "md", "--jobs", "1")
+    assert batch.returncode == 0 and batch.stdout.count("(2 warnings)") + batch.stderr.count("(2 warnings)") == 2, batch
 
 
 def test_a_layer_silences_changes_and_switches_off_rules(tmp_path: Path) -> None:
