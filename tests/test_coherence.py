@@ -109,7 +109,7 @@ def test_answers_that_cannot_all_be_true_are_refused(tmp_path: Path, changes: di
     ("objective-after-term", {"objectives.2.due": "2029-06-30"}, "objectives[2].due"),
     ("resource-ends-early", {"resources.1.until": "2027-06-30"}, "resources[1].until"),
     ("reserved-none", {"governance.decision_rule": "majority", "governance.reserved_matters": []}, "governance.reserved_matters"),
-    ("shared-costs-uncapped", {"agreement.binding": True}, "costs.cap"),
+    ("shared-costs-uncapped", {"agreement.binding": True, "governance.decision_rule": "majority"}, "costs.cap"),
     ("currency-mixed", {"resources.0.currency": "EUR"}, "costs.currency"),
 ])
 def test_answers_that_hang_together_badly_are_findings(tmp_path: Path, rule: str, changes: dict, path: str) -> None:
