@@ -251,3 +251,42 @@ def test_every_built_in_answer_shapes_the_document_or_the_findings(question: Que
 @pytest.mark.parametrize("question", [q for _, q in LAYERED], ids=[qid for qid, _ in LAYERED])
 def test_every_answer_the_example_layer_asks_shapes_its_document(question: Question) -> None:
     _check(question, [LAYER])
+
+
+DEADLOCK_CASES = [
+    # (deadlock, reserved matters?, question, asked and printed)
+    ("escalate", True, "disputes.escalation_days", True),
+    ("mediation", False, "disputes.escalation_days", True),
+    ("chair_casting_vote", True, "disputes.escalation_days", True),
+    ("chair_casting_vote", False, "disputes.escalation_days", False),
+    (None, True, "disputes.escalation_days", False),
+    ("mediation", True, "disputes.mediator", True),
+    ("mediation", True, "disputes.mediation_days", True),
+    ("escalate", True, "disputes.mediator", False),
+    ("escalate", True, "disputes.mediation_days", False),
+]
+
+
+@pytest.mark.parametrize(("deadlock", "reserved", "qid", "expected"), DEADLOCK_CASES,
+                         ids=[f"{d}-{'reserved' if r else 'none'}-{q}" for d, r, q, _ in DEADLOCK_CASES])
+def test_the_deadlock_periods_are_asked_exactly_where_the_deadlock_clause_prints_them(
+        deadlock: str | None, reserved: bool, qid: str, expected: bool) -> None:
+    """With no escalation or mediation step on the ladder, the Deadlock clause alone decides whether
+    the escalation period, the mediator and the mediation period are read: the question is asked
+    exactly when a changed answer changes the document."""
+    interview = load_interview([])
+    library = library_for([])
+    question = next(q for q in interview.questions() if q.id == qid)
+    base = _examples()[0]
+    base["disputes"] = {"steps": ["negotiation", "arbitration"], "negotiation_days": 10,
+                        "arbitration": {"rules": "LCIA Rules", "seat": "London", "arbitrators": 1}}
+    base["governance"]["deadlock"] = deadlock
+    if not reserved:
+        base["governance"]["reserved_matters"] = []
+    assert _asked(question, base) is expected
+    before = _outcome(base, interview, library)
+    changed = copy.deepcopy(base)
+    _set(changed, question, "Changed Mediation Body" if question.type == QuestionType.text else 77)
+    after = _outcome(changed, interview, library)
+    assert before is not None and after is not None
+    assert (before[0] != after[0]) is expected

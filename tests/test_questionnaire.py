@@ -237,6 +237,13 @@ def test_from_an_example_accepting_every_default_reproduces_it(tmp_path: Path, e
     named = bool(answers.confidentiality.enabled and answers.confidentiality.prior_agreements)
     assert ("confidentiality.replace_prior" in draft.log) == named
     assert ("costs.cap" in draft.log) == (answers.agreement.binding and answers.costs.model == "shared")
+    # The ladder's periods and mediator are asked where a Dispute step or the Deadlock clause prints them.
+    deadlock = answers.governance.deadlock.value if answers.governance.deadlock else None
+    steps = [step.value for step in answers.disputes.steps]
+    escalates = deadlock in ("escalate", "mediation") or (deadlock == "chair_casting_vote" and bool(answers.governance.reserved_matters))
+    assert ("disputes.escalation_days" in draft.log) == ("escalation" in steps or escalates)
+    mediates = "mediation" in steps or deadlock == "mediation"
+    assert ("disputes.mediator" in draft.log) == ("disputes.mediation_days" in draft.log) == mediates
 
 
 def test_an_existing_answers_file_is_not_replaced_without_confirmation(tmp_path: Path) -> None:
