@@ -133,7 +133,7 @@ def _with_defaults(interview: Interview, data: dict[str, Any], answers: dict[str
 
     from pydantic_core import to_jsonable_python
 
-    from .expressions import ExpressionError, evaluate, render_value
+    from .expressions import WORDS, ExpressionError, evaluate, render_value
 
     filled = dict(data)
     defaulted: set[str] = set()
@@ -150,6 +150,7 @@ def _with_defaults(interview: Interview, data: dict[str, Any], answers: dict[str
         try:
             if answers is not None:
                 context = json.loads(json.dumps({**answers, "extra": filled}, default=str))
+                context[WORDS] = interview.words
                 if q.when and not evaluate(q.when, context, f"{q.id}: when"):
                     continue
                 value = render_value(q.default, context, f"{q.id}: default")
@@ -167,9 +168,10 @@ def _with_defaults(interview: Interview, data: dict[str, Any], answers: dict[str
 def _validators(interview: Interview, values: dict[str, Any], answers: dict[str, Any]) -> list[tuple[PathKey, str]]:
     import json
 
-    from .expressions import render_value
+    from .expressions import WORDS, render_value
 
     plain = json.loads(json.dumps({**answers, "extra": values}, default=str))
+    plain[WORDS] = interview.words
     problems: list[tuple[PathKey, str]] = []
     for q in interview.extra_questions():
         name = q.relative.removeprefix("extra.")
