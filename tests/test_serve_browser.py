@@ -18,7 +18,7 @@ from selenium.common.exceptions import (
 )
 from selenium.webdriver.common.by import By
 from terminal import drive
-from test_questionnaire import QUICK_EXPECTED, QUICK_KEYS
+from test_questionnaire import PARTIES_DONE, QUICK_EXPECTED, QUICK_KEYS
 
 from agreementkit.answers import load_answers, validate_answers
 from agreementkit.interview.draft import load_draft
@@ -248,7 +248,7 @@ def test_a_draft_started_in_the_browser_is_finished_in_the_terminal(browser: Any
     quick_agreement_and_parties(browser)
     assert next_page(browser) == "Objectives and KPIs"
     draft = load_draft(tmp_path / "agreementkit-draft.yaml")
-    run = drive(QUICK_KEYS[17:], draft, tmp_path)  # the terminal's keys from the objectives on
+    run = drive(QUICK_KEYS[PARTIES_DONE:], draft, tmp_path)  # the terminal's keys from the objectives on
     assert "Resuming: 2 of 15 sections done." in run.printed
     assert run.result is not None
     assert load_answers(run.result.answers_path) == validate_answers(QUICK_EXPECTED)
@@ -258,7 +258,7 @@ def test_a_draft_started_in_the_terminal_is_continued_in_the_browser(browser: An
     from agreementkit.interview.draft import Draft
 
     draft = Draft(tmp_path / "agreementkit-draft.yaml", quick=True)
-    drive(QUICK_KEYS[:17], draft, tmp_path, interrupt=True)  # Ctrl-C after the parties
+    drive(QUICK_KEYS[:PARTIES_DONE], draft, tmp_path, interrupt=True)  # Ctrl-C after the parties
     served.fresh(tmp_path)
     served.server.session.switch_to(load_draft(draft.path))
     browser.get(served.base + "/")

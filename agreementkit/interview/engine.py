@@ -551,7 +551,7 @@ class InterviewRun:
                 if key in self._accepted_keys:
                     self.accepted.append(Defaulted(page.id, self._label(q, scope), self.shown(q, value)))
                 if self._resuming:
-                    self._trail.append((f"Q{max(self._page_asked, 1)} {self._text(q.prompt, scope, q)}", self.describe(q, value)))
+                    self._trail.append((f"Q{max(self._page_asked, 1)} {self._text(q.prompt, scope, q)}", self.shown(q, value)))
                 return value
             except Invalid:
                 self.draft.stale[key] = self.draft.log.pop(key)
@@ -644,7 +644,8 @@ class InterviewRun:
                  kind: str = "value", kind_type: QuestionType | None = None, required: bool | None = None) -> Ask:
         return Ask(key=key, question=q, kind=kind, type=kind_type or q.type, prompt=text, help=self._text(q.help, scope, q),
                    label=self._label(q, scope),
-                   default=default, choices=tuple(self._choices(q, q.required if required is None else required) if kind == "value" else ()),
+                   default=default, choices=tuple(self._choices(q, q.required if required is None else required, default)
+                                                  if kind == "value" else ()),
                    required=q.required if required is None else required, page=page, page_number=self._page_index + 1,
                    page_count=len(self.interview.pages), number=self._page_asked + (0 if joins else 1))
 
@@ -674,7 +675,7 @@ class InterviewRun:
         first = self._ask_for(head, key, self._text(head.prompt, scope, head), default, scope, page)
         self._flush_shown()
         self._enter(page)
-        together = replace(first, kind="together", members=(first, *members))
+        together = replace(first, kind="together", members=(first, *members), default=None)  # each line has its own
         together = replace(together, rest=self._rest(page, together))
         raw = self.frontend.ask(together)
         if raw is ACCEPT_REST:
@@ -704,7 +705,7 @@ class InterviewRun:
         self._flush_shown()
         self._enter(page)
         prompt = self._text(q.prompt, _Scope(scope.prefix, scope.item, scope.items, scope.index, party={"short_name": "each party"}), q)
-        together = replace(members[0], kind="together", members=tuple(members), prompt=_each_prompt(prompt, q))
+        together = replace(members[0], kind="together", members=tuple(members), prompt=_each_prompt(prompt, q), default=None)
         together = replace(together, rest=self._rest(page, together))
         raw = self.frontend.ask(together)
         if raw is ACCEPT_REST:
@@ -911,14 +912,16 @@ class InterviewRun:
     def _text(self, template: str | None, scope: _Scope, q: Question) -> str:
         return str(render_value(template or "", self._context(scope), f"{q.id}: prompt") or "")
 
-    def _choices(self, q: Question, required: bool) -> list[Choice]:
+    def _choices(self, q: Question, required: bool, default: Any = None) -> list[Choice]:
         if q.type in (QuestionType.party, QuestionType.parties):
             choices = [Choice(p.get("key"), str(p.get("name") or p.get("key"))) for p in self.data.get("parties") or []]
         else:
             choices = [Choice(NOTHING if o.value is None else o.value, o.label, o.help) for o in q.options]
         if q.type in (QuestionType.select, QuestionType.party) and (not required or q.none_label):
-            if not any(c.value == NOTHING for c in choices):
-                choices.insert(0, Choice(NOTHING, q.none_label or "none"))
+            # An optional choice with nothing to call "nothing" offers it only when nothing is what
+            # an answers file being revised says, so it never stands unexplained beside the options.
+            if not any(c.value == NOTHING for c in choices) and (q.none_label or _empty(default) or default == NOTHING):
+                choices.insert(0, Choice(NOTHING, q.none_label or "not stated"))
         return choices
 
     def _label(self, q: Question, scope: _Scope) -> str:

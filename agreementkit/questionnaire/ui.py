@@ -33,7 +33,7 @@ _REST = object()
 _HINTS = {
     QuestionType.date: "(YYYY-MM-DD)",
     QuestionType.email: "(name@example.org)",
-    QuestionType.money: "(e.g. 60000 or £60,000)",
+    QuestionType.money: "(e.g. 60000, £60,000 or £1.5m)",
     QuestionType.percent: "(a percentage)",
     QuestionType.integer: "(a whole number)",
 }

@@ -23,32 +23,26 @@ from ..errors import UserError
 
 _WHOLE_EXPRESSION = re.compile(r"^\s*\{\{(.*)\}\}\s*$", re.DOTALL)
 
-_SUFFIXES = re.compile(
-    r"\b(plc|ltd|limited|llc|llp|inc|incorporated|corp|corporation|gmbh|ag|sa|s\.a\.|sl|s\.l\.|bv|b\.v\.|nv|n\.v\.|"
-    r"oy|ab|as|spa|s\.p\.a\.|srl|sarl|pty|co|company|group|holdings)\.?$",
-    re.IGNORECASE,
-)
-_INSTITUTIONS = {
-    "council", "authority", "agency", "foundation", "trust", "network", "institute", "university", "college",
-    "hospital", "association", "society", "commission", "board", "ministry", "department", "catapult", "school",
-    "alliance", "federation", "cooperative", "co-operative", "coalition",
-}
 
-
-def short_name(name: Any) -> str:
+def short_name(name: Any, tables: dict[str, list[str]] | None = None) -> str:
     """`Northwind Telecom plc` -> `Northwind`; `The University of Leeds` -> `the University`;
-    `City of Northbridge Council` -> `the Council`."""
+    `City of Northbridge Council` -> `the Council`. `tables` (from the question files' `words:`)
+    gives the `institutions` a body is called by ("the Council") and the company `suffixes` to drop."""
+    institutions = {w.lower() for w in (tables or {}).get("institutions", [])}
     text = str(name or "")
     words = text.split()
-    if len(words) > 1 and words[-1].lower() in _INSTITUTIONS:
+    if len(words) > 1 and words[-1].lower() in institutions:
         return "the " + words[-1]
     if len(words) > 1 and words[0].lower() == "the":
         return "the " + words[1]
-    if len(words) > 2 and words[1].lower() == "of" and words[0].lower() in _INSTITUTIONS:
+    if len(words) > 2 and words[1].lower() == "of" and words[0].lower() in institutions:
         return "the " + words[0]
     if not words:
         return text
-    return _SUFFIXES.sub("", words[0]).strip(" ,.") or words[0]
+    first = words[0]
+    for suffix in (tables or {}).get("suffixes", []):
+        first = re.sub(rf"\b{re.escape(suffix)}\.?$", "", first, flags=re.IGNORECASE)
+    return first.strip(" ,.") or words[0]
 
 
 def party_key(short: Any, taken: Any = ()) -> str:
@@ -63,7 +57,7 @@ def party_key(short: Any, taken: Any = ()) -> str:
     return key
 
 
-# The word tables of the two filters below live in the question files (`words:` in
+# The word tables of these filters live in the question files (`words:` in
 # clauses/questions/02-parties.yaml), so a layer can teach them its own language.
 # Expressions find the merged tables in their context under this name.
 WORDS = "_words"
@@ -118,6 +112,11 @@ def legal_form_from_name(name: Any, tables: Tables | None = None) -> str:
     if form == "private_company" and _marked(words, {"charity": markers.get("charity", [])}):
         return "charitable_company"
     return form or _marked(words, markers)
+
+
+@pass_context
+def _short_name_filter(context: Context, name: Any) -> str:
+    return short_name(name, (context.get(WORDS) or {}).get("short_name", {}).get("words"))
 
 
 @pass_context
@@ -214,7 +213,7 @@ def party_label(context: Context, key: Any) -> str:
 
 
 FILTERS = {
-    "short_name": short_name,
+    "short_name": _short_name_filter,
     "party_key": party_key,
     "kind_from_name": _kind_filter,
     "legal_form_from_name": _legal_form_filter,

@@ -54,15 +54,27 @@ class Invalid(ValueError):
 Email = Annotated[str, AfterValidator(check_email)]
 
 
-def _number(text: str, what: str, example: str) -> Decimal:
+# "5m", "£1.5m", "250k", "2 million": the shorthand people use for amounts.
+_MULTIPLIERS = {"k": 1000, "thousand": 1000, "m": 1000000, "mn": 1000000, "million": 1000000,
+                "bn": 1000000000, "b": 1000000000, "billion": 1000000000}
+_SHORTHAND = re.compile(r"^(?P<number>[\d.,\s\u00a0_]+?)\s*(?P<unit>k|thousand|m|mn|million|bn|b|billion)$", re.IGNORECASE)
+
+
+def _number(text: str, what: str, example: str, typed: str | None = None, shorthand: bool = False) -> Decimal:
+    """A number as typed; `typed` is what the person typed, quoted when it is refused."""
+    shown = text if typed is None else typed
+    factor = 1
+    match = _SHORTHAND.match(text.strip()) if shorthand else None
+    if match:
+        text, factor = match.group("number"), _MULTIPLIERS[match.group("unit").lower()]
     cleaned = text.replace(",", "").replace("_", "").replace(" ", "").replace("\u00a0", "")
     try:
         amount = Decimal(cleaned)
     except InvalidOperation:
-        raise Invalid(f"{text!r} is not {what}; write it like {example}.") from None
+        raise Invalid(f"{shown!r} is not {what}; write it like {example}.") from None
     if not amount.is_finite():
-        raise Invalid(f"{text!r} is not {what}; write it like {example}.")
-    return amount
+        raise Invalid(f"{shown!r} is not {what}; write it like {example}.")
+    return amount * factor
 
 
 def plain_number(amount: Decimal) -> int | float:
@@ -118,7 +130,7 @@ def _parse_number(kind: QuestionType, raw: Any, minimum: float | None, maximum: 
         if amount != amount.to_integral_value():
             raise Invalid(f"{text!r} is not a whole number; write it like 30.")
     elif kind == QuestionType.money:
-        amount = _number(_CURRENCY.sub("", text), "an amount", "250000 or £250,000")
+        amount = _number(_CURRENCY.sub("", text), "an amount", "250000, £250,000 or £1.5m", typed=text, shorthand=True)
         if amount < 0:
             raise Invalid("An amount cannot be negative.")
     elif kind == QuestionType.percent:
