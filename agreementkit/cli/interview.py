@@ -170,6 +170,18 @@ def serve(
                            style="bold yellow"))
     console.print(Text("agreementkit is serving the interview at:", style="bold"))
     typer.echo(f"    {server.url}")
+    lan = server.lan_url
+    if lan is not None:
+        from ..web.server import qr_lines
+
+        console.print(Text("On a tablet or phone on the same network, open this address, or point its camera at the code:",
+                           style="bold"))
+        typer.echo(f"    {lan}")
+        for line in qr_lines(lan):
+            typer.echo(f"    {line}")
+    elif not server.local_only:
+        console.print(Text("No network address of this machine was found: connect it to the network the tablet is on, "
+                           "then start serve again.", style="yellow"))
     console.print(Text("The token in the address is the key: share it only with the people at this screen. Ctrl-C stops "
                        "(every answer is already saved).", style="dim"))
     server.run(open_browser=not no_browser)

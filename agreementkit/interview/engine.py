@@ -42,12 +42,14 @@ from ..questions.fields import field_adapter
 from ..questions.spec import Interview, Page, Question
 from ..questions.types import (
     CHOICE_TYPES,
+    LIST_ENTRIES,
     TEXT_TYPES,
     Invalid,
     QuestionType,
     annotation,
     describe,
     parse,
+    too_long,
 )
 from ..yamlfile import PathKey, format_path
 
@@ -307,8 +309,10 @@ class InterviewRun:
 
     def __init__(self, interview: Interview, draft: Log, frontend: Frontend, *, quick: bool = False,
                  revising: dict[str, Any] | None = None, full_pages: set[str] | None = None,
-                 today: date | None = None, extra_validator: Callable[[Any, set[str]], list[tuple[PathKey, str]]] | None = None):
+                 today: date | None = None, extra_validator: Callable[[Any, set[str]], list[tuple[PathKey, str]]] | None = None,
+                 check_pages: bool = True):
         self.interview = interview
+        self.check_pages = check_pages  # False (the preview): a page's answers are not checked together
         self.draft = draft
         self.frontend = frontend
         self.quick = quick
@@ -319,6 +323,9 @@ class InterviewRun:
         self.data: dict[str, Any] = {}
         self.defaulted: list[Defaulted] = []
         self.accepted: list[Defaulted] = []  # answers taken as proposed with the rest of their page
+        # The last page's answers that did not fit together: (message, the keys it concerns, in the order asked),
+        # so a front end showing the whole page can put each message beside its fields.
+        self.problems: list[tuple[str, list[str]]] = []
         self._transient: list[PathKey] = []
         # The answers walked so far, as the units a front end asked them in (a form of several
         # questions, a whole list, the rest of a page accepted at once): going back takes back a unit.
@@ -991,7 +998,7 @@ class InterviewRun:
         if self._can["whole_lists"] and f"{base_key}[0]" not in self.draft.log and self._accepting != page.id:
             return self._whole_list(q, base_key, prompt, defaults, scope, page)
         entries: list[str] = []
-        maximum = int(q.max) if q.max is not None else None
+        maximum = int(q.max) if q.max is not None else LIST_ENTRIES
         # `Channel (e.g. a monthly call)` numbers as `Channel #2 (e.g. a monthly call)`.
         main, aside = re.match(r"^(.*?)(\s*\(.*\))?$", prompt, re.DOTALL).groups()  # type: ignore[union-attr]
         while maximum is None or len(entries) < maximum:
@@ -1026,7 +1033,7 @@ class InterviewRun:
             else:
                 break
         minimum = int(q.min or 0)
-        maximum = int(q.max) if q.max is not None else None
+        maximum = int(q.max) if q.max is not None else LIST_ENTRIES
         self._flush_shown()
         self._enter(page)
         ask = self._ask_for(q, base_key, prompt, proposed, scope, page, kind="list", kind_type=QuestionType.list,
@@ -1042,7 +1049,10 @@ class InterviewRun:
                 self._skipped.append(f"{base_key}[0]")
                 return []
             entries = [text for text in (str(e).strip() for e in (raw if isinstance(raw, list) else str(raw or "").splitlines())) if text]
-            if len(entries) < minimum:
+            long = next((reason for e in entries if (reason := too_long(QuestionType.list, e))), None)
+            if long:
+                self.frontend.invalid(ask, long)
+            elif len(entries) < minimum:
                 self.frontend.invalid(ask, f"Give at least {minimum} entr{'y' if minimum == 1 else 'ies'}, one a line.")
             elif maximum is not None and len(entries) > maximum:
                 self.frontend.invalid(ask, f"Give at most {maximum} entries.")
@@ -1068,6 +1078,8 @@ class InterviewRun:
     def _validate(self, page: Page) -> None:
         from ..answers import describe_error, user_path
 
+        if not self.check_pages:
+            return
         answers = self.answers()
         keys = {str(p.get("key")) for p in answers.get("parties") or [] if isinstance(p, dict)}
         found: list[tuple[PathKey, str]] = []
@@ -1095,9 +1107,12 @@ class InterviewRun:
         on_page = [k for unit in self._visited for k in unit if k.split(".")[0].split("[")[0] in fields]
         forget: set[str] = set()
         messages = []
+        self.problems = []
         for path, message in found:
             messages.append(_sentence(message))
-            forget.update(self._keys_under(path, on_page))
+            concerned = self._keys_under(path, on_page)
+            self.problems.append((_sentence(message), sorted(concerned, key=on_page.index)))
+            forget.update(concerned)
         if not forget:
             if page.id in self.full_pages:
                 raise InterviewDefinitionError(f"the interview cannot produce valid answers for page '{page.id}': " + "; ".join(messages))

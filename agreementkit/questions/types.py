@@ -51,6 +51,31 @@ class Invalid(ValueError):
     """What is wrong with an answer, as a sentence to show beside the question."""
 
 
+# The longest answer of each kind the interview takes, in characters: far beyond any real answer
+# (a name, an address, a purpose), so a pasted file is refused beside its field before it is saved.
+LIMITS = {"text": 2000, "paragraph": 20000, "email": 254, "list": 2000, "number": 100}
+LIST_ENTRIES = 200  # the most entries of a list whose question sets no maximum
+LIST_BOX = LIST_ENTRIES * 100  # a whole list typed into one box (the browser's), in characters
+
+
+def limit_of(kind: QuestionType) -> int | None:
+    """The longest answer a question of this type takes, in characters (None: a choice, no limit needed)."""
+    if kind in (QuestionType.text, QuestionType.paragraph, QuestionType.email, QuestionType.list):
+        return LIMITS[kind.value]
+    if kind in (QuestionType.integer, QuestionType.number, QuestionType.money, QuestionType.percent, QuestionType.date):
+        return LIMITS["number"]
+    return None
+
+
+def too_long(kind: QuestionType, raw: Any) -> str | None:
+    """Why an answer is refused for its length, in words, or None when it is not too long."""
+    limit = limit_of(kind)
+    if limit is None or not isinstance(raw, str) or len(raw) <= limit:
+        return None
+    return (f"This answer is {len(raw):,} characters long; the most it may be is {limit:,} characters. "
+            "Shorten it (a document or a list belongs in a schedule of its own).")
+
+
 Email = Annotated[str, AfterValidator(check_email)]
 
 
@@ -90,6 +115,9 @@ def parse(kind: QuestionType, raw: Any, *, minimum: float | None = None, maximum
     """
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
+    reason = too_long(kind, raw)
+    if reason:
+        raise Invalid(reason)
     if kind in (QuestionType.text, QuestionType.paragraph, QuestionType.party, QuestionType.list):
         return str(raw).strip()
     if kind == QuestionType.date:
