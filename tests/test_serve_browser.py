@@ -204,8 +204,8 @@ def test_full_three_party_interview_with_repeating_groups(browser: Any, served: 
     choose(browser, "costs.model", "shared")
     for key, share in (("northwind", "40"), ("frostline", "40"), ("network", "10")):
         fill(browser, f"costs.shares.{key}", share)
-    assert next_page(browser) == "Resources and costs"  # 90%: the page says so and stays
-    assert "100" in browser.find_element(By.ID, "problems").text
+    assert next_page(browser) == "Resources and costs"  # 90%: the page says so, beside the shares, and stays
+    assert "Shares total 90%, not 100%." in browser.find_element(By.CSS_SELECTOR, '.field[data-key="costs.shares.network"] .error').text
     fill(browser, "costs.shares.network", "20")
     seen = [next_page(browser)]
     while seen[-1] != "Review":  # every later section as proposed

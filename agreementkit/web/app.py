@@ -285,7 +285,8 @@ def create_app(served: Served) -> Starlette:
         for page in session.interview.pages:
             pages.append({"page": page, "rows": page_rows(run, page), "findings": preview.findings.get(page.id, []),
                           "problems": [(path, text) for where, path, text in problems if where == page.id],
-                          "defaulted": [d for d in run.defaulted if d.page == page.id]})
+                          "defaulted": [d for d in run.defaulted if d.page == page.id],
+                          "accepted": [d for d in run.accepted if d.page == page.id]})
         errors = [f for found in preview.findings.values() for f in found if f.severity.value == "error"]
         return {"pages": pages, "problems": problems, "blocked": bool(problems or errors), "message": message,
                 "formats": [(fmt, LABELS[fmt], fmt in DEFAULT_FORMATS) for fmt in DOCUMENT_FORMATS],

@@ -352,6 +352,7 @@ class WalkDraft:
     log: dict[str, Any]
     stale: dict[str, Any]
     derived: set[str]
+    accepted: set[str] = field(default_factory=set)  # taken as proposed with the rest of a section (Ctrl-R, in the terminal)
 
     def save(self) -> None:
         pass

@@ -105,7 +105,7 @@
   };
 
   // How long the page waits after the last keystroke before saving (and updating the draft).
-  const SAVE_DELAY = 300;
+  const SAVE_DELAY = 250;
   window.agreementkitSaveDelay = SAVE_DELAY;
 
   const changed = (el, delay) => {
