@@ -157,6 +157,9 @@ def test_the_three_party_deal_takes_at_most_110_prompts(tmp_path: Path, monkeypa
     # What Ctrl-R accepted is listed at the review, as quick mode's defaults are.
     assert "Accepted as proposed with the rest of their section" in run.printed
     assert "cap applies" not in run.printed  # (a binding agreement's question: never asked here)
+    # Forms: a labelled line each, the shares a line per party.
+    assert "Each party's share of joint costs (%)" in run.screen and "Frostline (a percentage):" in run.screen
+    assert "signatory's title:" in run.screen and "manager's email (optional):" in run.screen
 
 
 def test_going_back_from_a_shown_answer_asks_it(tmp_path: Path) -> None:

@@ -258,7 +258,7 @@ class _Scope:
 
 def _each_prompt(prompt: str, q: Question) -> str:
     """A per-party question asked of every party at once: `Each party's share of joint costs (%)`."""
-    return upfirst(prompt) if "each party" in prompt else f"{q.label[:1].upper()}{q.label[1:]}, for each party"
+    return upfirst(prompt) if "each party" in prompt.lower() else f"{q.label[:1].upper()}{q.label[1:]}, for each party"
 
 
 def _sentence(message: str) -> str:
@@ -676,10 +676,11 @@ class InterviewRun:
                     and not self._depends_on(q, [head, *(m.question for m in members)]):
                 continue
             member_default, _ = self._default(q, member_key, q.field_path, scope)
-            members.append(self._ask_for(q, member_key, self._text(q.prompt, scope, q), member_default, scope, page, joins=True))
+            member = self._ask_for(q, member_key, self._text(q.prompt, scope, q), member_default, scope, page, joins=True)
+            members.append(replace(member, label=q.label))  # a line of the form: the question's short name
         if not members:
             return
-        first = self._ask_for(head, key, self._text(head.prompt, scope, head), default, scope, page)
+        first = replace(self._ask_for(head, key, self._text(head.prompt, scope, head), default, scope, page), label=head.label)
         self._flush_shown()
         self._enter(page)
         together = replace(first, kind="together", members=(first, *members), default=None)  # each line has its own

@@ -433,7 +433,7 @@ def _number_label(line: int) -> str:
 
 def _form_label(ask: Ask) -> str:
     """A form line's label: the question's short name, with its hint (`due (YYYY-MM-DD)`)."""
-    label = ask.question.label
+    label = ask.label or ask.question.label
     hint = _HINTS.get(ask.type)
     optional = "" if ask.required else " (optional)"
     return f"{label} {hint}" if hint and not optional else f"{label}{optional}"
