@@ -5,6 +5,7 @@ as text, and a draft begun in the browser and finished in the terminal."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import yaml
 from browser import browser, downloaded, served, wait_for  # noqa: F401 - fixtures
 from helpers import DocxView, PdfView
 from selenium.common.exceptions import (
+    ElementNotInteractableException,
     NoAlertPresentException,
     StaleElementReferenceException,
 )
@@ -56,6 +58,9 @@ def fill(b: Any, name: str, value: str) -> None:
                 element.send_keys(value)
             return
         except StaleElementReferenceException:  # swapped by a reply just before typing began
+            continue
+        except ElementNotInteractableException:  # a page just opened still moving to the field it focuses
+            time.sleep(0.2)
             continue
     raise AssertionError(f"could not type into {name}")
 

@@ -17,11 +17,13 @@ every question of the page with the same conditions and defaults.
 A front end that asks one question at a time (the terminal) may say it can
 do more with fewer prompts, each a capability it sets to True: `whole_lists`
 (a list's entries in one prompt), `together` (questions marked `together:`
-asked with the one before them, as one small form), `shows_derived` (a
-question marked `ask: shown` is not asked but its proposal shown; going back
-asks it) and `offers_rest` (when every question left on the page has a
-proposal, the person may accept them all at once: the Ask's `rest` lists
-them and the front end returns ACCEPT_REST). The draft's log keeps one key
+asked with the one before them, and a per-party question's answers, as one
+small form), `shows_derived` (a question marked `ask: shown` is not asked
+but its proposal shown; going back asks it), `offers_rest` (when every
+question left on the page has a proposal, the person may accept them all at
+once: the Ask's `rest` lists them and the front end returns ACCEPT_REST) and
+`one_at_a_time` (a per-party total, such as cost shares, is checked as soon
+as the last party's answer is in, rather than at the end of the page). The draft's log keeps one key
 per answer whatever the front end, so a draft moves freely between them.
 """
 
