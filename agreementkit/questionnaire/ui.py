@@ -232,7 +232,6 @@ class Terminal:
             lines = ["" if m.default is None or m.default == NOTHING else str(m.default) for m in members]
         lines = (lines + [""] * len(members))[:len(members)]
         text = "\n".join(lines)
-        hints = [h for h in (_HINTS.get(m.type) for m in members) if h]
         hint = "Enter or Tab: next line; Enter on the last line answers"
         if ask.rest:
             hint += f"; {REST_KEY}: accept the rest"
@@ -273,14 +272,13 @@ class Terminal:
         def _keep_lines(event: Any) -> None:
             """Nor join two answers into one line."""
 
-        del hints
         answer = self._run(question, bool(ask.rest), _line_keys(keys))
         if answer is _BACK or answer is _REST:
             return answer
         if isinstance(answer, _Help):
             return answer
         given = (str(answer).split("\n") + [""] * len(members))[:len(members)]
-        return {m.key: value.strip() for m, value in zip(members, given)}
+        return {m.key: value.strip() for m, value in zip(members, given, strict=True)}
 
     def _choices(self, choices: Sequence[Choice]) -> list[Any]:
         import questionary

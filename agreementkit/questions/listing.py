@@ -14,7 +14,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..document import Block, Cell, Clause, Document, Inline, Metadata, Paragraph, Section, Table, Text
+from ..document import (
+    Block,
+    Cell,
+    Clause,
+    Document,
+    Inline,
+    Metadata,
+    Paragraph,
+    Section,
+    Table,
+    Text,
+)
 from .spec import Interview, Page, Question
 from .types import QuestionType
 
