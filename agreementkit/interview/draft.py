@@ -52,7 +52,7 @@ class Draft:
             "accepted": sorted(self.accepted),
         }
         text = HEADER.format(path=self.path) + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
-        atomic_write(self.path, text.encode("utf-8"))
+        atomic_write(self.path, text.encode("utf-8"), private=True)  # names and email addresses: the owner's only
 
 
 def load_draft(path: Path) -> Draft:

@@ -191,7 +191,7 @@ class Previewer:
         is left out, and said, so the rest of the draft and its findings stay current."""
         from ..answers import validate_answers
         from ..assembly import assemble
-        from ..checks import check_answers
+        from ..checks import check_answers, load_rules
         from ..errors import AnswersError
         from ..writers.html import to_html
 
@@ -213,8 +213,8 @@ class Previewer:
         except AgreementkitError:
             return None
         findings: dict[str, list[Finding]] = {}
-        for finding in check_answers(answers).active():
-            findings.setdefault(page_of(self.interview, finding.rule, finding.path), []).append(finding)
+        for finding in check_answers(answers, rules=load_rules(self.interview.layers), interview=self.interview).active():
+            findings.setdefault(page_of(self.interview, finding.question, finding.path), []).append(finding)
         note = ""
         if left_out:
             note = "Left out until it is right: " + "; ".join(dict.fromkeys(left_out)) + "."
