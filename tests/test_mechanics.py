@@ -84,7 +84,7 @@ def test_the_binding_example_has_the_mechanics_of_a_real_contract() -> None:
     assert "each Party shall go on supplying and supporting what it supplies under it" in selling
     assert "(the **Joint Offering**) are those that the Joint Programme Board approves in writing" in selling
     assert "in proportion to their list prices at the date of the Customer Contract" in selling
-    assert "That Party shall indemnify Aurora against any claim by a third party" in customers
+    assert "Brightwave shall indemnify Aurora against any claim by a third party" in customers
     assert "The indemnity in clause 13.4 is not limited by this clause." in liability
     assert "Sublicences to customers under clause 13.4 need no notice or consent." in joint
     assert "Aurora shall contract with customers" in selling and "Brightwave: 35%" in selling
