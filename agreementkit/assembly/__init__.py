@@ -46,7 +46,7 @@ from ..markup import MarkupError, Md, escape, to_blocks
 from ..sandbox import BudgetedSandbox, budget, budgeted_range, render_capped
 from .liability import liability_caps
 from .timeline import KPI_REPORT_WORKING_DAYS, build_timeline, scheduled_reviews
-from .words import is_ordinary_word, proper_names
+from .words import is_ordinary_word, plain_words, proper_names
 
 
 def and_list(items: Iterable[object], conjunction: str = "and") -> Md:
@@ -102,12 +102,12 @@ def _count(n: int, singular: str, plural: str | None = None) -> str:
     return f"{number} {singular if n == 1 else (plural or singular + 's')}"
 
 
-def _lower_first(text: str, names: frozenset[str] = frozenset()) -> str:
+def _lower_first(text: str, names: frozenset[str] = frozenset(), plain: frozenset[str] = frozenset()) -> str:
     """`Paying customers` -> `paying customers` mid-sentence, but only when the first word is an
     ordinary word: an acronym (`NHS`), a word with inner capitals (`iPhone`), a possessive
     (`Helix's platform`), a name the answers use (a party, the steering body, a word written
     with a capital inside any answer) and a word no English dictionary knows (`Kubernetes`)
-    keep their case."""
+    keep their case, unless the answers write that word in lower case elsewhere (`plain`)."""
     match = re.match(r"([A-Za-z][\w-]*)('s|’s)?", text)
     if not match or not text[0].isupper():
         return text
@@ -115,7 +115,7 @@ def _lower_first(text: str, names: frozenset[str] = frozenset()) -> str:
     if possessive or len(word) < 2 or not word[1:].replace("-", "").islower():
         return text
     head = word.split("-")[0].lower()
-    if head in names or word.lower() in names or not is_ordinary_word(head):
+    if head in names or word.lower() in names or not (head in plain or is_ordinary_word(head)):
         return text
     return text[0].lower() + text[1:]
 
@@ -123,8 +123,9 @@ def _lower_first(text: str, names: frozenset[str] = frozenset()) -> str:
 @pass_context
 def _lower_first_in_context(context: Any, text: object) -> str:
     """`| lowerfirst` in a clause: names are those of the answers being rendered."""
-    names = context.get("proper_names")
-    return _lower_first(str(text), names if isinstance(names, frozenset) else frozenset())
+    names, plain = context.get("proper_names"), context.get("plain_words")
+    return _lower_first(str(text), names if isinstance(names, frozenset) else frozenset(),
+                        plain if isinstance(plain, frozenset) else frozenset())
 
 
 class MissingAnswer(Undefined):
@@ -267,6 +268,7 @@ def _context(answers: Answers) -> dict[str, Any]:
     for resource in answers.resources:
         if resource.value is not None and resource.currency:
             totals[resource.currency] = totals.get(resource.currency, Decimal(0)) + resource.value
+    dumped = answers.model_dump(mode="json")
     return {
         **{name: getattr(answers, name) for name in type(answers).model_fields},
         "extra": {name: MissingAnswer(name) if value is None else value for name, value in answers.extra.items()},
@@ -288,7 +290,8 @@ def _context(answers: Answers) -> dict[str, Any]:
         "party": answers.party,
         "label": lambda key: answers.party(key).label,
         # Words the answers use as names: `| lowerfirst` leaves them as written.
-        "proper_names": proper_names(answers.model_dump(mode="json")),
+        "proper_names": proper_names(dumped),
+        "plain_words": plain_words(dumped),
     }
 
 

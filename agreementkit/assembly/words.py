@@ -80,3 +80,12 @@ def proper_names(data: dict[str, Any]) -> frozenset[str]:
                 continue
             names.update(w.lower() for w in words[1:] if w[0].isupper())
     return frozenset(names)
+
+
+def plain_words(data: dict[str, Any]) -> frozenset[str]:
+    """Words the answers themselves write in lower case ("a city app pilot").
+
+    The word list lags behind everyday English ("app", "smartphone" are not in it); a word
+    the person typed in lower case somewhere is an ordinary word to them, so an answer that
+    opens with it ("App development lead") is lowered mid-sentence like any other."""
+    return frozenset(w for text in _strings(data) for w in _WORD.findall(text) if w[0].islower())
