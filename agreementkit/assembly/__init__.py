@@ -313,6 +313,9 @@ def _other_party_words(count: int) -> dict[str, str]:
         "another": "the other Party" if two else "another Party",
         "another_poss": "the other Party's" if two else "another Party's",
         "any_other": "the other Party" if two else "any other Party",
+        # "every Party" is a crowd: two Parties are "both Parties".
+        "every_party": "both Parties" if two else "every Party",
+        "every_party_poss": "both Parties'" if two else "every Party's",
     }
 
 

@@ -67,19 +67,30 @@ def proper_names(data: dict[str, Any]) -> frozenset[str]:
     The words of the parties' short names ("Helix", but not "the Network", which is a
     description), and every word written with a capital after the start of a sentence in
     text that is mostly lower case (a title such as "Joint Steering Committee" says nothing
-    about its words)."""
+    about its words, even where a sentence quotes it: "the Pro-Vice-Chancellor for Research" does
+    not make "Research lead" a name)."""
     names: set[str] = set()
     for party in data.get("parties") or []:
         short = str(party.get("short_name") or "")
         if short and short[0].isupper():
             names.update(w.lower() for w in _WORD.findall(short) if w[0].isupper())
-    for text in _strings(data):
+    strings = _strings(data)
+    titles = sorted({t.strip() for t in strings if _is_title(t)}, key=len, reverse=True)
+    for text in strings:
         for sentence in re.split(r"(?<=[.!?;:])\s+|\n", text):
+            for title in titles:
+                sentence = sentence.replace(title, " ")
             words = _WORD.findall(sentence)
             if len(words) < 2 or sum(w[0].isupper() for w in words) * 2 > len(words):
                 continue
             names.update(w.lower() for w in words[1:] if w[0].isupper())
     return frozenset(names)
+
+
+def _is_title(text: str) -> bool:
+    """A short answer in title case ("Research Steering Group", "Pro-Vice-Chancellor for Research")."""
+    words = _WORD.findall(text)
+    return 2 <= len(words) <= 8 and sum(w[0].isupper() for w in words) * 2 > len(words)
 
 
 def plain_words(data: dict[str, Any]) -> frozenset[str]:
