@@ -126,7 +126,7 @@ def answers_data(draw: st.DrawFn) -> dict[str, Any]:
             "decision_rule": rule,
             "lead_party": draw(party) if rule == "lead_party" else None,
             "weights": {k: draw(st.integers(1, 5)) for k in keys} if rule == "weighted" and not costs_shared else None,
-            "reserved_matters": draw(st.lists(st.sampled_from(["Admitting a new party", "Public announcements about the partnership",
+            "reserved_matters": draw(st.lists(st.sampled_from(["Admitting a new Party", "Public announcements about the partnership",
                                                                 "Spending above the budget"]), unique=True)),
             "independent_matters": draw(st.lists(st.just("Its own pricing"), max_size=1)),
             "deadlock": draw(st.sampled_from([None, "escalate", "chair_casting_vote", "mediation"])),
@@ -177,8 +177,10 @@ def answers_data(draw: st.DrawFn) -> dict[str, Any]:
             "controller": pair[0] if roles == "processor" else None,
             "processor": pair[1] if roles == "processor" else None,
             "contact": draw(party) if roles == "joint" else None,
-            "data": draw(st.lists(st.just("Contact details"), max_size=1)),
-            "subjects": draw(st.lists(st.just("Staff"), max_size=1)),
+            # Items that hold "and" themselves, so a list of them is joined with "; and".
+            "data": draw(st.lists(st.sampled_from(["Contact details", "Names and contact details", "Training records"]),
+                                  unique=True, max_size=2)),
+            "subjects": draw(st.lists(st.sampled_from(["Staff", "Researchers and project staff"]), unique=True, max_size=2)),
         }
     if draw(st.booleans()):
         data["insurance"] = {"cover": ["Public liability"], "amount": draw(maybe(st.just(1000000))), "currency": "GBP",
@@ -236,10 +238,19 @@ def check_invariants(document: Document, text: str, binding: bool, answers: Answ
         assert found is None, f"{pattern!r} matches {body[max(0, found.start() - 60):found.end() + 60]!r}"
     # 6. A two-party document speaks of "either Party" and "the other Party", never of a crowd.
     if two:
-        for phrase in ("the others", "other Parties", "every other Party", "each other Party", "any other Party", "any of the Parties"):
+        for phrase in ("the others", "other Parties", "every other Party", "each other Party", "any other Party", "any of the Parties",
+                       "those Parties", "every Party", "every owner", "each Party other than", "Parties in dispute",
+                       "Parties concerned", "any Party concerned"):
             assert phrase not in body, phrase
         found = re.search(r"\b(?:[Aa]ny Party|[Aa]nother Party|[Nn]o Party)\b", body)
         assert found is None, body[max(0, found.start() - 80):found.end() + 40]
+    # 6b. Once "Party" is defined, a party of this document is always the defined term: "any Party's", never
+    # "any party's" (a third party is not one of them).
+    defined = body.split("**Parties**", 1)[-1]
+    found = re.search(r"(?<![Tt]hird )(?<![Tt]hird-)\bpart(?:y|ies)\b", defined)
+    assert found is None, repr(defined[max(0, found.start() - 80):found.end() + 40])
+    # 6c. One rate source, named: never "the central bank that issues EUR".
+    assert "central bank that issues" not in body
     # A paragraph never opens on a Party it has not named ("That Party shall indemnify ...").
     found = re.search(r"(?m)^(?:That|This|Such) Party\b", body)
     assert found is None, body[max(0, found.start() - 80):found.end() + 40]
@@ -247,6 +258,10 @@ def check_invariants(document: Document, text: str, binding: bool, answers: Answ
     for item in ("Kubernetes and cloud-native expertise", "Kubernetes operations and support", "Edge hosting and support"):
         found = re.search(rf"(?i)(?:, |(?<!;) (?:and|or) ){re.escape(item)}", body)
         assert found is None, body[max(0, found.start() - 80):found.end()]
+    # 7b. A "; and" list stands where nothing follows it that a reader could attach to its last item only:
+    # never "(namely names and contact details; and training records of staff)".
+    found = re.search(r"\([^()]*; and [^()]*\)", body) or re.search(r"; and [^.;]*\bof (?:staff|researchers and project staff)\b", body, re.I)
+    assert found is None, body[max(0, found.start() - 80):found.end() + 20]
     # 8. Names, product names and acronyms keep their case wherever an answer stands.
     found = re.search(r"\b(?:kubernetes|nHS|nhs|Iphone|IPhone|iphone)\b", body)
     assert found is None, body[max(0, found.start() - 60):found.end() + 20]
@@ -387,6 +402,20 @@ def test_a_role_opening_with_a_word_the_answers_write_in_lower_case_is_lowered_i
     data["responsibilities"][0]["role"] = "App development lead"
     text = render_bytes(assemble(validate_answers(data), library_for([])), "md").decode("utf-8")
     assert "as app development lead" in text and "as App development lead" not in text
+
+
+def test_a_word_capitalised_only_inside_a_title_the_answers_quote_is_not_a_name() -> None:
+    """"the Pro-Vice-Chancellor for Research" gives "Research" its capital as part of a title: the
+    University's role "Research lead" reads "as research lead" mid-sentence, like "as industrial lead"."""
+    import yaml
+
+    from agreementkit.assembly import library_for
+
+    data = yaml.safe_load((ROOT / "examples" / "university-materials-research.yaml").read_text(encoding="utf-8"))
+    assert "Pro-Vice-Chancellor for Research" in data["disputes"]["escalation_to"]
+    text = render_bytes(assemble(validate_answers(data), library_for([])), "md").decode("utf-8")
+    assert "as research lead, will" in text and "as industrial lead, will" in text
+    assert "Pro-Vice-Chancellor for Research" in text
 
 
 @st.composite

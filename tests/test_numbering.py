@@ -97,6 +97,6 @@ def test_only_the_chosen_final_forum_appears() -> None:
 def test_lead_party_clause_only_for_that_rule() -> None:
     data = varied(example_data(), **{"governance.decision_rule": "lead_party", "governance.lead_party": "northwind"})
     docx = DocxView(render_bytes(assemble(validate_answers(data)), "docx"))
-    assert "6.2 Lead party decisions" in docx.styled("Heading 2")
+    assert "6.2 Lead Party decisions" in docx.styled("Heading 2")
     assert "Northwind (the Lead Party) decides" in docx.text
     assert "6.2 How decisions are made" not in docx.styled("Heading 2")
