@@ -83,7 +83,7 @@ DEAL = [
     lines("Pricing and terms of its own products and services", "Hiring and management of its own staff"),
     ENTER,
     # 8. Disputes: arbitration added to the proposed ladder, in the order shown.
-    DOWN * 4 + SPACE + ENTER, ENTER, ENTER, t("a senior executive of each Party in dispute with authority to settle it"), t("20"),
+    DOWN * 4 + SPACE + ENTER, ENTER, ENTER, t("senior executives of the Parties in dispute with authority to settle it"), t("20"),
     t("Centre for Effective Dispute Resolution"), REST,
     # 9. Review: Frostline reports the KPIs.
     ENTER, ENTER, DOWN * 2 + ENTER, REST,
