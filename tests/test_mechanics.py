@@ -64,7 +64,7 @@ def test_the_binding_example_has_the_mechanics_of_a_real_contract() -> None:
     assert "if a clause and a schedule conflict, the clause prevails" in clause(text, "Interpretation")
     joint = clause(text, "Jointly owned intellectual property")
     assert "after giving the other owner at least 30 days' written notice" in joint
-    assert "without the written consent of every owner of it" in joint  # filing and its costs need both co-owners
+    assert "without the written consent of both owners" in joint  # filing and its costs need both co-owners
     assert "Where they consent, Brightwave shall prepare, file and maintain the application" in joint
     assert "may apply at its own cost and for its own benefit" in joint
     foreground = clause(text, "New intellectual property")
@@ -163,7 +163,8 @@ def test_money_and_data_answers_that_cannot_work_are_refused(tmp_path: Path, cha
 
 @pytest.mark.parametrize(("changes", "words"), [
     ({"data_protection": {"personal_data": True, "roles": "independent", "data": ["Contact details"]}},
-     ["Each Party is an independent controller", "(namely contact details)", "personal data breach"]),
+     ["Each Party is an independent controller", "and only the following kinds of personal data: contact details.",
+      "A Party shall tell the other Party, without undue delay, of any personal data breach"]),
     ({"data_protection": {"personal_data": True, "roles": "joint", "contact": "brightwave"}},
      ["The Parties are joint controllers", "Brightwave is the contact point for individuals", "essence of this arrangement"]),
     ({"data_protection": {"personal_data": False}},
