@@ -238,3 +238,72 @@ def test_answers_files_written_before_these_fields_still_render(tmp_path: Path) 
         assert result.returncode in (0, 1) and (tmp_path / f"{path.stem}.md").exists(), result.stderr
         text = (tmp_path / f"{path.stem}.md").read_text(encoding="utf-8")
         assert "Legal form and jurisdiction" in text
+
+
+# --- points a lawyer's read found self-contradictory --------------------------------------------------
+
+
+def test_the_customer_indemnity_names_only_the_ip_the_grantor_can_own_alone() -> None:
+    """All Foreground IP is Joint IP when foreground is joint: an indemnity for 'Foreground IP it owns alone' is empty."""
+    joint = clause(markdown_of(binding()), "Licences to customers")
+    assert "the use of its Background IP by a customer or by Aurora" in joint and "owns alone" not in joint
+    assert "gives it reasonable help at the cost of Brightwave" in joint
+    creator = clause(markdown_of(binding(**{"intellectual_property.foreground": "creator"})), "Licences to customers")
+    assert "the use of its Background IP, or of Foreground IP it owns alone, by a customer" in creator
+    owned_by_lead = binding(**{"intellectual_property.foreground": "lead_party", "intellectual_property.owner": "aurora"})
+    assert "owns alone" not in clause(markdown_of(owned_by_lead), "Licences to customers")
+
+
+def test_what_a_party_must_go_on_supplying_after_the_end_it_may_go_on_using() -> None:
+    text = markdown_of(binding())
+    revenue = number_of(text, "Selling together")
+    assert "each Party shall go on supplying and supporting what it supplies under it" in clause(text, "Selling together")
+    assert (f"That licence continues after this Agreement ends as far as a Party needs it to go on supplying and supporting "
+            f"a Customer Contract as clause {revenue} requires") in clause(text, "Background intellectual property")
+    assert (f"except what it needs to go on supplying and supporting Customer Contracts as clause {revenue} requires"
+            in clause(text, "What happens when the partnership ends"))
+    retained = markdown_of(binding(**{"intellectual_property.background": "retained"}))
+    assert "That licence continues" not in retained
+    # Where no licence of Background IP is granted at all, the independence clause does not point to one.
+    cold_chain = clause(markdown_of(example_data()), "Independence and non-exclusivity")
+    assert ("use another Party's Background IP without its owner's written permission, or its Foreground IP beyond the licences"
+            in cold_chain)
+
+
+def test_a_new_party_shares_costs_only_through_a_signed_variation() -> None:
+    text = markdown_of(example_data("five-party-consortium"))
+    joining = clause(text, "New Parties")
+    assert "share of Shared Costs set out in that document" not in joining
+    assert (f"it bears a share of Shared Costs only from the date a variation under clause {number_of(text, 'Variation')} "
+            "sets the new shares of every Party") in joining
+
+
+def test_publication_never_lets_silence_release_confidential_information() -> None:
+    text = markdown_of(example_data("university-materials-research"))
+    publication = clause(text, "Academic publication")
+    assert f"subject to this clause and to clause {number_of(text, 'Confidentiality')}." in publication
+    assert "subject only to this clause" not in publication
+    assert ("the publication may go ahead, but silence is not consent to disclose the other Party's Confidential Information: "
+            "that may be published only with the prior written agreement of the Party it belongs to") in publication
+
+
+def test_a_deadlock_put_to_a_mediator_is_only_a_recommendation() -> None:
+    deadlock = clause(markdown_of(example_data("five-party-consortium")), "Deadlock")
+    assert "is never put to an arbitrator, an expert or a court" not in deadlock
+    assert "no arbitrator, expert or court may decide it" in deadlock
+    assert "(a mediator or expert may only recommend a solution, as this clause provides)" in deadlock
+    assert "an independent expert to recommend a solution" in deadlock
+
+
+@pytest.mark.parametrize(("currency", "bank"), [("EUR", "the European Central Bank"), ("GBP", "the Bank of England"),
+                                                ("PLN", "the central bank responsible for PLN")])
+def test_the_exchange_rate_source_is_named(currency: str, bank: str) -> None:
+    text = clause(markdown_of(varied(example_data("five-party-consortium"), **{"costs.currency": currency})), "Shared costs")
+    assert f"at the reference rate published by {bank} for the day on which it was paid" in text
+    assert "central bank that issues" not in text
+
+
+def number_of(text: str, title: str) -> str:
+    found = re.search(rf"^### ([\d.]+) {re.escape(title)}$", text, re.MULTILINE)
+    assert found, title
+    return found.group(1)
