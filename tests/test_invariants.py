@@ -260,7 +260,7 @@ def check_invariants(document: Document, text: str, binding: bool, answers: Answ
         assert found is None, body[max(0, found.start() - 80):found.end()]
     # 7b. A "; and" list stands where nothing follows it that a reader could attach to its last item only:
     # never "(namely names and contact details; and training records of staff)".
-    found = re.search(r"\([^()]*; and [^()]*\)", body) or re.search(r"; and [^.;]*\bof (?:staff|researchers and project staff)\b", body, re.I)
+    found = re.search(r"\([^()]*; and [^()]*\)", body) or re.search(r"; and [^.;]*\bof (?:staff|researchers and project staff)\b", body, re.IGNORECASE)
     assert found is None, body[max(0, found.start() - 80):found.end() + 20]
     # 8. Names, product names and acronyms keep their case wherever an answer stands.
     found = re.search(r"\b(?:kubernetes|nHS|nhs|Iphone|IPhone|iphone)\b", body)
