@@ -197,6 +197,10 @@ class Agreement(_Model):
     table_of_contents: bool = Field(
         False, description="Start the document with a table of contents: a TOC field in the DOCX, with page numbers in the PDF."
     )
+    revision: Annotated[int, Field(ge=0, le=10_000)] = Field(
+        0, description="The draft's revision number (0 for the first): the calendar carries it as each event's SEQUENCE, "
+        "so a calendar that imported an earlier revision takes the later one's dates."
+    )
 
     @field_validator("end_date")
     @classmethod

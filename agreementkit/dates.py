@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date, timedelta
+import os
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 
@@ -92,3 +93,26 @@ def term_months(start: date, last_day: date) -> int:
     after = last_day + timedelta(days=1)
     months = (after.year - start.year) * 12 + after.month - start.month
     return months - 1 if after.day < start.day else months
+
+
+def change_moment(text: str | None = None) -> str:
+    """When a change was made, as ISO 8601 in UTC (2027-03-01T09:30:00Z), for a redline's changes
+    and a calendar's DTSTAMP: `text` (a date, or a date and time with or without a zone, taken as
+    UTC when it has none), else SOURCE_DATE_EPOCH (the reproducible-builds convention, so a build
+    gives the same bytes), else the start of today. ValueError names what is wrong."""
+    if text:
+        try:
+            moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(f"{text!r} is not a date or time: write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS") from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+    elif os.environ.get("SOURCE_DATE_EPOCH", "").strip():
+        raw = os.environ["SOURCE_DATE_EPOCH"].strip()
+        try:
+            moment = datetime.fromtimestamp(int(raw), tz=timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            raise ValueError(f"SOURCE_DATE_EPOCH={raw!r} is not a number of seconds since 1970") from None
+    else:
+        moment = datetime.combine(date.today(), datetime.min.time(), tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -134,4 +134,5 @@ def build_timeline(answers: Answers, labels: dict[str, str], *, instrument: str,
         name=f"{joined[:1].upper()}{joined[1:]} {instrument}",
         about=f"{answers.agreement.title}{reference} {between}, effective {long_date(answers.agreement.effective_date)}.",
         events=tuple(events),
+        sequence=answers.agreement.revision,
     )

@@ -178,9 +178,10 @@ def compare(
     old: Annotated[Path, typer.Argument(help="The earlier answers file.", show_default=False)],
     new: Annotated[Path, typer.Argument(help="The later answers file (the same file again to compare two library versions).",
                                         show_default=False)],
-    output: Annotated[Path, typer.Option("--output", "-o", help="A file (.docx .pdf .html .md) or a folder for the redline.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="A file (.docx .pdf .html .md, or .ics for the calendar of "
+                                         "changes) or a folder for the redline.")],
     formats: Annotated[Optional[str], typer.Option("--format", "-f", help="Redlines to write into the -o folder, comma-separated: "
-                                                   "docx,pdf,html,md. (default: docx,pdf)", show_default=False)] = None,
+                                                   "docx,pdf,html,md,ics. (default: docx,pdf)", show_default=False)] = None,
     library: LibraryOption = None,
     old_library: Annotated[Optional[list[Path]], typer.Option("--old-library", help="A library layer for the earlier draft "
                                                               "only (repeatable); default: the --library layers.", show_default=False)] = None,
@@ -188,6 +189,10 @@ def compare(
                                                               "(repeatable); default: the --library layers.", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace output files that already exist.")] = False,
     templates: TemplatesOption = None,
+    author: Annotated[str, typer.Option("--author", help="Who the tracked changes are by, as Word shows it.")] = "agreementkit",
+    date: Annotated[Optional[str], typer.Option("--date", help="When the changes were made (YYYY-MM-DD, or a date and time in "
+                                                "UTC); default: SOURCE_DATE_EPOCH when set, else today.",
+                                                show_default=False)] = None,
 ) -> None:
     """Write a redline between two drafts: what changed, clause by clause.
 
@@ -199,11 +204,15 @@ def compare(
 
       agreementkit compare deal.yaml deal.yaml --old-library house-v1/ --new-library house-v2/ -o out/
 
-    The DOCX has Word's tracked changes (accept or reject each in Word); the PDF and
-    HTML show insertions underlined in blue and deletions struck through in red. A
-    summary of the clauses changed, added and removed, and of those only renumbered,
-    is printed and placed at the top. Clauses are matched by id, so a clause that only
-    moved number is not shown as changed.
+      agreementkit compare v1.yaml v2.yaml -o changes.ics
+
+    The DOCX has Word's tracked changes (accept or reject each in Word, then update
+    fields); the PDF and HTML show insertions underlined in blue and deletions struck
+    through in red. A summary of the clauses changed, added and removed, and of those
+    only renumbered, is printed and kept outside both drafts (a comment on the DOCX's
+    title, a page before the PDF's). Clauses are matched by id, so a clause that only
+    moved number is not shown as changed. The .ics brings a calendar that imported the
+    old draft's dates to the new draft's: moved and new events, and cancelled ones.
     """
     from ..compare import REDLINE_FORMATS, compare_answers
     from ..errors import AgreementkitError, UserError
@@ -217,12 +226,20 @@ def compare(
             raise UserError(f"unknown redline format {', '.join(unknown) or '(none)'}: choose from {', '.join(REDLINE_FORMATS)}")
         suffix = output.suffix.lower().lstrip(".")
         if suffix and not output.is_dir() and suffix not in REDLINE_FORMATS:
-            raise UserError(f"-o {output}: a redline is written as .docx, .pdf, .html or .md, or into a folder")
+            raise UserError(f"-o {output}: a redline is written as .docx, .pdf, .html or .md (or .ics for the calendar "
+                            "of changes), or into a folder")
         outputs = plan_outputs(output, f"{new.stem}-redline", chosen)
         check_writable(outputs, force)
+        from ..dates import change_moment
+
+        try:
+            moment = change_moment(date)
+        except ValueError as exc:
+            raise UserError(f"--date: {exc}") from None
         with console.status("Comparing", spinner="dots") as status:
             redline = compare_answers(old, new, old_library=old_library if old_library is not None else library,
-                                      new_library=new_library if new_library is not None else library)
+                                      new_library=new_library if new_library is not None else library,
+                                      author=author, date=moment)
             written = write_outputs(redline.document, outputs, force=force, templates=templates,
                                     progress=lambda message: status.update(message + "…"))
     except AgreementkitError as exc:

@@ -27,6 +27,7 @@ from docx.oxml.ns import qn
 from ..document import (
     Block,
     Cell,
+    Change,
     Clause,
     Document,
     Inline,
@@ -78,7 +79,7 @@ TRACE_NAMESPACE = "urn:agreementkit:trace:1"
 
 
 class _Builder:
-    def __init__(self, reference: Path, anchors: dict[str, str] | None = None, date: str = "2000-01-01"):
+    def __init__(self, reference: Path, anchors: dict[str, str] | None = None, author: str = "", date: str = ""):
         import docx
         from docx.enum.style import WD_STYLE_TYPE
 
@@ -99,12 +100,16 @@ class _Builder:
         self.lists = install_lists(self.doc, self.style_ids)
         self.bookmarks = Bookmarks()
         self.anchors = anchors or {}  # a referenced id: the heading that carries its bookmark
-        self.revisions = Revisions(date)  # used only by a redline's change marks
+        self.revisions = Revisions(author, date)  # used only by a redline's change marks
 
-    def paragraph(self, kind: str, runs: tuple[Inline, ...] | str = ()) -> Any:
+    def paragraph(self, kind: str, runs: tuple[Inline, ...] | str = (), mark: Change = None) -> Any:
+        """A paragraph of a style; `mark` tracks its paragraph mark as inserted or deleted where it
+        holds no words of its own (an empty paragraph only one draft has)."""
         paragraph = self.doc.add_paragraph()
         self.style(paragraph._p, self.style_ids[kind])
         self.runs(paragraph, (Text(runs),) if isinstance(runs, str) else runs)
+        if mark and not runs:
+            self.revisions.paragraph_mark(paragraph._p.get_or_add_pPr(), mark)
         return paragraph
 
     @staticmethod
@@ -125,7 +130,7 @@ class _Builder:
         for run in inlines:
             if isinstance(run, Ref):
                 bookmark = self.bookmarks.name(self.anchors.get(run.target, run.target))
-                elements = field_runs(ref_instruction(bookmark, not run.label.startswith("Schedule")), run.label)
+                elements = field_runs(ref_instruction(bookmark), run.label)
             else:
                 elements = [run_element(run.text, run.strong, run.emph)]
             if run.change:  # a redline: Word's tracked change, to accept or reject
@@ -176,7 +181,8 @@ class _Builder:
             whole = changed([run for cell in cells for run in cell.inlines])
             if whole:
                 self.revisions.row_mark(row._tr, whole)
-        self.paragraph("body")  # Word joins adjacent tables; keep them apart
+        # Word joins adjacent tables; keep them apart (and with the table when only one draft has it).
+        self.paragraph("body", mark=changed([run for row in rows for cell in row for run in cell.inlines]))
 
     def widths(self, grid: Any, rows: tuple[tuple[Cell, ...], ...]) -> None:
         """Share the text width as a browser would: no column narrower than its
@@ -277,10 +283,33 @@ def _trace(builder: _Builder, document: Document) -> None:
     builder.doc.part.relate_to(part, RELATIONSHIP_TYPE.CUSTOM_XML)
 
 
-def _header(builder: _Builder, title: str) -> None:
+def _header(builder: _Builder, title: tuple[Inline, ...]) -> None:
+    """The running title in the page header (with its changes in a redline, so accepting or
+    rejecting them leaves the header of that draft)."""
     section = builder.doc.sections[0]
-    paragraphs = section.header.paragraphs
-    (paragraphs[0] if paragraphs else section.header.add_paragraph()).text = title
+    header = section.header
+    paragraph = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
+    for child in list(paragraph._p):
+        if child.tag != qn("w:pPr"):
+            paragraph._p.remove(child)
+    builder.runs(paragraph, title)
+
+
+def _redline_note(builder: _Builder, document: Document, anchor: Any) -> None:
+    """A redline's summary, as a Word comment on the title: it belongs to neither draft, so
+    accepting or rejecting every change leaves no trace of it in the text."""
+    info = document.redline
+    if info is None:
+        return
+    runs = anchor.runs
+    if not runs:
+        return
+    comment = builder.doc.add_comment(runs, text="Redline: the changes from the previous draft are tracked. Accept or reject "
+                                      "them, then update fields (select all, F9) so that cross-references follow.",
+                                      author=info.author, initials="")
+    comment._comment_elm.set(qn("w:date"), info.date)
+    for line in info.summary:
+        comment.add_paragraph(line)
 
 
 def _reproducible(data: bytes) -> bytes:
@@ -311,16 +340,15 @@ def _anchors(document: Document) -> dict[str, str]:
 
 
 def _section_heading(builder: _Builder, section: Section, anchored: set[str]) -> None:
-    if section.kind == "clauses" and section.number:
-        paragraph = builder.paragraph("section", section.title)  # "1." comes from the list
-    elif section.kind == "schedule" and section.number:
-        label = f"Schedule {section.number}"
-        paragraph = builder.paragraph("schedule", (Text(label), Text(section.heading.removeprefix(label))))
-        if section.id in anchored:
-            builder.bookmarks.wrap(paragraph, section.id, paragraph._p.findall(qn("w:r"))[:1])
-        return
+    """A section's heading: a clause section's "3." and a schedule's "Schedule 2" come from the
+    Word list of its style; a removed section keeps its list number, so rejecting the change
+    gives every later section its old number back."""
+    if section.kind in ("clauses", "schedule") and section.number:
+        style = "section" if section.kind == "clauses" else "schedule"
+        paragraph = builder.paragraph(style, section.heading_runs(numbered=False))
     else:
-        paragraph = builder.paragraph("schedule" if section.kind == "annex" else "section", section.heading)
+        style = "schedule" if section.kind == "annex" else "section"
+        paragraph = builder.paragraph(style, section.heading_runs())
         set_numbering(paragraph._p.get_or_add_pPr(), 0)
     if section.id in anchored:
         builder.bookmarks.wrap(paragraph, section.id)
@@ -328,27 +356,43 @@ def _section_heading(builder: _Builder, section: Section, anchored: set[str]) ->
 
 def _contents(builder: _Builder, document: Document) -> None:
     """A TOC field over the heading levels, its cached entries the headings without page numbers
-    (Word fills them in when it updates fields on opening: only its layout knows the pages)."""
+    (Word fills them in when it updates fields on opening: only its layout knows the pages). In a
+    redline whose drafts differ in having one, every paragraph of it is marked."""
     from docx.enum.text import WD_BREAK
 
-    set_numbering(builder.paragraph("toc_heading", "Contents")._p.get_or_add_pPr(), 0)
+    mark = document.redline.toc if document.redline else None
+    heading = builder.paragraph("toc_heading", (Text("Contents", change=mark),))
+    set_numbering(heading._p.get_or_add_pPr(), 0)
     entries: list[tuple[str, str]] = []
     for section in [*document.sections, *document.annexes]:
-        entries.append(("toc1", section.heading))
-        entries += [("toc2", c.heading) for c in section.clauses if c.number]
+        if section.change != "del":
+            entries.append(("toc1", section.heading))
+            entries += [("toc2", c.heading) for c in section.clauses if c.number and c.change != "del"]
     begin, instruction, separate, _cached, end = field_runs('TOC \\o "1-2" \\h \\z \\u', "")
-    paragraphs = [builder.paragraph(level, text)._p for level, text in entries]
-    first_text = paragraphs[0].find(qn("w:r"))
-    for run in (begin, instruction, separate):
-        first_text.addprevious(run)
-    paragraphs[-1].append(end)
-    builder.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    paragraphs = [builder.paragraph(level, (Text(text, change=mark),))._p for level, text in entries]
+    first_text = paragraphs[0].find(qn("w:r")) if mark is None else paragraphs[0].find(qn("w:ins")) \
+        if mark == "ins" else paragraphs[0].find(qn("w:del"))
+    field_start = [begin, instruction, separate]
+    if mark:
+        first_text.addprevious(builder.revisions.wrap(field_start, mark))
+        paragraphs[-1].append(builder.revisions.wrap([end], mark))
+    else:
+        for run in field_start:
+            first_text.addprevious(run)
+        paragraphs[-1].append(end)
+    breaker = builder.doc.add_paragraph()
+    breaker.add_run().add_break(WD_BREAK.PAGE)
+    if mark:
+        run = breaker._p.find(qn("w:r"))
+        breaker._p.append(builder.revisions.wrap([run], mark))
+        builder.revisions.paragraph_mark(breaker._p.get_or_add_pPr(), mark)
     update_fields_on_open(builder.doc.settings.element)
 
 
 def _clause_heading(builder: _Builder, clause: Clause, anchored: set[str]) -> None:
+    """A clause heading, numbered by Word's list (a removed one too: see `_section_heading`)."""
     paragraph = builder.paragraph("clause", clause.heading_runs(numbered=False))
-    if not clause.number or clause.change == "del":
+    if not clause.number:
         set_numbering(paragraph._p.get_or_add_pPr(), 0)
     if clause.id in anchored:
         builder.bookmarks.wrap(paragraph, clause.id)
@@ -357,13 +401,16 @@ def _clause_heading(builder: _Builder, clause: Clause, anchored: set[str]) -> No
 def write_docx(document: Document, templates: Path | None = None) -> bytes:
     anchors = _anchors(document)
     anchored = set(anchors.values())
-    builder = _Builder((templates or builtin_templates()) / REFERENCE, anchors, document.metadata.created)
-    _header(builder, document.title)
-    builder.paragraph("title", document.title)
-    builder.paragraph("subtitle", document.subtitle)
-    builder.paragraph("body", document.parties_line)
-    if document.reference:
-        builder.paragraph("body", f"Reference {document.reference}")
+    info = document.redline
+    builder = _Builder((templates or builtin_templates()) / REFERENCE, anchors,
+                       info.author if info else "", info.date if info else "")
+    front = dict(document.front())
+    _header(builder, front["title"])
+    title = builder.paragraph("title", front["title"])
+    builder.paragraph("subtitle", front["subtitle"])
+    builder.paragraph("body", front["parties_line"])
+    if "reference" in front:
+        builder.paragraph("body", front["reference"])
     if document.toc:
         _contents(builder, document)
     for section in [*document.sections, *document.annexes]:
@@ -373,6 +420,7 @@ def write_docx(document: Document, templates: Path | None = None) -> bytes:
                 _clause_heading(builder, clause, anchored)
             for block in clause.blocks:
                 builder.block(block)
+    _redline_note(builder, document, title)
     _properties(builder, document)
     _trace(builder, document)
     buffer = io.BytesIO()

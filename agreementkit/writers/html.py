@@ -33,7 +33,7 @@ def _environment(folder: Path) -> Environment:
         signature=lambda b: isinstance(b, SignatureBlock),
         ref=lambda r: isinstance(r, Ref),
     )
-    env.globals["zip"] = zip
+    env.globals.update(zip=zip, dict=dict)
     return env
 
 

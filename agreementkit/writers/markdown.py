@@ -55,12 +55,24 @@ def _table(table: Table) -> list[str]:
     return [_row(table.header), rule, *(_row(r) for r in table.rows), *(_row(r) for r in table.footer)]
 
 
+def _note(document: Document) -> list[str]:
+    """A redline's summary as a CriticMarkup comment before the title: it belongs to neither
+    draft, and accepting or rejecting the changes removes it with them."""
+    info = document.redline
+    if info is None:
+        return []
+    said = [f"Redline: changes from the previous draft, by {info.author}, {info.date[:10]}.", *info.summary]
+    return ["{>>" + escape(" ".join(said)) + "<<}", ""]
+
+
 def to_markdown(document: Document) -> str:
-    lines = [f"# {escape(document.title)}", "", guard_line_start(escape(document.subtitle)), "", document.parties_line]
-    if document.reference:
-        lines += ["", f"Reference {escape(document.reference)}"]
+    front = dict(document.front())
+    lines = [*_note(document), f"# {_inlines(front['title'])}", "", guard_line_start(_inlines(front["subtitle"])), "",
+             _inlines(front["parties_line"])]
+    if "reference" in front:
+        lines += ["", _inlines(front["reference"])]
     for section in [*document.sections, *document.annexes]:
-        lines += ["", f"## {escape(section.heading)}"]
+        lines += ["", f"## {_inlines(section.heading_runs())}"]
         for clause in section.clauses:
             if clause.title:
                 lines += ["", f"### {_inlines(clause.heading_runs())}"]

@@ -27,10 +27,14 @@ from ..document import letters
 
 CLAUSE_LIST = "agreementkit clauses"
 SUBCLAUSE_LIST = "agreementkit sub-clauses"
+SCHEDULE_LIST = "agreementkit schedules"
 
-# (level, format, text, style id, default left indent and hanging, in twentieths of a point)
-_CLAUSE_LEVELS = ((0, "decimal", "%1.", "Heading1", 567), (1, "decimal", "%1.%2", "Heading2", 794))
-_SUBCLAUSE_LEVELS = ((0, "lowerLetter", "(%1)", "Sub-clause", 567),)
+# (level, format, text, style id, default left indent and hanging in twentieths of a point, what follows the number)
+_CLAUSE_LEVELS = ((0, "decimal", "%1.", "Heading1", 567, "tab"), (1, "decimal", "%1.%2", "Heading2", 794, "tab"))
+_SUBCLAUSE_LEVELS = ((0, "lowerLetter", "(%1)", "Sub-clause", 567, "tab"),)
+# "Schedule 3" is the number itself, so a REF to the heading with \n gives "Schedule 3"; the heading's
+# text goes on with ": Title", so Word shows "Schedule 3: Title" as the other writers print it.
+_SCHEDULE_LEVELS = ((0, "decimal", "Schedule %1", "Schedule", 0, "nothing"),)
 
 
 def _element(tag: str, **attributes: str) -> Any:
@@ -42,6 +46,8 @@ def _element(tag: str, **attributes: str) -> Any:
 
 def _default_level(level: int, indent: int) -> Any:
     lvl = _element("w:lvl", ilvl=str(level))
+    if not indent:  # a number that runs on into the heading's text: the style's own indents
+        return lvl
     ppr = _element("w:pPr")
     tabs = _element("w:tabs")
     tabs.append(_element("w:tab", val="num", pos=str(indent)))
@@ -51,14 +57,14 @@ def _default_level(level: int, indent: int) -> Any:
     return lvl
 
 
-def _set_level(lvl: Any, fmt: str, text: str, style_id: str) -> None:
+def _set_level(lvl: Any, fmt: str, text: str, style_id: str, suffix: str = "tab") -> None:
     """Give a level our number format, keeping whatever indents and fonts it has."""
     for tag in ("w:start", "w:numFmt", "w:lvlRestart", "w:pStyle", "w:isLgl", "w:suff", "w:lvlText", "w:lvlJc"):
         for old in lvl.findall(qn(tag)):
             lvl.remove(old)
     # Schema order: start, numFmt, lvlRestart, pStyle, isLgl, suff, lvlText, lvlPicBulletId, legacy, lvlJc, pPr, rPr
     head = [_element("w:start", val="1"), _element("w:numFmt", val=fmt), _element("w:pStyle", val=style_id),
-            _element("w:suff", val="tab"), _element("w:lvlText", val=text), _element("w:lvlJc", val="left")]
+            _element("w:suff", val=suffix), _element("w:lvlText", val=text), _element("w:lvlJc", val="left")]
     for index, child in enumerate(head):
         lvl.insert(index, child)
 
@@ -93,9 +99,10 @@ def install_lists(document: Any, style_ids: dict[str, str]) -> Lists:
     next_abstract = max((int(k) for k in abstracts), default=-1) + 1
     next_num = max((int(n.get(qn("w:numId"))) for n in nums), default=0) + 1
 
-    styled = {"Heading1": style_ids["section"], "Heading2": style_ids["clause"], "Sub-clause": style_ids["subclause"]}
+    styled = {"Heading1": style_ids["section"], "Heading2": style_ids["clause"], "Sub-clause": style_ids["subclause"],
+              "Schedule": style_ids["schedule"]}
     found: dict[str, str] = {}
-    for name, levels in ((CLAUSE_LIST, _CLAUSE_LEVELS), (SUBCLAUSE_LIST, _SUBCLAUSE_LEVELS)):
+    for name, levels in ((CLAUSE_LIST, _CLAUSE_LEVELS), (SUBCLAUSE_LIST, _SUBCLAUSE_LEVELS), (SCHEDULE_LIST, _SCHEDULE_LEVELS)):
         abstract = next((a for a in abstracts.values() if (n := a.find(qn("w:name"))) is not None
                          and n.get(qn("w:val")) == name), None)
         if abstract is None:
@@ -108,12 +115,12 @@ def install_lists(document: Any, style_ids: dict[str, str]) -> Lists:
                 first_num.addprevious(abstract)
             else:
                 numbering.append(abstract)
-        for level, fmt, text, style, indent in levels:
+        for level, fmt, text, style, indent, suffix in levels:
             lvl = next((x for x in abstract.findall(qn("w:lvl")) if x.get(qn("w:ilvl")) == str(level)), None)
             if lvl is None:
                 lvl = _default_level(level, indent)
                 abstract.append(lvl)
-            _set_level(lvl, fmt, text, styled[style])
+            _set_level(lvl, fmt, text, styled[style], suffix)
         found[name] = abstract.get(qn("w:abstractNumId"))
 
     # The plain instance of each list that its styles point to: the reference DOCX's own, else a new one.
@@ -133,7 +140,8 @@ def install_lists(document: Any, style_ids: dict[str, str]) -> Lists:
 
     styles = document.styles.element
     attach: tuple[tuple[str, int | None, int], ...] = (
-        ("section", 0, clause_num), ("clause", 1, clause_num), ("subclause", 0, base_subclause), ("schedule", None, 0))
+        ("section", 0, clause_num), ("clause", 1, clause_num), ("subclause", 0, base_subclause),
+        ("schedule", 0, plain[SCHEDULE_LIST]))
     for key, style_level, num_id in attach:
         style = styles.find(f"{qn('w:style')}[@{qn('w:styleId')}='{style_ids[key]}']")
         set_numbering(style.get_or_add_pPr(), num_id, style_level)
@@ -314,17 +322,16 @@ def field_runs(instruction: str, cached: str) -> list[Any]:
 
 
 class Revisions:
-    """Tracked changes (w:ins / w:del), numbered in document order and dated with the draft's own
-    date rather than the clock, so the same two drafts give the same bytes."""
+    """Tracked changes (w:ins / w:del), numbered in document order, with the author and the time
+    the redline was asked for (`compare --author --date`), so the same inputs give the same bytes."""
 
-    AUTHOR = "agreementkit compare"
-
-    def __init__(self, date: str):
-        self.date = f"{date}T00:00:00Z"
+    def __init__(self, author: str, date: str):
+        self.author = author
+        self.date = date  # ISO 8601 in UTC, as Word writes w:date
         self.next_id = 1
 
     def _mark(self, tag: str) -> Any:
-        mark = _element(tag, id=str(self.next_id), author=self.AUTHOR, date=self.date)
+        mark = _element(tag, id=str(self.next_id), author=self.author, date=self.date)
         self.next_id += 1
         return mark
 
@@ -376,11 +383,11 @@ def update_fields_on_open(settings: Any) -> None:
         settings.append(flag)
 
 
-def ref_instruction(bookmark: str, numbered: bool) -> str:
+def ref_instruction(bookmark: str) -> str:
     """REF to a numbered heading gives its number without context (\\n: "9.4", not "9.4." or the
-    heading's text); to a schedule heading, the bookmarked words ("Schedule 3"). \\h makes it a link."""
-    return f"REF {bookmark} \\n \\h" if numbered else f"REF {bookmark} \\h"
+    heading's text; "Schedule 3" for a schedule's heading). \\h makes it a link."""
+    return f"REF {bookmark} \\n \\h"
 
 
 __all__ = ["run_element", "Revisions", "list_labels", "install_lists", "set_numbering", "Lists", "Bookmarks", "field_runs", "ref_instruction", "update_fields_on_open",
-           "CLAUSE_LIST", "SUBCLAUSE_LIST"]
+           "CLAUSE_LIST", "SUBCLAUSE_LIST", "SCHEDULE_LIST"]
