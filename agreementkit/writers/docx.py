@@ -420,6 +420,8 @@ def write_docx(document: Document, templates: Path | None = None) -> bytes:
                 _clause_heading(builder, clause, anchored)
             for block in clause.blocks:
                 builder.block(block)
+    if info is not None:
+        builder.revisions.untangle(builder.doc.element.body)
     _redline_note(builder, document, title)
     _properties(builder, document)
     _trace(builder, document)

@@ -366,6 +366,78 @@ class Revisions:
             tr.insert(0, trpr)
         trpr.append(self._mark("w:ins" if change == "ins" else "w:del"))
 
+    @staticmethod
+    def untangle(body: Any) -> None:
+        """Keep a change at the end of a paragraph apart from whole paragraphs of the same kind after it.
+
+        LibreOffice reads an insertion at the end of one paragraph and a wholly inserted paragraph
+        after it as one change across the paragraph mark between them (by one author, they touch), so
+        rejecting it joins the two ("The Network: 20%.All other costs"); deletions likewise. Where the
+        paragraphs are alike (items of one list), the inserted paragraphs are marked as Word and
+        LibreOffice mark a paragraph typed at the end of another: the earlier paragraph's mark is the
+        new one. Elsewhere a replacement at the end is written insertion first, so no two changes
+        of one kind touch."""
+        children = list(body)
+        index = 0
+        while index < len(children):
+            kind = _mark_kind(children[index])
+            if kind is None:
+                index += 1
+                continue
+            end = index
+            while end + 1 < len(children) and _mark_kind(children[end + 1]) == kind:
+                end += 1
+            previous = children[index - 1] if index else None
+            if previous is not None and previous.tag == qn("w:p") and _mark_kind(previous) is None:
+                tail = [c for c in previous if c.tag not in (qn("w:pPr"), qn("w:bookmarkStart"), qn("w:bookmarkEnd"),
+                                                             qn("w:commentRangeStart"), qn("w:commentRangeEnd"))]
+                if tail and tail[-1].tag == qn(f"w:{kind}"):
+                    run = children[index:end + 1]
+                    if all(_properties(p) == _properties(previous) for p in run):
+                        last_mark = run[-1].find(f"{qn('w:pPr')}/{qn('w:rPr')}/{qn(f'w:{kind}')}")
+                        rpr = last_mark.getparent()
+                        rpr.remove(last_mark)
+                        if len(rpr) == 0:
+                            rpr.getparent().remove(rpr)
+                        ppr = previous.find(qn("w:pPr"))
+                        if ppr is None:
+                            ppr = _element("w:pPr")
+                            previous.insert(0, ppr)
+                        own = ppr.find(qn("w:rPr"))
+                        if own is None:
+                            own = _element("w:rPr")
+                            ppr.append(own)
+                        own.insert(0, last_mark)
+                    elif kind == "ins" and len(tail) > 1 and tail[-2].tag == qn("w:del"):
+                        tail[-2].addprevious(tail[-1])
+            index = end + 1
+
+
+def _mark_kind(element: Any) -> str | None:
+    """'ins' or 'del' when a paragraph's mark is tracked as inserted or deleted."""
+    if element.tag != qn("w:p"):
+        return None
+    rpr = element.find(f"{qn('w:pPr')}/{qn('w:rPr')}")
+    if rpr is None:
+        return None
+    for tag in ("ins", "del"):
+        if rpr.find(qn(f"w:{tag}")) is not None:
+            return tag
+    return None
+
+
+def _properties(p: Any) -> bytes:
+    """A paragraph's properties without its mark's run properties, to tell whether two are alike."""
+    from lxml import etree
+
+    ppr = p.find(qn("w:pPr"))
+    if ppr is None:
+        return b""
+    copy = etree.fromstring(etree.tostring(ppr))
+    for rpr in copy.findall(qn("w:rPr")):
+        copy.remove(rpr)
+    return etree.tostring(copy, method="c14n")
+
 
 _SETTINGS_AFTER_UPDATE_FIELDS = ("w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids")
 

@@ -52,6 +52,19 @@ def _undelete(element: Any) -> None:
             node.tag = qn(plain)
 
 
+def _properties(p: Any) -> bytes:
+    """A paragraph's properties but for its mark's own run properties (and their change marks)."""
+    from lxml import etree
+
+    ppr = p.find(_PPR)
+    if ppr is None:
+        return b""
+    copy = etree.fromstring(etree.tostring(ppr))
+    for rpr in copy.findall(_RPR):
+        copy.remove(rpr)
+    return etree.tostring(copy, method="c14n")
+
+
 def settle(document: Any, mode: Mode) -> int:
     """Accept (or reject) every tracked change in the body of a python-docx Document, in place, as
     Word's Accept All (Reject All) does. Returns how many paragraphs lost their mark while still
@@ -92,11 +105,11 @@ def settle(document: Any, mode: Mode) -> int:
         if not any(m.tag == drop for m in marks):
             continue
         content = [child for child in p if child.tag != _PPR]
-        if any((t.text or "") for t in p.iter(_T)):
-            spanning += 1
         following = p.getnext()
-        while following is not None and following.tag != _P:
-            following = following.getnext()
+        if following is not None and following.tag != _P:
+            following = None  # a table or the section's end: nothing to run on into
+        if any((t.text or "") for t in p.iter(_T)) and (following is None or _properties(following) != _properties(p)):
+            spanning += 1  # words running on into a paragraph of other properties: Word and LibreOffice differ
         if following is not None:
             anchor = following.find(_PPR)
             for child in reversed(content):
