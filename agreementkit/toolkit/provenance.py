@@ -157,7 +157,8 @@ def _text_lines(data: bytes, suffix: str) -> list[str]:
         lines = []
         for p in body.iter(qn("w:p")):
             label = next(labels, "") if p.getparent() is body else ""
-            lines.append((label + " " if label else "") + "".join(t.text or "" for t in p.iter(qn("w:t"))))
+            words = "".join(t.text or "" for t in p.iter(qn("w:t")))
+            lines.append(f"{label}{'' if words.startswith(':') else ' '}{words}" if label else words)
         return lines
     from pypdf import PdfReader
 
