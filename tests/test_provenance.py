@@ -91,3 +91,22 @@ def test_verify_sees_a_hand_edit_that_the_record_cannot(made: Path, tmp_path: Pa
     result = cli("inspect", str(edited), "--verify", str(EXAMPLE), "--library", str(layer))
     assert result.returncode == 1, result.stdout
     assert "(term.duration): its text in this file differs from a fresh rendering" in result.stdout
+
+
+def test_inspect_finds_the_record_in_a_docx_saved_by_libreoffice() -> None:
+    """tests/data/libreoffice-saved.docx is the university example's DOCX opened and saved once by
+    LibreOffice 7.4, which renamed the record's part to customXml/item2.xml."""
+    import zipfile
+
+    from agreementkit.answers import load_answers
+
+    fixture = ROOT / "tests" / "data" / "libreoffice-saved.docx"
+    with zipfile.ZipFile(fixture) as archive:
+        assert "customXml/agreementkit.xml" not in archive.namelist()
+        assert any("urn:agreementkit:trace:1" in archive.read(n).decode("utf-8", "replace")
+                   for n in archive.namelist() if n.startswith("customXml/item"))
+    result = cli("inspect", str(fixture))
+    assert result.returncode == 0, result.stderr
+    answers = load_answers(ROOT / "examples" / "university-materials-research.yaml")
+    assert f"answers sha256   {answers.fingerprint()}" in result.stdout
+    assert "parties.identity" in result.stdout and "legal.status" in result.stdout

@@ -59,17 +59,39 @@ def read_record(path: Path) -> Record:
     raise _refuse(path, "give a .docx or .pdf file written by agreementkit")
 
 
+TRACE_NAMESPACE = "urn:agreementkit:trace:1"
+_MAX_PART = 5_000_000
+
+
+def _trace_root(archive: zipfile.ZipFile) -> ElementTree.Element | None:
+    """The record wherever Word or LibreOffice put it: agreementkit writes
+    `customXml/agreementkit.xml`, and a re-save may rename it (`customXml/item2.xml`), so it is
+    found by its namespace among the package's custom XML parts, then among its other XML parts."""
+    names = archive.namelist()
+    custom = [n for n in names if n.startswith("customXml/") and n.endswith(".xml") and "/_rels/" not in n
+              and not n.split("/")[-1].startswith("itemProps")]
+    ordered = sorted(custom, key=lambda n: n != "customXml/agreementkit.xml")
+    ordered += [n for n in names if n.endswith(".xml") and n not in custom and not n.startswith("word/")]
+    for name in ordered:
+        if archive.getinfo(name).file_size > _MAX_PART:
+            continue
+        head = archive.open(name).read(4096)
+        if TRACE_NAMESPACE.encode() not in head:
+            continue
+        root = ElementTree.fromstring(archive.read(name))
+        if root.tag == f"{{{TRACE_NAMESPACE}}}trace":
+            return root
+    return None
+
+
 def _from_docx(path: Path) -> Record:
     try:
         with zipfile.ZipFile(path) as archive:
-            name = "customXml/agreementkit.xml"
-            if name not in archive.namelist():
-                raise _refuse(path, "has no agreementkit record: it was not written by agreementkit, or the record was removed")
-            if archive.getinfo(name).file_size > 5_000_000:
-                raise _refuse(path, "its agreementkit record is too large")
-            root = ElementTree.fromstring(archive.read(name))
-    except (zipfile.BadZipFile, ElementTree.ParseError, OSError) as exc:
+            root = _trace_root(archive)
+    except (zipfile.BadZipFile, ElementTree.ParseError, OSError, KeyError) as exc:
         raise _refuse(path, f"cannot be read as a DOCX: {exc}") from None
+    if root is None:
+        raise _refuse(path, "has no agreementkit record: it was not written by agreementkit, or the record was removed")
     record = Record(str(path), root.get("generator", ""), root.get("answers-sha256", ""))
     for child in root:
         tag = child.tag.rsplit("}", 1)[-1]
