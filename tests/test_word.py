@@ -190,12 +190,16 @@ def test_a_table_of_contents_on_request(tmp_path: Path) -> None:
     word = docx.Document(io.BytesIO(render_bytes(document, "docx")))
     instructions = [i.text for i in word.element.body.iter(qn("w:instrText"))]
     assert any(i.strip().startswith('TOC \\o "1-2"') for i in instructions)
-    entries = [p.text for p in word.paragraphs if p.style.name in ("TOC 1", "TOC 2")]
+    entries = [p.text.split("\t") for p in word.paragraphs if p.style.name in ("TOC 1", "TOC 2")]
     headings = [s.heading for s in document.sections] + [c.heading for s in document.sections for c in s.clauses if c.number]
-    assert set(entries) == set(headings) and entries[:2] == ["1. Parties and background", "1.1 The parties"]
-    assert word.settings.element.find(qn("w:updateFields")) is not None  # Word fills in the pages on opening
+    assert {text for text, _ in entries} == set(headings)
+    assert [text for text, _ in entries[:2]] == ["1. Parties and background", "1.1 The parties"]
+    assert word.settings.element.find(qn("w:updateFields")) is not None  # Word puts its own pages in on opening
     pdf = PdfView(render_bytes(document, "pdf"))
     assert "Contents" in pdf.pages[0]
+    # Every entry carries, before any field update, the page its heading falls on in the PDF.
+    for text, page in entries:
+        assert squash(text) in squash(pdf.pages[int(page) - 1]), (text, page)
     # Each entry's page number is the page its heading is printed on.
     for section in document.sections[1:4]:
         clause = next(c for c in section.clauses if c.number)

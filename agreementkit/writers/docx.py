@@ -354,22 +354,24 @@ def _section_heading(builder: _Builder, section: Section, anchored: set[str]) ->
         builder.bookmarks.wrap(paragraph, section.id)
 
 
-def _contents(builder: _Builder, document: Document) -> None:
-    """A TOC field over the heading levels, its cached entries the headings without page numbers
-    (Word fills them in when it updates fields on opening: only its layout knows the pages). In a
-    redline whose drafts differ in having one, every paragraph of it is marked."""
+def _contents(builder: _Builder, document: Document, pages: dict[str, int]) -> None:
+    """A TOC field over the heading levels, its cached entries the headings with the pages they fall
+    on in the PDF's layout (`pages`), so the entries read right before any update; Word asks to
+    update fields on opening and puts its own layout's pages in. In a redline whose drafts differ
+    in having one, every paragraph of it is marked."""
     from docx.enum.text import WD_BREAK
 
     mark = document.redline.toc if document.redline else None
     heading = builder.paragraph("toc_heading", (Text("Contents", change=mark),))
     set_numbering(heading._p.get_or_add_pPr(), 0)
-    entries: list[tuple[str, str]] = []
+    entries: list[tuple[str, str, str]] = []
     for section in [*document.sections, *document.annexes]:
         if section.change != "del":
-            entries.append(("toc1", section.heading))
-            entries += [("toc2", c.heading) for c in section.clauses if c.number and c.change != "del"]
+            entries.append(("toc1", section.heading, section.id))
+            entries += [("toc2", c.heading, c.id) for c in section.clauses if c.number and c.change != "del"]
     begin, instruction, separate, _cached, end = field_runs('TOC \\o "1-2" \\h \\z \\u', "")
-    paragraphs = [builder.paragraph(level, (Text(text, change=mark),))._p for level, text in entries]
+    paragraphs = [builder.paragraph(level, (Text(f"{text}\t{pages[key]}" if key in pages else text, change=mark),))._p
+                  for level, text, key in entries]
     first_text = paragraphs[0].find(qn("w:r")) if mark is None else paragraphs[0].find(qn("w:ins")) \
         if mark == "ins" else paragraphs[0].find(qn("w:del"))
     field_start = [begin, instruction, separate]
@@ -412,7 +414,9 @@ def write_docx(document: Document, templates: Path | None = None) -> bytes:
     if "reference" in front:
         builder.paragraph("body", front["reference"])
     if document.toc:
-        _contents(builder, document)
+        from .pdf import heading_pages  # WeasyPrint, only for a DOCX that asks for a table of contents
+
+        _contents(builder, document, heading_pages(document, templates))
     for section in [*document.sections, *document.annexes]:
         _section_heading(builder, section, anchored)
         for clause in section.clauses:

@@ -79,11 +79,28 @@ def _font_timestamps(day: str) -> Iterator[None]:
             _h_e_a_d.timestampNow = original
 
 
-def write_pdf(document: Document, templates: Path | None = None) -> bytes:
+def _html(document: Document, folder: Path) -> Any:
     import weasyprint
 
+    return weasyprint.HTML(string=to_html(document, folder, screen=False), base_url=str(folder) + "/",
+                           url_fetcher=_fetcher(folder))
+
+
+def heading_pages(document: Document, templates: Path | None = None) -> dict[str, int]:
+    """The page each section and clause heading falls on in the PDF's layout (by section or clause
+    id): the DOCX writer's first value for its table of contents' page numbers, before Word lays
+    the document out itself. A layout without writing the PDF."""
+    laid_out = _html(document, templates or builtin_templates()).render(font_config=_font_config())
+    pages: dict[str, int] = {}
+    for number, page in enumerate(laid_out.pages, start=1):
+        for anchor in page.anchors:
+            pages.setdefault(anchor, number)
+    return pages
+
+
+def write_pdf(document: Document, templates: Path | None = None) -> bytes:
     folder = templates or builtin_templates()
-    html = weasyprint.HTML(string=to_html(document, folder, screen=False), base_url=str(folder) + "/", url_fetcher=_fetcher(folder))
+    html = _html(document, folder)
     with _font_timestamps(document.metadata.created):
         pdf = html.write_pdf(custom_metadata=True, font_config=_font_config())
     assert pdf is not None
