@@ -410,7 +410,9 @@ def _events_changed(old: Document, new: Document, sequence: int, stamp: str) -> 
     events the new one no longer has, cancelled."""
     before = {e.uid: e for e in old.timeline.events}
     after = {e.uid: e for e in new.timeline.events}
-    events = [e for e in new.timeline.events if before.get(e.uid) != e]
+    # Every event names the agreement and its parties: when those change, every event does.
+    renamed = (old.timeline.name, old.timeline.about) != (new.timeline.name, new.timeline.about)
+    events = [e for e in new.timeline.events if renamed or before.get(e.uid) != e]
     events += [replace(e, cancelled=True) for e in old.timeline.events if e.uid not in after]
     events.sort(key=lambda e: (e.date, e.kind, e.ordinal))
     return replace(new.timeline, events=tuple(events), sequence=sequence, stamp=stamp)
@@ -430,7 +432,7 @@ def compare(old: Document, new: Document, *, author: str = DEFAULT_AUTHOR, date:
     front, front_changed = _front(old, new)
     if front_changed:
         summary.changed.insert(0, "the title block")
-    toc = None if old.toc == new.toc else ("ins" if new.toc else "del")
+    toc: Change = None if old.toc == new.toc else ("ins" if new.toc else "del")
     info = RedlineInfo(tuple(summary.lines()), author, stamp, front, toc)
     # The calendar of changes: SEQUENCE is the new draft's revision, one up when both say the same.
     sequence = new.timeline.sequence if new.timeline.sequence != old.timeline.sequence else old.timeline.sequence + 1

@@ -211,6 +211,9 @@ class Metadata:
     layers: tuple[tuple[str, str], ...] = ()  # (name, version) of the library layers, the built-in one first
     digests: tuple[tuple[str, str], ...] = ()  # (id, digest of its rendered text), to say which clauses differ
     origins: tuple[tuple[str, str], ...] = ()  # (id, layer name) of each clause a custom layer gave, to say whose wording it is
+    # How working days were counted for its dates: "GB-ENG (holidays 0.109)", or "weekends only". Holiday
+    # data changes between releases of the holidays package, so a moved date can be told from an edit.
+    working_days: str = ""
 
 
 EventKind = Literal["review", "kpi-report", "objective", "term-end"]

@@ -227,3 +227,48 @@ def test_each_example_round_trips_both_ways(name: str, change: Any) -> None:
     other = varied(base, [change])
     assert_round_trip(base, other)
     assert_round_trip(other, base)
+
+
+# -- the calendar: importing the changes brings the old draft's calendar to the new one ----------
+
+def _import(calendar: dict[str, tuple[int, Any]], data: bytes) -> dict[str, tuple[int, Any]]:
+    """What a calendar program keeps after importing `data` (RFC 5545): an event replaces the one
+    with its UID when its SEQUENCE is not lower, and a cancelled event goes."""
+    from icalendar import Calendar
+
+    out = dict(calendar)
+    for event in Calendar.from_ical(data).walk("VEVENT"):
+        uid, sequence = str(event["UID"]), int(event.get("SEQUENCE", 0))
+        if uid in out and out[uid][0] > sequence:
+            continue
+        if str(event.get("STATUS", "")).upper() == "CANCELLED":
+            out.pop(uid, None)
+        else:
+            out[uid] = (sequence, (event.decoded("DTSTART"), str(event["SUMMARY"]), str(event["DESCRIPTION"])))
+    return out
+
+
+def assert_calendar_round_trip(old: dict[str, Any], new: dict[str, Any]) -> None:
+    before, after = _document(old), _document(new)
+    imported = _import({}, render_bytes(before, "ics"))
+    redline = compare(before, after, date="2027-03-01").document
+    if not redline.timeline.events:
+        assert {u: e for u, (_, e) in imported.items()} == {u: e for u, (_, e) in _import({}, render_bytes(after, "ics")).items()}
+        return
+    updated = _import(imported, render_bytes(redline, "ics"))
+    fresh = _import({}, render_bytes(after, "ics"))
+    assert {u: e for u, (_, e) in updated.items()} == {u: e for u, (_, e) in fresh.items()}
+    expected = after.timeline.sequence if after.timeline.sequence != before.timeline.sequence else before.timeline.sequence + 1
+    assert {s for s, _ in updated.values() if s != before.timeline.sequence} <= {expected}
+
+
+def with_revision(data: dict[str, Any]) -> None:
+    data["agreement"]["revision"] = int(data["agreement"].get("revision", 0)) + 1
+
+
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(pairs(), st.booleans())
+def test_importing_the_calendar_changes_gives_the_new_drafts_calendar(pair: tuple[dict[str, Any], dict[str, Any]],
+                                                                      revised: bool) -> None:
+    old, new = pair
+    assert_calendar_round_trip(old, varied(new, [with_revision]) if revised else new)

@@ -40,6 +40,9 @@ def render(
     ] = None,
     library: LibraryOption = None,
     templates: TemplatesOption = None,
+    date: Annotated[Optional[str], typer.Option("--date", help="The calendar's timestamp (DTSTAMP) for --format ics: "
+                                                "YYYY-MM-DD or a date and time in UTC; default: SOURCE_DATE_EPOCH when set, "
+                                                "else the effective date.", show_default=False)] = None,
 ) -> None:
     """Render answers files into memoranda.
 
@@ -57,22 +60,27 @@ def render(
     bar; one bad file never stops the others, and the exit code is the worst of them
     (2 if any was refused).
     """
-    from ..errors import AgreementkitError
+    from ..errors import AgreementkitError, UserError
 
     try:
         from ..batch import expand_inputs
+        from ..dates import change_moment
 
         inputs = expand_inputs(answers)
+        try:
+            stamp = change_moment(date) if date else ""
+        except ValueError as exc:
+            raise UserError(f"--date: {exc}") from None
     except AgreementkitError as exc:
         raise fail(exc) from None
     if len(inputs) == 1 and not answers[0].is_dir():
-        _render_single(inputs[0], output, formats, force, advisor, library, templates)
+        _render_single(inputs[0], output, formats, force, advisor, library, templates, stamp)
     else:
-        _render_batch(inputs, output, formats, force, advisor, jobs, library, templates)
+        _render_batch(inputs, output, formats, force, advisor, jobs, library, templates, stamp)
 
 
 def _render_single(answers: Path, output: Path, formats: str | None, force: bool, advisor: bool,
-                   library: list[Path] | None, templates: Path | None) -> None:
+                   library: list[Path] | None, templates: Path | None, stamp: str = "") -> None:
     """One file, as render has always done it: the findings in full and the files written."""
     from ..errors import AgreementkitError
     from ..render import check_writable, parse_formats, plan_outputs, write_outputs
@@ -96,6 +104,10 @@ def _render_single(answers: Path, output: Path, formats: str | None, force: bool
         clause_library = library_for(library)
         notices(clause_library.notices)
         document = assemble(loaded, clause_library)
+        if stamp:
+            from dataclasses import replace
+
+            document = replace(document, timeline=replace(document.timeline, stamp=stamp))
         if advisor:
             from ..checks.notes import with_drafting_notes
 
@@ -115,7 +127,7 @@ def _render_single(answers: Path, output: Path, formats: str | None, force: bool
 
 
 def _render_batch(inputs: list[Path], output: Path, formats: str | None, force: bool, advisor: bool, jobs: int | None,
-                  library: list[Path] | None, templates: Path | None) -> None:
+                  library: list[Path] | None, templates: Path | None, stamp: str = "") -> None:
     """Many files: a progress bar, a line per file, a summary; the worst file sets the exit code."""
     from rich.progress import (
         BarColumn,
@@ -136,7 +148,7 @@ def _render_batch(inputs: list[Path], output: Path, formats: str | None, force: 
             raise UserError(f"-o {output} names one file, but {len(inputs)} answers files are given; give a folder with -o")
         chosen = tuple(parse_formats(formats) if formats else DEFAULT_FORMATS)
         planned = plan_jobs(inputs, output, chosen, force=force, advisor=advisor,
-                            library=tuple(library or ()), templates=templates)
+                            library=tuple(library or ()), templates=templates, stamp=stamp)
     except AgreementkitError as exc:
         raise fail(exc) from None
     results: list[Result] = []

@@ -26,6 +26,7 @@ class Record:
     layers: list[tuple[str, str]] = field(default_factory=list)
     clauses: list[tuple[str, int, str]] = field(default_factory=list)  # id, version, digest ('' when not recorded)
     origins: dict[str, str] = field(default_factory=dict)  # clause id: the custom layer it came from
+    working_days: str = ""  # how its dates counted working days: "GB-ENG (holidays 0.109)"
 
 
 @dataclass
@@ -37,6 +38,7 @@ class Verification:
     removed: list[str]  # in the document only
     edited: list[str] = field(default_factory=list)  # clauses whose text in the file differs from a fresh rendering
     layers_note: str = ""  # the layers given differ from those the document records
+    holidays_note: str = ""  # the holiday data differs from the document's: dates may have moved without an edit
 
 
 def _refuse(path: Path, message: str) -> InvalidInputError:
@@ -92,7 +94,8 @@ def _from_docx(path: Path) -> Record:
         raise _refuse(path, f"cannot be read as a DOCX: {exc}") from None
     if root is None:
         raise _refuse(path, "has no agreementkit record: it was not written by agreementkit, or the record was removed")
-    record = Record(str(path), root.get("generator", ""), root.get("answers-sha256", ""))
+    record = Record(str(path), root.get("generator", ""), root.get("answers-sha256", ""),
+                    working_days=root.get("working-days", ""))
     for child in root:
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "layer":
@@ -117,7 +120,8 @@ def _from_pdf(path: Path) -> Record:
     if not answers:
         raise _refuse(path, "has no agreementkit record: it was not written by agreementkit, or the record was removed")
     digests = dict(item.split(":", 1) for item in str(meta.get("/agreementkitdigests", "")).split() if ":" in item)
-    record = Record(str(path), str(meta.get("/Creator", "")), answers)
+    record = Record(str(path), str(meta.get("/Creator", "")), answers,
+                    working_days=str(meta.get("/agreementkitworkingdays", "")))
     for item in str(meta.get("/agreementkitlayers", "")).split():
         name, _, version = item.rpartition("@")
         record.layers.append((name.replace("_", " "), version))
@@ -156,8 +160,13 @@ def verify(record: Record, answers_path: Path, layers: list[Path] | None = None)
     removed = [cid for cid in then if cid not in now]
     answers_match = record.answers_sha256 == answers.fingerprint()
     edited = _edited(Path(record.source), document) if answers_match and not differing else []
+    holidays_note = ""
+    if record.working_days and record.working_days != document.metadata.working_days:
+        holidays_note = (f"working days were counted as {record.working_days} for the document and as "
+                         f"{document.metadata.working_days} now: a review date or report deadline that differs may "
+                         "come from new holiday data, not an edit")
     return Verification(answers_match and not differing and not added and not removed and not edited,
-                        answers_match, differing, added, removed, edited, layers_note)
+                        answers_match, differing, added, removed, edited, layers_note, holidays_note)
 
 
 _HEADING = re.compile(r"^(\d+\.\d+ .+|Schedule \d+: .+|Signatures)$")

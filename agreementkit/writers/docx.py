@@ -268,6 +268,8 @@ def _trace(builder: _Builder, document: Document) -> None:
     root = ElementTree.Element(
         "trace", {"xmlns": TRACE_NAMESPACE, "generator": meta.generator, "answers-sha256": meta.answers_sha256}
     )
+    if meta.working_days:
+        root.set("working-days", meta.working_days)
     for name, layer_version in meta.layers:
         ElementTree.SubElement(root, "layer", {"name": name, "version": layer_version})
     digests, origins = dict(meta.digests), dict(meta.origins)
