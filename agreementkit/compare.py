@@ -37,7 +37,6 @@ from .document import (
 )
 
 
-
 @dataclass
 class Summary:
     """What a reader of the redline needs first: which clauses changed and where numbers moved."""

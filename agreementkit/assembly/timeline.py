@@ -11,13 +11,19 @@ only lays them out.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
-import datetime as dt
 from datetime import date
 
 from ..answers import Answers
-from ..dates import WorkingDays, long_date, review_dates, strategic_review_dates, working_days
+from ..dates import (
+    WorkingDays,
+    long_date,
+    review_dates,
+    strategic_review_dates,
+    working_days,
+)
 from ..document import DatedEvent, EventKind, Timeline
 
 # The KPI report reaches the parties this many working days before each review
