@@ -11,7 +11,7 @@ Word does three things a reader of `word/document.xml` must do too:
   reverse. A paragraph whose mark goes should have no words left: otherwise
   the change spans a paragraph mark and the words would run into the next
   paragraph (`settle` counts such paragraphs, so tests can insist on none).
-- **Number the paragraphs** with Word's list numbering (`list_labels`).
+- **Number the paragraphs** with Word's list numbering (`numbering.paragraph_numbers`).
 - **Update fields** as F9 does: a REF field shows the number of the paragraph
   holding its bookmark (with `\\n`, without a trailing period) or the
   bookmarked words; a TOC field's entries are rebuilt from the headings, with
@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 from docx.oxml.ns import qn
 
-from .wordml import list_labels
+from .numbering import paragraph_numbers
 
 Mode = Literal["accept", "reject"]
 
@@ -148,7 +148,7 @@ def word_lines(document: Any) -> list[str]:
     from the bookmark it names. A TOC field's entries are left out (Word rebuilds them, with page
     numbers only its layout knows)."""
     body = document.element.body
-    labels = dict(zip(body.findall(_P), list_labels(document)))
+    labels = {p: number.label for p, number in paragraph_numbers(document).items()}
     # The number each bookmark's paragraph carries now (a REF with \\n shows it without a final period).
     numbered: dict[str, str] = {}
     for p in body.iter(_P):
