@@ -433,8 +433,10 @@ def compare(old: Document, new: Document, *, author: str = DEFAULT_AUTHOR, date:
         summary.changed.insert(0, "the title block")
     toc: Change = None if old.toc == new.toc else ("ins" if new.toc else "del")
     info = RedlineInfo(tuple(summary.lines()), author, stamp, front, toc)
-    # The calendar of changes: SEQUENCE is the new draft's revision, one up when both say the same.
-    sequence = new.timeline.sequence if new.timeline.sequence != old.timeline.sequence else old.timeline.sequence + 1
+    # The calendar of changes: SEQUENCE is the new draft's revision, or one above the old draft's when the
+    # new one does not say more (RFC 5545: only a higher sequence supersedes what a calendar holds).
+    before, after = old.timeline.sequence, new.timeline.sequence
+    sequence = after if after > before else before + 1
     document = replace(new, sections=[s for s in sections if s.kind != "annex"],
                        annexes=[s for s in sections if s.kind == "annex"], toc=old.toc or new.toc, redline=info,
                        timeline=_events_changed(old, new, sequence, stamp))
