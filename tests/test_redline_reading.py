@@ -113,3 +113,15 @@ def test_the_effective_date_is_never_the_date_of_a_change() -> None:
     document = docx.Document(io.BytesIO(render_bytes(compare(old, new, date="2030-05-06").document, "docx")))
     dates = {m.get(qn("w:date")) for m in document.element.body.iter(qn("w:ins"), qn("w:del"))}
     assert dates == {"2030-05-06T00:00:00Z"}
+
+
+def test_a_retitled_draft_still_carries_the_summary_as_a_comment() -> None:
+    old = assemble(validate_answers(example_data()))
+    new = assemble(validate_answers(varied(example_data(), **{"agreement.title": "Partnership Charter"})))
+    redline = compare(old, new, date="2027-01-01")
+    assert redline.summary.changed[0] == "the title block"
+    document = docx.Document(io.BytesIO(render_bytes(redline.document, "docx")))
+    assert len(document.comments) == 1 and "the title block" in next(iter(document.comments)).text
+    title = document.paragraphs[0]._p
+    assert [t.text for t in title.iter(qn("w:delText"))] == ["Memorandum of Understanding"]
+    assert [t.text for t in title.iter(qn("w:t"))] == ["Partnership Charter"]

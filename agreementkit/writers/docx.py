@@ -303,9 +303,7 @@ def _redline_note(builder: _Builder, document: Document, anchor: Any) -> None:
     info = document.redline
     if info is None:
         return
-    runs = anchor.runs
-    if not runs:
-        return
+    runs = anchor.runs or [anchor.add_run("")]  # a retitled draft's title is all tracked runs: anchor after them
     comment = builder.doc.add_comment(runs, text="Redline: the changes from the previous draft are tracked. Accept or reject "
                                       "them, then update fields (select all, F9) so that cross-references follow.",
                                       author=info.author, initials="")
