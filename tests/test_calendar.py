@@ -14,13 +14,15 @@ from typing import Any
 
 import pytest
 from conftest import assembled, rendered
-from helpers import EXAMPLES, ROOT, example_data, varied, write_answers
+from helpers import EXAMPLES, ROOT, example_data, squash, varied, write_answers
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
 
 from agreementkit.answers import load_answers, validate_answers
 from agreementkit.assembly import assemble
 from agreementkit.assembly.timeline import build_timeline
-from agreementkit.dates import long_date
+from agreementkit.dates import add_months, long_date
 from agreementkit.document import Timeline
 from agreementkit.errors import UserError
 from agreementkit.render import parse_formats, render_bytes
@@ -333,3 +335,99 @@ def test_governing_laws_people_write_map_to_a_holiday_calendar(law: str, region:
 
     assert holiday_region(law) == region
     assert working_days(law).is_working(date(2027, 12, 25)) is False  # a Saturday everywhere, a holiday in most
+
+
+# -- one working-day rule, over generated answers ------------------------------------------------
+
+# The governing laws people write and the public holidays they mean, as the test knows them (not
+# read from agreementkit's table); None: no calendar maps, so weekends only.
+LAWS: dict[str, tuple[str, str | None] | None] = {
+    "England and Wales": ("GB", "ENG"), "the laws of Scotland": ("GB", "SCT"), "Northern Ireland": ("GB", "NIR"),
+    "Ireland": ("IE", None), "the Netherlands": ("NL", None), "Germany": ("DE", None), "France": ("FR", None),
+    "Switzerland": ("CH", None), "the State of New York": ("US", "NY"), "Delaware": ("US", "DE"), "Atlantis": None,
+}
+
+
+def _oracle_working(when: date, region: tuple[str, str | None] | None) -> bool:
+    import holidays
+
+    if when.weekday() >= 5:
+        return False
+    return region is None or when not in holidays.country_holidays(region[0], subdiv=region[1], years=when.year)
+
+
+def _cadence_days(first: date, months: int, last: date) -> list[date]:
+    from dateutil.relativedelta import relativedelta
+
+    out, index = [], 0
+    while (when := first + relativedelta(months=months * index)) <= last:
+        out.append(when)
+        index += 1
+    return out
+
+
+@st.composite
+def _review_answers(draw: st.DrawFn) -> dict[str, Any]:
+    """An example with its governing law, effective date, term, cadence and first review drawn."""
+    data = example_data(draw(st.sampled_from([p.stem for p in EXAMPLES])))
+    from dateutil.relativedelta import relativedelta
+
+    start = date(2027, 1, 1) + timedelta(days=draw(st.integers(0, 1100)))
+    months = draw(st.integers(3, 40))
+    cadence = draw(st.sampled_from(["monthly", "quarterly", "semiannual", "annual"]))
+    at_the_end = draw(st.booleans())  # a review on the term's last day, a weekend: it cannot move forward
+    while at_the_end and (add_months(start, months) - timedelta(days=1)).weekday() < 5:
+        start += timedelta(days=1)
+    end = add_months(start, months) - timedelta(days=1)
+    if at_the_end:
+        first = end - relativedelta(months=draw(st.integers(0, 2)) * {"monthly": 1, "quarterly": 3}.get(cadence, 0))
+        first = max(first, start)
+    else:
+        first = start + timedelta(days=draw(st.integers(0, (end - start).days)))
+    agreement = data["agreement"]
+    agreement.pop("end_date", None)
+    agreement.update(governing_law=draw(st.sampled_from(list(LAWS))), effective_date=start.isoformat(), term_months=months)
+    data["review"].update(cadence=cadence, first_review=first.isoformat())
+    for objective in data.get("objectives", []):
+        objective["due"] = None  # the drawn term decides what fits; objectives' own dates are not moved
+    termination = data.get("termination") or {}
+    if isinstance(termination.get("minimum_months"), int) and termination["minimum_months"] >= months:
+        termination.pop("minimum_months")
+    return data
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(_review_answers())
+def test_the_schedule_the_clause_and_the_calendar_agree_on_working_days(data: dict[str, Any]) -> None:
+    """Whatever the law, term and cadence: Schedule 4, clause 8.2's first review, the review events and
+    the KPI report deadlines give the same days; each is a working day of the law's place (the
+    holidays package's public holidays, or weekends only), the cadence's day when that is one, else
+    the next working day, or the one before where the next would pass the term's end."""
+    answers = validate_answers(data)
+    document = assemble(answers)
+    markdown = render_bytes(document, "md").decode("utf-8")
+    calendar = render_bytes(document, "ics")
+    region = LAWS[str(data["agreement"]["governing_law"])]
+    end = answers.agreement.end
+    cadence = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}[data["review"]["cadence"]]
+    expected = []
+    for when in _cadence_days(date.fromisoformat(data["review"]["first_review"]), cadence, end):
+        held = when
+        while not _oracle_working(held, region):
+            held += timedelta(days=1)
+        if held > end:
+            held = when
+            while not _oracle_working(held, region):
+                held -= timedelta(days=1)
+        expected.append(long_date(held))
+    printed = [row[1] for row in table(markdown, "Schedule 4: Review calendar")]
+    assert printed == expected
+    assert [long_date(day(e)) for e in by_kind(calendar, "review")] == expected
+    assert f"the first review taking place on {expected[0]}." in squash(markdown)
+    working = int(re.search(r"at least (\d+) working days before each review", markdown).group(1))  # type: ignore[union-attr]
+    for report, review in zip(by_kind(calendar, "kpi-report"), by_kind(calendar, "review"), strict=True):
+        when, count = day(review), working
+        while count:
+            when -= timedelta(days=1)
+            count -= _oracle_working(when, region)
+        assert day(report) == when, (str(report["SUMMARY"]), day(report), when)
