@@ -139,6 +139,41 @@ def test_a_clause_inserted_in_word_renumbers_what_follows_and_references_follow_
     assert any(mark.get(qn("w:name")) in (i.text or "") for i in body.iter(qn("w:instrText")))
 
 
+def test_a_schedule_added_in_word_renumbers_the_later_schedules_and_their_references() -> None:
+    """Schedule headings carry Word list numbers, not typed ones: a schedule heading added in Word
+    (a copy of Schedule 2's heading, as Word's Enter after it gives) moves every later schedule up by
+    one, and the references to them, REF fields asking for their heading's number, follow on update."""
+    from agreementkit.writers.wordtext import word_lines
+
+    data = render_bytes(assemble(load_answers(EXAMPLES[0])), "docx")
+    document, paragraphs, labels = _body(data)
+    schedules = [(p, label) for p, label in zip(paragraphs, labels) if label.startswith("Schedule")]
+    assert [label for _, label in schedules] == [f"Schedule {n}" for n in range(1, len(schedules) + 1)] and len(schedules) >= 4
+    assert not any(re.match(r"Schedule \d", _text(p)) for p, _ in schedules)  # the number is the list's, not typed
+    resources = next(p for p, _ in schedules if "Resources" in _text(p))
+    references = [line for line in word_lines(document) if "see Schedule" in line or "in Schedule" in line]
+    assert any("Schedule 3" in line for line in references)
+    second = schedules[1][0]
+    added = docx.oxml.parse_xml(second.xml)
+    for child in list(added):
+        if child.tag != qn("w:pPr"):
+            added.remove(child)
+    run = docx.oxml.parse_xml(f'<w:r xmlns:w="{W[1:-1]}"><w:t xml:space="preserve">: A schedule added in Word</w:t></w:r>')
+    added.append(run)
+    second.addnext(added)
+    out = io.BytesIO()
+    document.save(out)
+    document, paragraphs, labels = _body(out.getvalue())
+    after = {_text(p): label for p, label in zip(paragraphs, labels) if label.startswith("Schedule")}
+    assert after[": A schedule added in Word"] == "Schedule 3"
+    assert after[_text(resources)] == "Schedule 4"
+    # Updating fields (as F9 does) gives the moved number wherever the resources schedule is referred to.
+    updated = [line for line in word_lines(document) if "see Schedule" in line or "in Schedule" in line]
+    assert [line.replace("Schedule 4", "Schedule 3").replace("Schedule 5", "Schedule 4").replace("Schedule 6", "Schedule 5")
+            for line in updated] == references
+    assert updated != references
+
+
 def test_word_letters_after_z_and_every_writer_prints_them_alike() -> None:
     document = assemble(load_answers(EXAMPLES[0]))
     items = tuple((Text(f"item {n}"),) for n in range(30))
