@@ -292,6 +292,19 @@ def test_compare_writes_the_calendar_changes_a_shortened_term_cancels(tmp_path: 
     assert all(str(e["SUMMARY"]).startswith("Cancelled: ") for e in changes if str(e.get("STATUS")) == "CANCELLED")
 
 
+def test_drafts_with_the_same_dates_write_the_other_redlines_and_no_calendar(tmp_path: Path) -> None:
+    """No calendar changes is not a reason to lose the DOCX asked for beside them; alone, the .ics is refused."""
+    old = write_answers(tmp_path, example_data(), "v1.yaml")
+    new = write_answers(tmp_path, varied(example_data(), **{"agreement.purpose": "To pilot a shared tracking service."}), "v2.yaml")
+    both = _cli("compare", str(old), str(new), "-o", str(tmp_path / "out"), "--format", "docx,ics", "--date", "2027-03-01")
+    assert both.returncode == 0, both.stderr
+    assert (tmp_path / "out" / "v2-redline.docx").exists() and not (tmp_path / "out" / "v2-redline.ics").exists()
+    assert "not written: " in both.stdout and "no calendar changes" in both.stdout
+    alone = _cli("compare", str(old), str(new), "-o", str(tmp_path / "changes.ics"), "--date", "2027-03-01")
+    assert alone.returncode == 2 and "no calendar changes" in alone.stderr and "Traceback" not in alone.stderr
+    assert not (tmp_path / "changes.ics").exists()
+
+
 def _monthly(**changes: Any) -> Any:
     """Cold-chain answers with a 24-month term ending on Sunday 14 January 2029 and a review on the 14th of each month."""
     data = varied(example_data(), **{"review.cadence": "monthly", "review.first_review": "2027-02-14", **changes})

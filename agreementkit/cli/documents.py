@@ -254,6 +254,10 @@ def compare(
             redline = compare_answers(old, new, old_library=old_library if old_library is not None else library,
                                       new_library=new_library if new_library is not None else library,
                                       author=author, date=moment)
+            # Drafts with the same dates have no calendar changes; asked for beside other redlines,
+            # the .ics is left out with a note instead of costing the others (alone, it is refused).
+            skipped = [o for o in outputs if o.fmt == "ics" and not redline.document.timeline.events] if len(outputs) > 1 else []
+            outputs = [o for o in outputs if o not in skipped]
             written = write_outputs(redline.document, outputs, force=force, templates=templates,
                                     progress=lambda message: status.update(message + "…"))
     except AgreementkitError as exc:
@@ -262,6 +266,8 @@ def compare(
         typer.echo(line)
     for path in written:
         typer.echo(f"wrote {path}")
+    for skip in skipped:
+        typer.echo(f"not written: {skip.path} (the two drafts give the same dates: there are no calendar changes)")
 
 
 @app.command(rich_help_panel=DOCUMENTS)
