@@ -13,8 +13,9 @@ Word does three things a reader of `word/document.xml` must do too:
   paragraph (`settle` counts such paragraphs, so tests can insist on none).
 - **Number the paragraphs** with Word's list numbering (`numbering.paragraph_numbers`).
 - **Update fields** as F9 does: a REF field shows the number of the paragraph
-  holding its bookmark (with `\\n`, without a trailing period) or the
-  bookmarked words; a TOC field's entries are rebuilt from the headings, with
+  holding its bookmark (with `\\n`, without a trailing period: every REF
+  agreementkit writes asks for the number, so the bookmarked-words form is not
+  read); a TOC field's entries are rebuilt from the headings, with
   Word's page numbers, so its cached result is left out here.
 
 The text is what tests and `scripts/check-word-roundtrip` compare: the
