@@ -342,7 +342,12 @@ def _pairs(old: list[str], new: list[str]) -> list[tuple[int | None, int | None]
 
 
 def _title_runs(old: str, new: str) -> tuple[Inline, ...] | None:
-    return diff_inlines((Text(old),), (Text(new),))[0] if old != new else None
+    """A changed title's runs; a title only one draft prints (a sub-heading that comes or goes) whole."""
+    if old == new:
+        return None
+    if not old or not new:
+        return (Text(new, change="ins"),) if new else (Text(old, change="del"),)
+    return diff_inlines((Text(old),), (Text(new),))[0]
 
 
 def _sections(old: Document, new: Document, summary: Summary) -> list[Section]:
@@ -377,7 +382,9 @@ def _sections(old: Document, new: Document, summary: Summary) -> list[Section]:
             was = before.clauses[a]
             blocks, differs = diff_blocks(was.blocks, clause.blocks)
             retitled = was.title != clause.title
-            clauses.append(replace(clause, blocks=blocks, title_runs=_title_runs(was.title, clause.title)))
+            # A title only the old draft prints is kept, struck through, so Reject All gives it back.
+            clauses.append(replace(clause, blocks=blocks, title=clause.title or was.title,
+                                   title_runs=_title_runs(was.title, clause.title)))
             if differs or retitled:
                 summary.changed.append(_name(clause, section))
             elif was.number != clause.number and clause.number and was.number:

@@ -272,3 +272,33 @@ def test_importing_the_calendar_changes_gives_the_new_drafts_calendar(pair: tupl
                                                                       revised: bool) -> None:
     old, new = pair
     assert_calendar_round_trip(old, varied(new, [with_revision]) if revised else new)
+
+
+def _retitled(document: Document, section_title: str, clause_title: str) -> Document:
+    """The document with Schedule 3 retitled and its first clause's sub-heading set (or gone, for "")."""
+    from dataclasses import replace
+
+    sections = []
+    for section in document.sections:
+        if any(c.id == "schedule.resources" for c in section.clauses):
+            clauses = [replace(c, title=clause_title) if c.id == "schedule.resources" else c for c in section.clauses]
+            section = replace(section, title=section_title, clauses=clauses)
+        sections.append(section)
+    return replace(document, sections=sections)
+
+
+@pytest.mark.parametrize("direction", ["gone", "back"])
+def test_a_sub_heading_that_comes_or_goes_with_a_retitled_schedule_round_trips(direction: str) -> None:
+    """A schedule retitled at its end ("Resources and cost shares" / "Resources") with its first
+    clause's sub-heading printed in one draft only: the sub-heading is tracked whole, and the
+    heading's change is written so that it does not touch the whole paragraph after it."""
+    printed = _document(example_data())
+    shorter = _retitled(printed, "Resources", "")
+    longer = _retitled(printed, "Resources and cost shares", "Resources")
+    old, new = (longer, shorter) if direction == "gone" else (shorter, longer)
+    redline = render_bytes(compare(old, new, date="2027-03-01").document, "docx")
+    assert not touching_changes(redline), touching_changes(redline)
+    for mode, expected in (("accept", new), ("reject", old)):
+        got, spanning = text_after(redline, mode)  # type: ignore[arg-type]
+        assert spanning == 0
+        assert got == _lines(expected), f"{mode}:\n{_differences(_lines(expected), got)}"

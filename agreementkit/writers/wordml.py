@@ -16,6 +16,8 @@ what it finds under the list's name.
 
 from __future__ import annotations
 
+import copy
+
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -339,7 +341,41 @@ class Revisions:
                         own.insert(0, last_mark)
                     elif kind == "ins" and len(tail) > 1 and tail[-2].tag == qn("w:del"):
                         tail[-2].addprevious(tail[-1])
+                    elif len(tail) > 1 and _plain_run(tail[-2]):
+                        Revisions._restate(tail[-2], tail[-1], kind)
             index = end + 1
+
+    @staticmethod
+    def _restate(word: Any, change: Any, kind: str) -> None:
+        """A paragraph ending in a change of `kind` after the unchanged run `word`, followed by whole
+        paragraphs of that kind that are not alike (a heading retitled, then a sub-heading added):
+        the unchanged words are written as a replacement that ends in the other kind, `word` +
+        change then `word` struck (or the reverse for a deletion), so the two changes do not touch.
+        Accepting or rejecting gives the same words as before."""
+        other = "del" if kind == "ins" else "ins"
+        copied = copy.deepcopy(word)
+        first = _element(f"w:{kind}", id=change.get(qn("w:id")), author=change.get(qn("w:author")), date=change.get(qn("w:date")))
+        word.addprevious(first)
+        first.append(copied)
+        if kind == "del":
+            for node in copied.findall(qn("w:t")):
+                node.tag = qn("w:delText")
+        for run in list(change):
+            first.append(run)
+        change.getparent().remove(change)
+        last = _element(f"w:{other}", id=str(int(change.get(qn("w:id"))) + 100000), author=change.get(qn("w:author")),
+                        date=change.get(qn("w:date")))
+        word.addprevious(last)
+        last.append(word)
+        if other == "del":
+            for node in word.findall(qn("w:t")):
+                node.tag = qn("w:delText")
+
+
+def _plain_run(element: Any) -> bool:
+    """An unchanged run of words only (no field characters), which `_restate` may write as a replacement."""
+    return element.tag == qn("w:r") and element.find(qn("w:t")) is not None and element.find(qn("w:fldChar")) is None \
+        and element.find(qn("w:instrText")) is None
 
 
 def _mark_kind(element: Any) -> str | None:
