@@ -63,6 +63,8 @@ class Summary:
 class Redline:
     document: Document
     summary: Summary
+    # Warnings to show: a draft whose recorded layers were left out (--without-recorded-libraries).
+    notes: list[str] = field(default_factory=list)
 
 
 # -- inline runs ------------------------------------------------------------------------------
@@ -451,18 +453,24 @@ def compare(old: Document, new: Document, *, author: str = DEFAULT_AUTHOR, date:
 
 
 def compare_answers(old: Path, new: Path, *, old_library: list[Path] | None = None,
-                    new_library: list[Path] | None = None, author: str = DEFAULT_AUTHOR, date: str | None = None) -> Redline:
+                    new_library: list[Path] | None = None, author: str = DEFAULT_AUTHOR, date: str | None = None,
+                    without_recorded: bool = False) -> Redline:
     """Render two answers files (each with its library layers) and compare the drafts: the Python
-    call behind `agreementkit compare`. The same answers with two library versions compare wording."""
-    from .answers import load_answers
-    from .assembly import assemble, library_for
-    from .questions.spec import load_interview
+    call behind `agreementkit compare`. The same answers with two library versions compare wording.
+    A draft whose answers record a layer that is not given is refused, as render refuses it: a
+    redline against the built-in wording would show the firm's clauses as changes nobody made."""
+    from .assembly import assemble
+    from .layered import load_in_layers
+
+    notes: list[str] = []
 
     def draft(path: Path, layers: list[Path] | None) -> Document:
-        answers = load_answers(path, interview=load_interview(layers or None))
-        return assemble(answers, library_for(layers))
+        answers, house, warnings = load_in_layers(path, layers, without_recorded=without_recorded)
+        notes.extend(warnings)
+        return assemble(answers, house.library)
 
-    return compare(draft(old, old_library), draft(new, new_library), author=author, date=date)
+    redline = compare(draft(old, old_library), draft(new, new_library), author=author, date=date)
+    return replace(redline, notes=notes)
 
 
 REDLINE_FORMATS = ("docx", "pdf", "html", "md", "ics")

@@ -207,6 +207,7 @@ def compare(
     date: Annotated[Optional[str], typer.Option("--date", help="When the changes were made (YYYY-MM-DD, or a date and time in "
                                                 "UTC); default: SOURCE_DATE_EPOCH when set, else today.",
                                                 show_default=False)] = None,
+    without_recorded: WithoutRecordedOption = False,
 ) -> None:
     """Write a redline between two drafts: what changed, clause by clause.
 
@@ -253,7 +254,8 @@ def compare(
         with console.status("Comparing", spinner="dots") as status:
             redline = compare_answers(old, new, old_library=old_library if old_library is not None else library,
                                       new_library=new_library if new_library is not None else library,
-                                      author=author, date=moment)
+                                      author=author, date=moment, without_recorded=without_recorded)
+            notices(redline.notes)
             # Drafts with the same dates have no calendar changes; asked for beside other redlines,
             # the .ics is left out with a note instead of costing the others (alone, it is refused).
             skipped = [o for o in outputs if o.fmt == "ics" and not redline.document.timeline.events] if len(outputs) > 1 else []
