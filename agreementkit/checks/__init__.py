@@ -17,7 +17,7 @@ __all__ = ["RULES", "CheckReport", "Finding", "Rule", "Severity", "rule", "check
 
 
 def _load_rules() -> None:
-    from . import rules  # noqa: F401  (registers the built-in rules)
+    from . import measures, rules  # noqa: F401  (registers the built-in rules)
 
 
 def check_answers(answers: Answers, source: str = "answers") -> CheckReport:

@@ -20,6 +20,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from ..dates import add_months, as_date, term_months
 from ..errors import UserError
+from ..targets import measurable
 
 _WHOLE_EXPRESSION = re.compile(r"^\s*\{\{(.*)\}\}\s*$", re.DOTALL)
 
@@ -203,6 +204,7 @@ FILTERS = {
     "cadence_months": cadence_months,
     "party_label": party_label,
     "resource_kind": resource_kind,
+    "measurable": measurable,
 }
 
 
