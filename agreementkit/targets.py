@@ -38,7 +38,8 @@ _UP = ("increase", "grow", "raise", "at least", "more than", "over", "above", "m
 # A change from the baseline ("reduce spoilage by 20%") rather than a level to reach ("reduce spoilage to 5%").
 _BY = re.compile(r"\bby\s*$", re.IGNORECASE)
 _STOP = {"by", "in", "at", "across", "from", "before", "within", "of", "on", "for", "to", "with", "and", "or", "the",
-         "a", "an", "than", "each", "every", "until", "after", "during", "over", "under", "below", "above"}
+         "a", "an", "than", "each", "every", "until", "after", "during", "over", "under", "below", "above",
+         "is", "are", "was", "were", "be", "have", "has", "had", "will", "remain", "remains", "stay", "stays"}
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ def _has(text: str, phrases: tuple[str, ...]) -> bool:
     return any(f" {phrase} " in padded for phrase in phrases)
 
 
-def _unit_after(rest: str) -> str:
+def unit_after(rest: str) -> str:
     """What the number counts: the words after it, up to a preposition, a verb form or four words
     (`distributors running the pilot` -> distributors; `paying customers` -> paying customers)."""
     words: list[str] = []
@@ -124,7 +125,7 @@ def read_target(text: str | None) -> tuple[Measure | None, str]:
     elif currency:
         unit = _CURRENCY_SIGNS.get(currency.strip(), currency.strip().upper())
     else:
-        unit = _unit_after(after)
+        unit = unit_after(after)
     return Measure(value, unit, direction), ""
 
 
