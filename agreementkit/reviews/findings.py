@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,7 +27,18 @@ BEHIND_POINTS = 20
 # Two partners this many points apart on one feedback item see the partnership differently.
 APART_POINTS = 2
 
-Out = Iterator[tuple[str, str, str, str]]
+class Raised(NamedTuple):
+    """What a rule raises: a finding in the health check's form, and the decision it calls for in a
+    few words (for the pack's one-page summary; None when it only records, as a late review does)."""
+
+    path: str
+    finding: str
+    why: str
+    suggestion: str
+    decision: str | None = None
+
+
+Out = Iterator[Raised]
 
 
 @dataclass(frozen=True)
@@ -81,7 +93,7 @@ def kpi_off_track(assessment: Assessment, _clause: ExitClause | None) -> Out:
         before, now = track.points[-2], track.points[-1]
         if before.status in OFF and now.status in OFF:
             assert now.expected is not None and before.expected is not None
-            yield (
+            yield Raised(
                 _kpi_path(assessment, track),
                 f"Objective {track.number} ('{track.objective.title}') is off its trajectory at reviews {before.review} and "
                 f"{now.review}: {_figure(track, before.actual)} against {_figure(track, before.expected.quantize(_ONE))} expected, "
@@ -89,6 +101,8 @@ def kpi_off_track(assessment: Assessment, _clause: ExitClause | None) -> Out:
                 "One review off course can be noise; two running is a trend the partners should act on before the due date.",
                 f"Agree at the next review what changes for objective {track.number}: more resources, a revised plan, "
                 "or a new target or date (a variation of the MOU).",
+                f"Objective {track.number} ({shorten(track.objective.title, 40)}) is off track at two reviews running: "
+                "agree what changes.",
             )
 
 
@@ -103,12 +117,14 @@ def objective_due_off_track(assessment: Assessment, _clause: ExitClause | None) 
             continue
         before = f"review {upcoming.number} on {long_date(upcoming.date)}" if upcoming else "the end of the term"
         assert track.measure is not None
-        yield (
+        yield Raised(
             _kpi_path(assessment, track),
             f"Objective {track.number} ('{track.objective.title}') is due on {long_date(due)}, before {before}, and is "
             f"off track at {_figure(track, track.latest.actual)} against a target of {track.measure.describe()}.",
             "No review will see it again before it falls due: this review is the last chance to decide what happens.",
             f"Decide now whether to extend the due date, change the target, or add resources to objective {track.number}.",
+            f"Objective {track.number} ({shorten(track.objective.title, 40)}) falls due on {long_date(due)} off track: "
+            "extend it, change the target or add resources.",
         )
 
 
@@ -124,12 +140,13 @@ def duties_late(assessment: Assessment, _clause: ExitClause | None) -> Out:
         if not stuck:
             continue
         words = "; ".join(f"{d.duty} '{shorten(listed[d.duty].text, 50)}' ({d.status})" for _, d in stuck)
-        yield (
+        yield Raised(
             latest.where(f"duties[{stuck[0][0]}].status"),
             f"{party.label} has {'a duty' if len(stuck) == 1 else f'{len(stuck)} duties'} late or blocked: {words}.",
             "A duty with an owner that slips is the first sign of a gap between the partners; a blocked one usually "
             "waits on another partner.",
             f"Ask {party.label}'s partnership manager what would unblock it, and record an action with an owner and a date.",
+            f"{party.label}: {words}; what would unblock {'it' if len(stuck) == 1 else 'them'}.",
         )
 
 
@@ -146,13 +163,15 @@ def resource_behind(assessment: Assessment, _clause: ExitClause | None) -> Out:
                      if r.party == commitment.party and r.resource == commitment.number)
         assert state.delivered is not None
         period = f"until {long_date(commitment.resource.until)}" if commitment.resource.until else "over the term"
-        yield (
+        yield Raised(
             latest.where(f"resources[{index}].delivered"),
             f"{label(history.answers, commitment.party)}'s resource {commitment.number} ('{shorten(commitment.resource.description, 50)}') "
             f"is {state.delivered:.0f}% delivered with {state.elapsed:.0f}% of its period ({period}) gone: "
             f"{behind:.0f} points behind.",
             "The objectives were planned on these contributions arriving; one this far behind holds back the work that needs it.",
             "Agree a delivery plan for what remains, or vary the commitment (a reserved matter where the MOU makes it one).",
+            f"{label(history.answers, commitment.party)}'s resource {commitment.number} is {behind:.0f} points behind: "
+            "a delivery plan, or a varied commitment.",
         )
 
 
@@ -168,12 +187,13 @@ def trigger_met(assessment: Assessment, clause: ExitClause | None) -> Out:
         if state.recorded is False and state.figures:
             how = f"recorded as not met, but the figures meet it ({state.basis})"
         cited = f"clause {clause.number} ({clause.title})" if clause else "the MOU's exit-trigger clause"
-        yield (
+        yield Raised(
             latest.where(f"triggers[{index}].met" if index is not None else "triggers"),
             f"Exit trigger {state.number} ('{state.text}') is {how}. {cited[:1].upper()}{cited[1:]} says what follows.",
             (f"{cited[:1].upper()}{cited[1:]}: {clause.text}" if clause else
              "The parties agreed in advance that this is a sign the partnership is not delivering."),
             f"Convene the {body} as {cited} requires, to decide whether to continue with changes or end the partnership.",
+            f"Exit trigger {state.number} is met: continue with changes, or end the partnership ({cited}).",
         )
 
 
@@ -183,7 +203,7 @@ def review_held_late(assessment: Assessment, _clause: ExitClause | None) -> Out:
     latest = history.latest
     scheduled = history.scheduled(latest.number)
     if working_days_before(latest.review.held, LATE_WORKING_DAYS) > scheduled.date:
-        yield (
+        yield Raised(
             latest.where("held"),
             f"Review {latest.number} was held on {long_date(latest.review.held)}, more than {LATE_WORKING_DAYS} working days "
             f"after its date in Schedule 4 ({long_date(scheduled.date)}).",
@@ -198,7 +218,7 @@ def review_missing(assessment: Assessment, _clause: ExitClause | None) -> Out:
     recorded = {h.number for h in history.reviews}
     for scheduled in history.schedule:
         if scheduled.number < history.latest.number and scheduled.number not in recorded:
-            yield (
+            yield Raised(
                 str(history.folder),
                 f"Review {scheduled.number}, due on {long_date(scheduled.date)} under Schedule 4, has no review file "
                 f"although review {history.latest.number} has one.",
@@ -237,13 +257,14 @@ def feedback_diverging(assessment: Assessment, _clause: ExitClause | None) -> Ou
             where = where or low
         if where is None:
             continue
-        yield (
+        yield Raised(
             latest.where(f"feedback[{index[where]}].scores.{item}"),
             f"On {item} ('{FEEDBACK_ITEMS[item]}'), " + "; ".join(said) + ".",
             "The practice notes call diverging views the early sign of a failing alliance: one partner quietly "
             "losing faith while the others feel fine.",
             f"Put {item} on the next review's agenda, and ask {label(history.answers, where)} what lies behind its score "
             "in a conversation before the review rather than at it.",
+            item,
         )
 
 
@@ -269,11 +290,16 @@ def exit_clause(assessment: Assessment, library: list[Path] | None = None) -> Ex
     return None
 
 
+def raised(assessment: Assessment, clause: ExitClause | None = None) -> list[tuple[ReviewRule, Raised]]:
+    """What every rule raises on the history, errors first."""
+    found = [(rule, item) for rule in REVIEW_RULES.values() for item in rule.function(assessment, clause)]
+    return sorted(found, key=lambda pair: pair[0].severity.rank)
+
+
 def review_report(assessment: Assessment, clause: ExitClause | None = None) -> CheckReport:
     """Every finding on the history, errors first, as `check` reports them."""
-    findings = [Finding(rule=rule.id, severity=rule.severity, path=path, finding=_upfirst(finding), why=why, suggestion=suggestion)
-                for rule in REVIEW_RULES.values() for path, finding, why, suggestion in rule.function(assessment, clause)]
-    findings.sort(key=lambda f: f.severity.rank)
+    findings = [Finding(rule=rule.id, severity=rule.severity, path=item.path, finding=_upfirst(item.finding), why=item.why,
+                        suggestion=item.suggestion) for rule, item in raised(assessment, clause)]
     counts = {s.value: sum(1 for f in findings if f.severity == s) for s in Severity}
     counts["silenced"] = 0
     return CheckReport(source=str(assessment.history.folder), findings=findings, counts=counts, verdict=_verdict(assessment, counts))
