@@ -268,6 +268,10 @@ class _Builder:
             self.problems.extend(Problem(p.path, f"{path}: {p.message}", p.line) for p in exc.problems)
             return
         self.problems.extend(problems)
+        self.add_entries(pages, questions, path, located, layer, builtin)
+
+    def add_entries(self, pages: list[tuple[int, PageSpec]], questions: list[tuple[int, QuestionSpec]], path: Path,
+                    located: LocatedData, layer: str, builtin: bool) -> None:
         for index, page in pages:
             given = page.model_dump(exclude_unset=True)
             if page.id not in self.pages:
@@ -444,6 +448,16 @@ def _built(layers: tuple[str, ...]) -> _Builder:
         for path in sorted((folder / QUESTIONS_DIR).glob("*.yaml")):
             builder.add_file(path, layer_name(folder, builtin), builtin)
     return builder
+
+
+def generated_interview(data: dict[str, Any], name: str) -> Interview:
+    """An interview a program makes as data (`pages:` and `questions:`, as a question file holds them),
+    such as the questions `agreementkit review new` makes from an MOU: checked and built exactly as
+    question files are, so the engine and every front end walk it as they walk the built-in interview."""
+    spec = QuestionFile.model_validate(data)
+    builder = _Builder()
+    builder.add_entries(list(enumerate(spec.pages)), list(enumerate(spec.questions)), Path(name), LocatedData(data, {}), name, True)
+    return builder.build([])
 
 
 @lru_cache(maxsize=32)

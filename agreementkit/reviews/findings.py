@@ -18,6 +18,7 @@ from ..checks.findings import CheckReport, Finding, Severity
 from ..dates import long_date, working_days_before
 from .agreement import label, shorten
 from .assess import OFF, OFF_TRACK, Assessment, KpiTrack
+from .history import History
 from .model import FEEDBACK_ITEMS
 
 # A review counts as held late when it is held more than this many working days after its date in Schedule 4.
@@ -276,12 +277,12 @@ def _and(names: list[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-def exit_clause(assessment: Assessment, library: list[Path] | None = None) -> ExitClause | None:
+def exit_clause(history: History, library: list[Path] | None = None) -> ExitClause | None:
     """The MOU's exit-trigger clause as it prints, for citing in a finding; None when the MOU has none."""
     from ..assembly import assemble, library_for
     from ..document import Paragraph, plain
 
-    document = assemble(assessment.history.answers, library_for(library))
+    document = assemble(history.answers, library_for(library))
     for section in document.sections:
         for clause in section.clauses:
             if clause.id == "term.exit_triggers":

@@ -252,17 +252,21 @@ def _described(exc: ValidationError) -> list[tuple[PathKey, str]]:
             if what is None and path and path[-1] in ("objective", "duty", "resource", "trigger", "action", "review"):
                 what = "a number from 1, as the MOU numbers them"
             message = f"{error.get('input')!r} is not {what}" if what else message
+        if path == ("held",) and error.get("input") is None:
+            message = "not filled in: write the date the review was held, as YYYY-MM-DD"
         out.append((path, message))
     return out
 
 
-def read_review(path: Path, mous: _Answers | None = None) -> tuple[Held | None, Answers | None, Path | None, list[Problem]]:
-    """One review file, checked on its own against the MOU it names: the file (None when it has problems),
-    that MOU and its path (when they could be read), and every problem found."""
+def read_review(path: Path, mous: _Answers | None = None, text: str | None = None
+                ) -> tuple[Held | None, Answers | None, Path | None, list[Problem]]:
+    """One review file (or the `text` about to be written to `path`), checked on its own against the MOU
+    it names: the file (None when it has problems), that MOU and its path (when they could be read), and
+    every problem found."""
     mous = mous or _Answers(None)
     source = str(path)
     try:
-        located = parse_yaml(read_text(path, "review"), source)
+        located = parse_yaml(read_text(path, "review") if text is None else text, source)
     except InvalidInputError as exc:
         raise ReviewFileError(exc.source, exc.problems) from None
     data = located.data
@@ -312,12 +316,15 @@ def load_review(path: Path, library: list[Path] | None = None) -> tuple[Held, An
     return held, answers
 
 
-def load_history(folder: Path, library: list[Path] | None = None) -> History:
-    """Every review file in `folder`, checked one by one and against each other.
+def load_history(folder: Path, library: list[Path] | None = None, *, adding: tuple[Path, str] | None = None) -> History:
+    """Every review file in `folder`, checked one by one and against each other; with `adding`, also
+    a file about to be written there (its path and text), checked as if it were already.
 
     All files are read before anything is refused, so a person fixing a history
     sees every problem in every file at once (exit 2, as for answers)."""
-    paths = review_files(folder)
+    paths = review_files(folder) if folder.is_dir() or adding is None else []
+    if adding is not None and adding[0] not in paths:
+        paths.append(adding[0])
     if not paths:
         raise UserError(f"{folder} holds no review files (*.yaml); write the first with "
                         f"`agreementkit review start ANSWERS -o {folder}`")
@@ -327,7 +334,8 @@ def load_history(folder: Path, library: list[Path] | None = None) -> History:
     errors: list[InvalidInputError] = []
     for path in paths:
         try:
-            held, mou, mou_path, problems = read_review(path, mous)
+            text = adding[1] if adding is not None and path == adding[0] else None
+            held, mou, mou_path, problems = read_review(path, mous, text)
         except InvalidInputError as exc:  # not YAML, too large, or the MOU it names is not valid answers
             if str(exc) not in map(str, errors):
                 errors.append(exc)

@@ -384,7 +384,11 @@ def build_pack(history: History, clause: ExitClause | None = None, *, charts: bo
     return Pack(document, report, assessment)
 
 
+def pack_for(history: History, library: list[Path] | None = None, *, charts: bool = True) -> Pack:
+    """The pack of a history read already, citing the MOU's clauses as the library layers number them."""
+    return build_pack(history, exit_clause(history, library), charts=charts)
+
+
 def review_pack(folder: Path, library: list[Path] | None = None, *, charts: bool = True) -> Pack:
     """Read a folder of review files and make its pack: the Python call behind `agreementkit review render`."""
-    history = load_history(folder, library)
-    return build_pack(history, exit_clause(assess(history), library), charts=charts)
+    return pack_for(load_history(folder, library), library, charts=charts)
