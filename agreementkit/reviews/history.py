@@ -104,7 +104,8 @@ def review_files(folder: Path) -> list[Path]:
         raise UserError(f"{folder}: no such folder of review files")
     if not folder.is_dir():
         raise UserError(f"{folder} is a file; give the folder that holds the review files")
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES and p.name != DRAFT_NAME and p.is_file())
+    # Not only regular files: a FIFO or device named like one is refused with a message, not passed over.
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES and p.name != DRAFT_NAME and not p.is_dir())
 
 
 class _Answers:
@@ -258,11 +259,21 @@ def _described(exc: ValidationError) -> list[tuple[PathKey, str]]:
     return out
 
 
-def read_review(path: Path, mous: _Answers | None = None, text: str | None = None
-                ) -> tuple[Held | None, Answers | None, Path | None, list[Problem]]:
-    """One review file (or the `text` about to be written to `path`), checked on its own against the MOU
-    it names: the file (None when it has problems), that MOU and its path (when they could be read), and
-    every problem found."""
+@dataclass
+class _Read:
+    """One file as read: the review (None when it has problems), the MOU it names and where, its problems,
+    and the review number it gives (for judging the files against each other even when it has problems)."""
+
+    path: Path
+    held: Held | None
+    answers: Answers | None
+    answers_path: Path | None
+    problems: list[Problem]
+    number: int | None = None
+
+
+def read_review(path: Path, mous: _Answers | None = None, text: str | None = None) -> _Read:
+    """One review file (or the `text` about to be written to `path`), checked on its own against the MOU it names."""
     mous = mous or _Answers(None)
     source = str(path)
     try:
@@ -277,10 +288,11 @@ def read_review(path: Path, mous: _Answers | None = None, text: str | None = Non
         return sorted(out, key=lambda p: (p.line or 0, p.path))
 
     if data is None:
-        return None, None, None, [Problem("", "the file is empty; `agreementkit review start ANSWERS -o FOLDER` writes one to fill in", 1)]
+        return _Read(path, None, None, None, [Problem("", "the file is empty; `agreementkit review start ANSWERS -o FOLDER` "
+                                                          "writes one to fill in", 1)])
     if not isinstance(data, dict):
-        return None, None, None, [Problem("", f"expected a review (format:, agreement:, review:, held:, kpis: …), "
-                                              f"found a {type(data).__name__}", located.line_of(()))]
+        return _Read(path, None, None, None, [Problem("", f"expected a review (format:, agreement:, review:, held:, kpis: …), "
+                                                          f"found a {type(data).__name__}", located.line_of(()))])
     found: list[tuple[PathKey, str]] = list(_controls(data))
     answers: Answers | None = None
     answers_path: Path | None = None
@@ -301,19 +313,20 @@ def read_review(path: Path, mous: _Answers | None = None, text: str | None = Non
         found += _described(exc)
     if answers is not None:
         found += references(data, answers, scheduled_reviews(answers))
+    number = _number(data, "review")
     if found:
-        return None, answers, answers_path, problems(found)
+        return _Read(path, None, answers, answers_path, problems(found), number)
     assert review is not None
-    return Held(path, review, located), answers, answers_path, []
+    return _Read(path, Held(path, review, located), answers, answers_path, [], number)
 
 
 def load_review(path: Path, library: list[Path] | None = None) -> tuple[Held, Answers]:
     """One review file and the MOU it reviews, or every problem in it (ReviewFileError)."""
-    held, answers, _, problems = read_review(path, _Answers(library))
-    if problems:
-        raise ReviewFileError(str(path), problems)
-    assert held is not None and answers is not None
-    return held, answers
+    read = read_review(path, _Answers(library))
+    if read.problems:
+        raise ReviewFileError(str(path), read.problems)
+    assert read.held is not None and read.answers is not None
+    return read.held, read.answers
 
 
 def load_history(folder: Path, library: list[Path] | None = None, *, adding: tuple[Path, str] | None = None) -> History:
@@ -329,35 +342,35 @@ def load_history(folder: Path, library: list[Path] | None = None, *, adding: tup
         raise UserError(f"{folder} holds no review files (*.yaml); write the first with "
                         f"`agreementkit review start ANSWERS -o {folder}`")
     mous = _Answers(library)
-    read: list[tuple[Path, Held | None, Path | None, list[Problem]]] = []
+    read: list[_Read] = []
     answers: Answers | None = None
     errors: list[InvalidInputError] = []
     for path in paths:
         try:
             text = adding[1] if adding is not None and path == adding[0] else None
-            held, mou, mou_path, problems = read_review(path, mous, text)
+            one = read_review(path, mous, text)
         except InvalidInputError as exc:  # not YAML, too large, or the MOU it names is not valid answers
             if str(exc) not in map(str, errors):
                 errors.append(exc)
             continue
-        read.append((path, held, mou_path, problems))
-        answers = answers or mou
-    extra = _across(read, answers)
-    for path, _held, _mou, problems in read:
-        problems = sorted(problems + extra.get(path, []), key=lambda p: (p.line or 0, p.path))
+        read.append(one)
+        answers = answers or one.answers
+    extra = _across(read)
+    for one in read:
+        problems = sorted(one.problems + extra.get(one.path, []), key=lambda p: (p.line or 0, p.path))
         if problems:
-            errors.append(ReviewFileError(str(path), problems))
+            errors.append(ReviewFileError(str(one.path), problems))
     if len(errors) == 1:
         raise errors[0]
     if errors:
         raise ReviewHistoryError(errors)
-    helds = sorted((h for _, h, _, _ in read if h is not None), key=lambda h: h.number)
+    helds = sorted((one.held for one in read if one.held is not None), key=lambda h: h.number)
     assert answers is not None
-    answers_path = next(p for _, _, p, _ in read if p is not None)
+    answers_path = next(one.answers_path for one in read if one.answers_path is not None)
     return History(folder, answers_path, answers, helds, scheduled_reviews(answers))
 
 
-def _across(read: list[tuple[Path, Held | None, Path | None, list[Problem]]], answers: Answers | None) -> dict[Path, list[Problem]]:
+def _across(read: list[_Read]) -> dict[Path, list[Problem]]:
     """What is wrong between the files: two MOUs, a review recorded twice, dates out of order,
     a baseline after the first review, a follow-up of actions no earlier review agreed."""
     out: dict[Path, list[Problem]] = {}
@@ -365,27 +378,33 @@ def _across(read: list[tuple[Path, Held | None, Path | None, list[Problem]]], an
     def add(held: Held, path: PathKey, message: str) -> None:
         out.setdefault(held.path, []).append(Problem(format_path(path), message, held.located.line_of(path)))
 
-    mou_paths = [(path, mou.resolve()) for path, _, mou, _ in read if mou is not None]
+    mou_paths = [(one.path, one.answers_path.resolve()) for one in read if one.answers_path is not None]
     if mou_paths:
         first_path, first_mou = mou_paths[0]
         for path, mou in mou_paths[1:]:
             if mou != first_mou:
                 out.setdefault(path, []).append(Problem("agreement", f"names {mou}, but {first_path.name} in the same folder "
                                                                      f"names {first_mou}: keep one partnership's reviews per folder"))
-    helds = sorted((h for _, h, _, _ in read if h is not None), key=lambda h: (h.number, h.path.name))
+    helds = sorted((one.held for one in read if one.held is not None), key=lambda h: (h.number, h.path.name))
+    # Which file is first, and which precedes which, is told by every file's number, read or not.
+    numbered = sorted((one for one in read if one.number is not None), key=lambda one: (one.number or 0, one.path.name))
     for earlier, later in zip(helds, helds[1:]):
         if earlier.number == later.number:
             add(later, ("review",), f"review {later.number} is recorded twice (also in {earlier.path.name}); keep one file per review")
         elif later.review.held <= earlier.review.held:
             add(later, ("held",), f"review {later.number} is dated {later.review.held}, not after review {earlier.number} "
                                   f"({earlier.review.held}, in {earlier.path.name})")
-    for index, held in enumerate(helds):
-        if index:
+    for held in helds:
+        first = numbered[0] if numbered else None
+        if first is not None and first.path != held.path:
             for k, kpi in enumerate(held.review.kpis):
                 if kpi.baseline is not None:
-                    add(held, ("kpis", k, "baseline"), f"a baseline belongs in the first review file ({helds[0].path.name}) "
+                    add(held, ("kpis", k, "baseline"), f"a baseline belongs in the first review file ({first.path.name}) "
                                                        "or in the answers (objectives[].baseline), where every review reads it")
-        previous = helds[index - 1] if index else None
+        before = [one for one in numbered if (one.number or 0) < held.number]
+        if before and before[-1].held is None:
+            continue  # the review before has problems of its own: its actions cannot be counted yet
+        previous = before[-1].held if before else None
         for u, update in enumerate(held.review.previous_actions):
             if previous is None:
                 add(held, ("previous_actions", u), "there is no earlier review in this folder whose actions this could follow up")
