@@ -436,3 +436,41 @@ def test_an_empty_or_missing_folder_says_how_to_start(tmp_path: Path) -> None:
     result = cli("review", "check", str(tmp_path))
     assert result.returncode == 2 and "review start ANSWERS" in result.stderr
     assert "no such folder" in cli("review", "check", str(tmp_path / "nowhere")).stderr
+
+
+# --- the Figure block in every writer and in compare ---------------------------------------------
+
+
+def test_compare_marks_a_changed_chart_and_every_writer_lays_the_redline_out() -> None:
+    from dataclasses import replace
+
+    from agreementkit.compare import compare
+    from agreementkit.document import Figure, Text
+    from agreementkit.render import render_bytes
+
+    old = review_pack(HISTORY, charts=True).document
+    section = old.sections[1]
+    figures = [(c, b) for c in section.clauses for b in c.blocks if isinstance(b, Figure)]
+    clause, figure = figures[0]
+    recaptioned = replace(figure, caption=(Text("Figure 1: distributors, recounted."),))
+    redrawn = replace(figures[1][1], svg=figures[1][1].svg.replace("R3: -13%", "R3: -14%"))
+    new_clauses = []
+    for c in section.clauses:
+        blocks = [recaptioned if b is figure else redrawn if b is figures[1][1] else b for b in c.blocks]
+        new_clauses.append(replace(c, blocks=blocks))
+    new = replace(old, sections=[old.sections[0], replace(section, clauses=new_clauses), *old.sections[2:]])
+    redline = compare(old, new)
+    assert len(redline.summary.changed) == 2
+    marked = [b for s in redline.document.sections for c in s.clauses for b in c.blocks if isinstance(b, Figure)]
+    changes = [b.change for b in marked]
+    assert changes.count("del") == 1 and changes.count("ins") == 1
+    recaption = next(b for b in marked if b.change is None and any(run.change for run in b.caption))
+    assert {run.change for run in recaption.caption} >= {"ins", "del"}
+    html = render_bytes(redline.document, "html").decode()
+    assert '<figure class="chart del">' in html and '<figure class="chart ins">' in html and "<ins>" in html
+    md = render_bytes(redline.document, "md").decode()
+    assert "{--![" in md and "{++![" in md
+    import docx
+
+    document = docx.Document(io.BytesIO(render_bytes(redline.document, "docx")))
+    assert len(document.inline_shapes) == 6  # the five charts and the old drawing of the one redrawn
