@@ -25,7 +25,11 @@ from agreementkit.interview.draft import Draft
 from agreementkit.questionnaire import Terminal
 from agreementkit.questionnaire.reviews import run_review_new
 from agreementkit.reviews.history import DRAFT_NAME, load_history
-from agreementkit.reviews.interview import load_review_draft, prepare_review, review_questions
+from agreementkit.reviews.interview import (
+    load_review_draft,
+    prepare_review,
+    review_questions,
+)
 from agreementkit.targets import Measure, read_target
 
 EXAMPLE = ROOT / "examples" / "cold-chain-pilot.yaml"

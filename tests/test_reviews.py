@@ -22,9 +22,20 @@ import pytest
 import yaml
 from helpers import ROOT
 
-from agreementkit.reviews.assess import MET, MISSED, OFF_TRACK, ON_TRACK, assess, trajectory
+from agreementkit.reviews.assess import (
+    MET,
+    MISSED,
+    OFF_TRACK,
+    ON_TRACK,
+    assess,
+    trajectory,
+)
 from agreementkit.reviews.findings import exit_clause, review_report
-from agreementkit.reviews.history import ReviewFileError, ReviewHistoryError, load_history
+from agreementkit.reviews.history import (
+    ReviewFileError,
+    ReviewHistoryError,
+    load_history,
+)
 from agreementkit.reviews.pack import review_pack
 
 EXAMPLE = ROOT / "examples" / "cold-chain-pilot.yaml"
@@ -451,7 +462,7 @@ def test_compare_marks_a_changed_chart_and_every_writer_lays_the_redline_out() -
     old = review_pack(HISTORY, charts=True).document
     section = old.sections[1]
     figures = [(c, b) for c in section.clauses for b in c.blocks if isinstance(b, Figure)]
-    clause, figure = figures[0]
+    _, figure = figures[0]
     recaptioned = replace(figure, caption=(Text("Figure 1: distributors, recounted."),))
     redrawn = replace(figures[1][1], svg=figures[1][1].svg.replace("R3: -13%", "R3: -14%"))
     new_clauses = []

@@ -13,7 +13,14 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import LibraryOption, TemplatesOption, app, fail, make_console, print_findings
+from .common import (
+    LibraryOption,
+    TemplatesOption,
+    app,
+    fail,
+    make_console,
+    print_findings,
+)
 
 AFTER_SIGNING = "After signing"
 

@@ -125,7 +125,7 @@ def kpi_chart(track: KpiTrack, key: str) -> Figure | None:
     unit = measure.unit if measure else ""
     kpi = track.objective.kpi or track.objective.title
     with _context():
-        figure, (axes,) = _new(6.2, left=0.1, right=0.68, top=0.93, bottom=0.12)
+        figure, (axes,) = _new(6.4, left=0.09, right=0.68, top=0.9, bottom=0.12)
         xs = [p.held for p in points]
         ys = [_number(p.actual) for p in points if p.actual is not None]
         if measure is not None and due is not None:
@@ -139,14 +139,16 @@ def kpi_chart(track: KpiTrack, key: str) -> Figure | None:
         if due is not None:
             axes.axvline(due, linestyle="-.", linewidth=1.0, color=COLOURS[1], label=f"due {due.day} {due:%b %Y}")
         axes.plot(xs, ys, marker="s", markersize=5, linewidth=1.8, color=COLOURS[0], label="actual at each review")
+        short = unit if unit == "%" else ""  # the axis names any other unit
         for point in points:
             assert point.actual is not None
-            axes.annotate(f"R{point.review}: {format_value(point.actual, unit)}", (point.held, _number(point.actual)),
-                          textcoords="offset points", xytext=(4, 6), fontsize=6.5, color=INK)
+            axes.annotate(f"R{point.review}: {format_value(point.actual, short)}", (point.held, _number(point.actual)),
+                          textcoords="offset points", xytext=(5, 5), fontsize=6.5, color=INK)
         last = max([*xs, due or xs[-1]])
         axes.set_xlim(track.start - timedelta(days=10), last + timedelta(days=25))
         _dates(axes)
-        axes.set_ylabel("\n".join(textwrap.wrap(f"{kpi} ({unit})" if unit else kpi, 38)))
+        axes.set_title(textwrap.shorten(kpi, 90, placeholder="…"), loc="left", fontsize=7.5, color=INK)
+        axes.set_ylabel(unit or "value")
         axes.grid(axis="y", color="#dddddd", linewidth=0.5)
         axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=6.5)
         status = track.latest.status

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import NamedTuple
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 from ..checks.findings import CheckReport, Finding, Severity
 from ..dates import long_date, working_days_before
@@ -224,7 +224,7 @@ def review_missing(assessment: Assessment, _clause: ExitClause | None) -> Out:
                 f"Review {scheduled.number}, due on {long_date(scheduled.date)} under Schedule 4, has no review file "
                 f"although review {history.latest.number} has one.",
                 "A skipped review is a quarter in which nobody checked the KPIs, the duties or how the partners feel.",
-                f"Record it (agreementkit review start writes the file) if it was held, or note at the next review "
+                "Record it (agreementkit review start writes the file) if it was held, or note at the next review "
                 "why it was not.",
             )
 

@@ -16,7 +16,18 @@ from pathlib import Path
 from .. import __version__
 from ..checks.findings import CheckReport
 from ..dates import long_date
-from ..document import Block, Cell, Clause, Document, ItemList, Metadata, Paragraph, Section, Table, Text
+from ..document import (
+    Block,
+    Cell,
+    Clause,
+    Document,
+    ItemList,
+    Metadata,
+    Paragraph,
+    Section,
+    Table,
+    Text,
+)
 from ..targets import format_value
 from .agreement import duties_of, label, shorten
 from .assess import MET, OFF, Assessment, KpiTrack, assess
@@ -276,7 +287,7 @@ def _actions(assessment: Assessment) -> list[Clause]:
     return clauses
 
 
-def _next(assessment: Assessment, report: CheckReport, clause: ExitClause | None) -> list[Clause]:
+def _next(assessment: Assessment, clause: ExitClause | None) -> list[Clause]:
     from ..assembly.timeline import KPI_REPORT_WORKING_DAYS
     from ..dates import working_days_before
 
@@ -291,10 +302,12 @@ def _next(assessment: Assessment, report: CheckReport, clause: ExitClause | None
     report_by = working_days_before(upcoming.date, KPI_REPORT_WORKING_DAYS)
     when = _p(f"Review {upcoming.number} ({upcoming.kind.lower()}) is scheduled for {long_date(upcoming.date)} at the {forum}. "
               f"The KPI report from {reporter} is due by {long_date(report_by)}, {KPI_REPORT_WORKING_DAYS} working days before.")
-    agenda = [f"Actions agreed at review {latest.number} ({len(latest.review.actions)}) and where they stand."]
-    overdue = [a for a in assessment.actions if a.status in ("overdue", "open", "in progress", "not started")]
-    if overdue:
-        agenda.append(f"Actions still open from review {overdue[0].review}: " + _and([f"{a.number} ({a.status})" for a in overdue]) + ".")
+    count = len(latest.review.actions)
+    agenda = [f"Where the {count} action{'s' if count != 1 else ''} agreed at review {latest.number} stand{'s' if count == 1 else ''}."
+              if count else f"Anything arising from review {latest.number}."]
+    for action in assessment.actions:
+        if action.status in ("overdue", "open", "in progress", "not started"):
+            agenda.append(f"Still open from review {action.review}: action {action.number}, {action.action} ({action.status}).")
     for track in assessment.kpis:
         if track.latest.status in OFF:
             agenda.append(f"Objective {track.number} ({track.objective.title}): {track.latest.status} at "
@@ -306,14 +319,14 @@ def _next(assessment: Assessment, report: CheckReport, clause: ExitClause | None
         if trigger.met:
             agenda.append(f"Exit trigger {trigger.number} is met: decide under {cited} whether to continue with changes or end "
                           "the partnership.")
-    by_rule = {rule: [f for f in report.findings if f.rule == rule] for rule in ("duties-late", "resource-behind", "feedback-diverging")}
-    for finding in by_rule["duties-late"]:
-        agenda.append(finding.finding)
-    for finding in by_rule["resource-behind"]:
-        agenda.append(finding.finding.split(":")[0] + ": a plan for the rest.")
-    items = [f.path.rsplit(".", 1)[-1] for f in by_rule["feedback-diverging"]]
+    items = []
+    for rule, item in raised(assessment, clause):
+        if rule.id in ("duties-late", "resource-behind") and item.decision:
+            agenda.append(_upfirst(item.decision))
+        elif rule.id == "feedback-diverging" and item.decision:
+            items.append(item.decision)
     if items:
-        agenda.append(f"Where the partners' views diverge: {_and(items)}; each partner's reasons.")
+        agenda.append(f"Where the partners' views diverge, on {_and(items)}: each partner's reasons.")
     if upcoming.strategic:
         agenda.append("Annual strategic review: are the objectives still the right ones, and what should change for the "
                       "coming year (a variation of the MOU where the objectives change)?")
@@ -359,7 +372,7 @@ def build_pack(history: History, clause: ExitClause | None = None, *, charts: bo
         Section("review-feedback", "Partner feedback", "clauses", _feedback(assessment, feedback_figure), "5"),
         Section("review-findings", "Findings", "clauses", _findings(report), "6"),
         Section("review-actions", "Actions", "clauses", _actions(assessment), "7"),
-        Section("review-next", "Next review", "clauses", _next(assessment, report, clause), "8"),
+        Section("review-next", "Next review", "clauses", _next(assessment, clause), "8"),
     ]
     names = [p.name for p in answers.parties]
     reference = f" {answers.agreement.reference}" if answers.agreement.reference else ""
