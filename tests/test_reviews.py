@@ -485,3 +485,11 @@ def test_compare_marks_a_changed_chart_and_every_writer_lays_the_redline_out() -
 
     document = docx.Document(io.BytesIO(render_bytes(redline.document, "docx")))
     assert len(document.inline_shapes) == 6  # the five charts and the old drawing of the one redrawn
+
+
+def test_a_trigger_recorded_as_not_met_that_the_figures_meet_is_raised(tmp_path: Path) -> None:
+    reviews = _changed(quiet_reviews(), {"1__kpis__0__actual": 3, "1__triggers__0__met": False, "2__triggers__0__met": False})
+    met = [f for f in findings(write_history(tmp_path, reviews)) if f.rule == "trigger-met"]
+    assert len(met) == 1 and "recorded as not met, but the figures meet it" in met[0].finding
+    near = _changed(quiet_reviews(), {"1__kpis__0__actual": 4, "1__triggers__0__met": False, "2__triggers__0__met": False})
+    assert "trigger-met" not in rules(write_history(tmp_path, near))

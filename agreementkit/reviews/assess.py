@@ -98,7 +98,11 @@ class TriggerState:
 
     @property
     def met(self) -> bool | None:
-        return self.recorded if self.recorded is not None else self.figures
+        """Met when the review records it so, or when the figures meet it (even if the record says not:
+        the numbers the parties reported are what the trigger was agreed on); None when neither tells."""
+        if self.recorded is None and self.figures is None:
+            return None
+        return bool(self.recorded) or bool(self.figures)
 
 
 @dataclass(frozen=True)
