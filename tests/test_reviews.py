@@ -493,3 +493,48 @@ def test_a_trigger_recorded_as_not_met_that_the_figures_meet_is_raised(tmp_path:
     assert len(met) == 1 and "recorded as not met, but the figures meet it" in met[0].finding
     near = _changed(quiet_reviews(), {"1__kpis__0__actual": 4, "1__triggers__0__met": False, "2__triggers__0__met": False})
     assert "trigger-met" not in rules(write_history(tmp_path, near))
+
+
+def test_every_review_rule_is_documented() -> None:
+    from agreementkit.reviews.findings import REVIEW_RULES
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert [rule for rule in sorted(REVIEW_RULES) if f"| `{rule}` |" not in readme] == []
+    assert "| `target-unmeasurable` | advice |" in readme
+
+
+# --- fuzzing: a mutated review file gives a pack or a clean refusal, never a traceback -----------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from test_hardening import STRUCTURES, _mutate  # noqa: E402
+
+
+@settings(max_examples=80, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.integers(0, 2**32), st.lists(STRUCTURES, min_size=1, max_size=3))
+def test_mutated_review_files_are_packed_or_refused_cleanly(tmp_path: Path, seed: int, replacements: list[Any]) -> None:
+    import random
+
+    from agreementkit.errors import UserError
+    from agreementkit.render import render_bytes
+    from agreementkit.reviews.pack import build_pack
+
+    rng = random.Random(seed)
+    reviews = example_reviews()
+    reviews[2]["agreement"] = "../answers.yaml"
+    for replacement in replacements:
+        reviews[2] = _mutate(reviews[2], rng, replacement)
+    folder = write_history(tmp_path, reviews[:2])
+    (folder / "review-3.yaml").write_text(yaml.safe_dump(reviews[2], allow_unicode=True), encoding="utf-8")
+    try:
+        history = load_history(folder)
+    except UserError as exc:
+        assert exc.exit_code == 2 and str(exc)
+        return
+    pack = build_pack(history, charts=False)
+    assert "Partnership review" in render_bytes(pack.document, "md").decode("utf-8")
+    OUTCOMES.append("packed")
+
+
+OUTCOMES: list[str] = []
