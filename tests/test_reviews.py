@@ -165,7 +165,7 @@ def test_the_charts_are_in_every_format(pack_bytes: dict[str, bytes]) -> None:
     assert len(captions) == charts and captions[0].startswith("Figure 1: objective 1")
     # The PDF's charts keep their text: the labels can be read back (and found, and read aloud).
     pdf = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pack_bytes["pdf"])).pages)
-    for label in ("R3: 8 distributors", "target 8 distributors", "actual at each review", "% delivered (bars)",
+    for label in ("R3: 8", "Distributors running the pilot", "target 8 distributors", "actual at each review", "% delivered (bars)",
                   "score: 1 poor, 5 strong"):
         assert label in pdf
 

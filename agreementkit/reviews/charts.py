@@ -103,7 +103,7 @@ def _finish(figure: Any, key: str, caption: str, description: str) -> Figure:
 def _dates(axes: Any) -> None:
     import matplotlib.dates as mdates
 
-    axes.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=8))
+    axes.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=6))
     axes.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
 
 

@@ -150,8 +150,9 @@ def _kpis(assessment: Assessment, figures: list[Block | None]) -> list[Clause]:
                      _figure(track, track.latest.expected), _figure(track, track.measure.value) if track.measure else "—",
                      track.latest.status))
     clauses = [Clause("kpis.table", "", [
-        _p("Each objective's key performance indicator at the reviews so far (the latest "
-           f"{min(len(history.reviews), RECENT)} in the table, all of them in the charts). \"Expected now\" is where the "
+        _p("Each objective's key performance indicator at the reviews so far"
+           + (f" (the latest {RECENT} in the table, all of them in the charts)" if len(history.reviews) > RECENT else "")
+           + ". \"Expected now\" is where the "
            "straight path from the baseline to the target stands on the day of the latest review; a baseline not given "
            "in the answers or the first review file is taken as 0."),
         _table(header, rows, numeric=tuple(range(2, 2 + len(shown) + 2)))])]
