@@ -538,3 +538,16 @@ def test_mutated_review_files_are_packed_or_refused_cleanly(tmp_path: Path, seed
 
 
 OUTCOMES: list[str] = []
+
+
+def test_review_new_needs_a_terminal_and_start_stops_when_every_review_has_a_file(tmp_path: Path) -> None:
+    result = cli("review", "new", str(EXAMPLE), "-o", str(tmp_path))
+    assert result.returncode == 2 and "needs an interactive terminal" in result.stderr and "review start" in result.stderr
+    answers = yaml.safe_load(EXAMPLE.read_text())
+    answers["agreement"]["term_months"] = 7  # two reviews in Schedule 4: 15 April and 15 July 2027
+    reviews = quiet_reviews()[:2]
+    folder = write_history(tmp_path, reviews, answers)
+    done = cli("review", "start", str(tmp_path / "answers.yaml"), "-o", str(folder))
+    assert done.returncode == 2 and "every review in Schedule 4 (1 to 2) already has a file" in done.stderr
+    other = cli("review", "start", str(EXAMPLE), "-o", str(folder))
+    assert other.returncode == 2 and "keep one partnership's reviews per folder" in other.stderr
