@@ -551,3 +551,21 @@ def test_review_new_needs_a_terminal_and_start_stops_when_every_review_has_a_fil
     assert done.returncode == 2 and "every review in Schedule 4 (1 to 2) already has a file" in done.stderr
     other = cli("review", "start", str(EXAMPLE), "-o", str(folder))
     assert other.returncode == 2 and "keep one partnership's reviews per folder" in other.stderr
+
+
+def test_answers_in_the_charts_are_text_never_markup(tmp_path: Path) -> None:
+    """A party named like a script, a KPI with dollar signs and braces: the charts print them as written."""
+    from agreementkit.render import render_bytes
+
+    answers = yaml.safe_load(EXAMPLE.read_text())
+    answers["parties"][2]["short_name"] = "<script>alert(1)</script> _Net"
+    answers["objectives"][0]["kpi"] = "Sales in $ and $ {{ kpi }} & <b>"
+    folder = write_history(tmp_path, example_reviews(), answers)
+    pack = review_pack(folder)
+    html = render_bytes(pack.document, "html").decode()
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; _Net" in html
+    assert "Sales in $ and $ {{ kpi }} &amp; &lt;b&gt;" in html
+    from pypdf import PdfReader
+
+    pdf = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(render_bytes(pack.document, "pdf"))).pages)
+    assert "Sales in $ and $ {{ kpi }} & <b>" in pdf and "<script>alert(1)</script> _Net" in pdf

@@ -59,6 +59,8 @@ _SETTINGS: dict[Any, Any] = {
     "ytick.color": INK,
     "legend.frameon": False,
     "hatch.linewidth": 0.6,
+    # Labels are answers: "$" is a currency sign, never the start of mathematics.
+    "text.parse_math": False,
 }
 
 
@@ -105,6 +107,12 @@ def _dates(axes: Any) -> None:
 
     axes.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=6))
     axes.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+
+
+def _legend(text: str) -> str:
+    """A name for a legend: matplotlib leaves out entries whose label starts with "_", so such a name
+    starts with an invisible space instead."""
+    return "\u200b" + text if text.startswith("_") else text
 
 
 def _upfirst(text: str) -> str:
@@ -223,7 +231,7 @@ def feedback_chart(history: History, key: str) -> Figure | None:
                     continue
                 axes.plot([n + offset[party] for n, _ in points], [s for _, s in points], color=COLOURS[index % len(COLOURS)],
                           marker=MARKERS[index % len(MARKERS)], linestyle=LINES[index % len(LINES)], markersize=4.5,
-                          linewidth=1.3, label=label(answers, party))
+                          linewidth=1.3, label=_legend(label(answers, party)))
             axes.set_title(item, fontsize=7.5)
             axes.set_xticks(numbers, [f"R{n}" for n in numbers])
             axes.set_xlim(min(numbers) - 0.4, max(numbers) + 0.4)
