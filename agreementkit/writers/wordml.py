@@ -23,7 +23,8 @@ from typing import Any
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from ..document import letters
+# The numbering reader lives in numbering.py; inspect, the tests and scripts import it from here.
+from .numbering import list_labels
 
 CLAUSE_LIST = "agreementkit clauses"
 SUBCLAUSE_LIST = "agreementkit sub-clauses"
@@ -158,78 +159,6 @@ def set_numbering(ppr: Any, num_id: int, level: int | None = 0) -> None:
         anchor.addnext(numpr)
     else:
         ppr.insert(0, numpr)
-
-
-def _format_number(value: int, fmt: str) -> str:
-    if fmt == "lowerLetter":
-        return letters(value - 1)
-    if fmt == "upperLetter":
-        return letters(value - 1).upper()
-    return str(value)
-
-
-def list_labels(document: Any) -> list[str]:
-    """The number Word shows before each body paragraph ('' where none), computed from the
-    numbering part as Word does for the features we write: list levels with decimal and letter
-    formats, styles' numbering through their basedOn chain, numId 0 switching numbering off, and
-    startOverride restarting a list instance. Used to read our own DOCX back (inspect, tests, the
-    LibreOffice round trip) as a reader in Word sees it."""
-    numbering = document.part.numbering_part.element
-    abstracts = {a.get(qn("w:abstractNumId")): a for a in numbering.findall(qn("w:abstractNum"))}
-    nums: dict[str, tuple[str, dict[str, int]]] = {}
-    for num in numbering.findall(qn("w:num")):
-        overrides = {o.get(qn("w:ilvl")): int(s.get(qn("w:val")))
-                     for o in num.findall(qn("w:lvlOverride")) if (s := o.find(qn("w:startOverride"))) is not None}
-        nums[num.get(qn("w:numId"))] = (num.find(qn("w:abstractNumId")).get(qn("w:val")), overrides)
-    styles = {s.get(qn("w:styleId")): s for s in document.styles.element.findall(qn("w:style"))}
-
-    def numpr_of(ppr: Any, style_id: str | None) -> tuple[str, str] | None:
-        seen: set[str] = set()
-        while True:
-            numpr = ppr.find(qn("w:numPr")) if ppr is not None else None
-            if numpr is not None:
-                num_id = numpr.find(qn("w:numId"))
-                ilvl = numpr.find(qn("w:ilvl"))
-                return (num_id.get(qn("w:val")) if num_id is not None else "0",
-                        ilvl.get(qn("w:val")) if ilvl is not None else "0")
-            if not style_id or style_id in seen or style_id not in styles:
-                return None
-            seen.add(style_id)
-            style = styles[style_id]
-            ppr = style.find(qn("w:pPr"))
-            based = style.find(qn("w:basedOn"))
-            style_id = based.get(qn("w:val")) if based is not None else None
-
-    counters: dict[str, dict[int, int]] = {}
-    started: set[str] = set()
-    labels: list[str] = []
-    for p in document.element.body.findall(qn("w:p")):  # as python-docx's Document.paragraphs
-        ppr = p.find(qn("w:pPr"))
-        pstyle = ppr.find(qn("w:pStyle")) if ppr is not None else None
-        found = numpr_of(ppr, pstyle.get(qn("w:val")) if pstyle is not None else None)
-        if not found or found[0] == "0" or found[0] not in nums:
-            labels.append("")
-            continue
-        abstract_id, overrides = nums[found[0]]
-        level = int(found[1])
-        lvls = {int(x.get(qn("w:ilvl"))): x for x in abstracts[abstract_id].findall(qn("w:lvl"))}
-        count = counters.setdefault(abstract_id, {})
-        if found[0] not in started:
-            started.add(found[0])
-            for override_level, restart in overrides.items():
-                count[int(override_level)] = restart - 1
-        for deeper in [k for k in count if k > level]:
-            del count[deeper]
-        lvl = lvls[level]
-        first = lvl.find(qn("w:start"))
-        count[level] = count.get(level, (int(first.get(qn("w:val"))) if first is not None else 1) - 1) + 1
-        text = lvl.find(qn("w:lvlText")).get(qn("w:val"))
-        for index in sorted(lvls, reverse=True):
-            if f"%{index + 1}" in text:
-                fmt = lvls[index].find(qn("w:numFmt")).get(qn("w:val"))
-                text = text.replace(f"%{index + 1}", _format_number(count.get(index, 1), fmt))
-        labels.append(text)
-    return labels
 
 
 _BOOKMARK_CHARS = re.compile(r"[^A-Za-z0-9_]")
