@@ -148,10 +148,13 @@ def kpi_chart(track: KpiTrack, key: str) -> Figure | None:
             axes.axvline(due, linestyle="-.", linewidth=1.0, color=COLOURS[1], label=f"due {due.day} {due:%b %Y}")
         axes.plot(xs, ys, marker="s", markersize=5, linewidth=1.8, color=COLOURS[0], label="actual at each review")
         short = unit if unit == "%" else ""  # the axis names any other unit
-        for point in points:
+        for index, point in enumerate(points):
             assert point.actual is not None
+            # Beside the point on the side the line does not take: below a rise to the next figure, above a fall.
+            after = ys[index + 1] - ys[index] if index + 1 < len(ys) else (ys[index] - ys[index - 1] if index else 0)
+            above = after <= 0 if index + 1 < len(ys) else after >= 0
             axes.annotate(f"R{point.review}: {format_value(point.actual, short)}", (point.held, _number(point.actual)),
-                          textcoords="offset points", xytext=(5, 5), fontsize=6.5, color=INK)
+                          textcoords="offset points", xytext=(6, 5 if above else -11), fontsize=6.5, color=INK)
         last = max([*xs, due or xs[-1]])
         axes.set_xlim(track.start - timedelta(days=10), last + timedelta(days=25))
         _dates(axes)
