@@ -28,6 +28,7 @@ BEHIND_POINTS = 20
 # Two partners this many points apart on one feedback item see the partnership differently.
 APART_POINTS = 2
 
+
 class Raised(NamedTuple):
     """What a rule raises: a finding in the health check's form, and the decision it calls for in a
     few words (for the pack's one-page summary; None when it only records, as a late review does)."""
