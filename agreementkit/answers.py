@@ -822,6 +822,12 @@ def validate_answers(
     else:
         extra, extra_problems = {}, _undeclared_extra(data.get("extra"), layers)
     found.extend(extra_problems)
+    if interview is not None:
+        # A question's `validate:` judges answers files as the interview judges a typed answer; an answer
+        # already refused (or inside one refused) is not judged twice.
+        refused = [path for path, _ in found]
+        found.extend((path, message) for path, message in interview.validate_answers(data, dict(extra))
+                     if not any(path[:len(r)] == r or r[:len(path)] == path for r in refused))
     if found:
         unique = list(dict.fromkeys(found))
         problems = [Problem(format_path(path), message, line(path)) for path, message in unique]

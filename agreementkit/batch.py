@@ -34,6 +34,7 @@ class Job:
     advisor: bool = False
     library: tuple[Path, ...] = ()
     templates: Path | None = None
+    without_recorded: bool = False  # answers made with layers not given: render with the built-in wording, warned
 
 
 @dataclass(frozen=True)
@@ -80,23 +81,21 @@ def plan_jobs(inputs: list[Path], folder: Path, formats: tuple[str, ...], **opti
 
 def render_one(job: Job) -> Result:
     """Load, check, assemble and write one agreement; every user error becomes a refused result."""
-    from .answers import load_answers
-    from .assembly import assemble, library_for
-    from .checks import check_answers
-    from .questions.spec import load_interview
+    from .assembly import assemble
+    from .layered import load_in_layers
     from .render import check_writable, plan_outputs, write_outputs
 
     layers = list(job.library) or None
     try:
         outputs = plan_outputs(job.folder, job.answers.stem, list(job.formats))
         check_writable(outputs, job.force)
-        answers = load_answers(job.answers, interview=load_interview(layers))
-        report = check_answers(answers, str(job.answers))
-        warnings = tuple(f"{f.path}: {f.finding} [{f.rule}]" for f in report.warnings)
+        answers, house, notes = load_in_layers(job.answers, layers, without_recorded=job.without_recorded)
+        report = house.check(answers, str(job.answers))
+        warnings = (*notes, *(f"{f.path}: {f.finding} [{f.rule}]" for f in report.warnings))
         if report.errors:
             errors = "; ".join(f"{f.path}: {f.finding} [{f.rule}]" for f in report.errors)
             return Result(job.answers, "blocked", message=f"health check errors: {errors}", warnings=warnings)
-        document = assemble(answers, library_for(layers))
+        document = assemble(answers, house.library)
         if job.advisor:
             from .checks.notes import with_drafting_notes
 

@@ -9,6 +9,7 @@ off with `enabled: false`. Layers apply in order, the last one winning.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -16,7 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .answers import describe_error, user_path
-from .errors import ClauseLibraryError, InvalidInputError, Problem
+from .errors import ClauseLibraryError, InvalidInputError, Problem, UserError
 from .resources import builtin_clauses
 from .yamlfile import LocatedData, PathKey, format_path, parse_yaml, read_text
 
@@ -167,6 +168,7 @@ def _read_sections(path: Path) -> list[SectionMeta]:
 
 
 CLAUSES_DIR = "clauses"
+HISTORY_DIR = "history"  # the built-in clauses' earlier versions, for `agreementkit library diff`
 _NOT_CLAUSES = {"readme.md", "changelog.md", "license.md", "contributing.md"}
 
 
@@ -175,11 +177,31 @@ def _clause_paths(folder: Path, *, is_builtin: bool) -> list[Path]:
     (the older layout) every *.md except a README and the like, and nothing under tests/."""
     if not is_builtin and (folder / CLAUSES_DIR).is_dir():
         return sorted((folder / CLAUSES_DIR).rglob("*.md"))
+    skipped = {"tests", HISTORY_DIR} if is_builtin else {"tests"}
     return sorted(p for p in folder.rglob("*.md")
-                  if p.name.lower() not in _NOT_CLAUSES and "tests" not in p.relative_to(folder).parts[:-1])
+                  if p.name.lower() not in _NOT_CLAUSES and not skipped & set(p.relative_to(folder).parts[:-1]))
 
 
 LIBRARY_FILE = "library.yaml"
+
+
+def layer_lint_severities(folder: Path) -> tuple[dict[str, str], int | None]:
+    """The lint severities a layer's library.yaml raises or lowers (`lint: {term-undefined: error}`), and the line
+    of its `lint:` key."""
+    path = folder / LIBRARY_FILE
+    if not path.exists():
+        return {}, None
+    located = parse_yaml(read_text(path, "library"), str(path))
+    data = located.data if isinstance(located.data, dict) else {}
+    chosen = data.get("lint")
+    if not isinstance(chosen, dict):
+        return {}, located.line_of(("lint",))
+    return {str(k): str(v) for k, v in chosen.items()}, located.line_of(("lint",))
+
+
+def layer_info(folder: Path) -> tuple[str, str]:
+    """A layer's name and version; its library.yaml is read the same way by every command."""
+    return _layer_info(folder)
 
 
 def _layer_info(folder: Path) -> tuple[str, str]:
@@ -188,6 +210,9 @@ def _layer_info(folder: Path) -> tuple[str, str]:
     if not path.exists():
         return (folder.name, "unversioned")
     data = parse_yaml(read_text(path, "library"), str(path)).data
+    if data is None:
+        raise ClauseLibraryError(str(path), [Problem("", "the file is empty: give the layer's name: and version: "
+                                                         "(or remove the file to use the folder's name)", 1)])
     if not isinstance(data, dict):
         raise ClauseLibraryError(str(path), [Problem("", "expected a mapping with name: and version:", 1)])
     return (str(data.get("name") or folder.name), str(data.get("version") or "unversioned"))
@@ -221,10 +246,15 @@ def load_library(layers: list[Path] | None = None, *, builtin: bool = True, leni
             try:
                 clause = read_clause_file(path)
             except InvalidInputError as exc:
+                given_id = getattr(exc, "clause_id", "")
                 if lenient:
-                    skipped.extend((path, p, getattr(exc, "clause_id", "")) for p in exc.problems)
+                    skipped.extend((path, p, given_id) for p in exc.problems)
                 else:
                     problems.extend(Problem(p.path, f"{path}: {p.message}", p.line) for p in exc.problems)
+                if given_id and given_id in in_this_layer:  # a second problem must not hide the clash of ids
+                    duplicates.append((given_id, in_this_layer[given_id], path))
+                elif given_id:
+                    in_this_layer[given_id] = path
                 continue
             if clause.meta.id in in_this_layer:
                 duplicates.append((clause.meta.id, path, in_this_layer[clause.meta.id]))
@@ -245,3 +275,56 @@ def load_library(layers: list[Path] | None = None, *, builtin: bool = True, leni
         raise ClauseLibraryError("clause library", problems)
     info = [_layer_info(folder) for folder in dirs[1 if builtin else 0:]]
     return ClauseLibrary(sections, clauses, dirs, notices, info, duplicates, skipped)
+
+
+# --- the layers an answers file was made with -------------------------------------
+
+
+def layer_names(folder: Path | str) -> set[str]:
+    """The names a layer answers to: its library.yaml name and its folder name (paths differ
+    between machines; names do not)."""
+    path = Path(folder)
+    names = {path.name} if path.name else set()
+    try:
+        if path.is_dir():
+            names.add(_layer_info(path)[0])
+    except InvalidInputError:
+        pass
+    return names
+
+
+def unmatched_layers(recorded: list[str], given: Sequence[Path | str]) -> list[str]:
+    """The recorded layers that no given layer matches, by library.yaml name or folder name."""
+    offered: set[str] = set()
+    for folder in given:
+        offered |= layer_names(folder)
+    return [entry for entry in recorded if not (layer_names(entry) & offered)]
+
+
+class MissingLayersError(UserError):
+    """Answers made with a layer, rendered or checked without it: the built-in wording would stand in, silently."""
+
+
+def recorded_layers(source: str, recorded: list[str], given: Sequence[Path | str] | None, *,
+                    without_recorded: bool = False) -> list[str]:
+    """Refuse answers whose recorded layers are not given (MissingLayersError); with `without_recorded`,
+    the warnings to show instead."""
+    missing = unmatched_layers(list(recorded or []), list(given or []))
+    if not missing:
+        return []
+    named = ", ".join(missing)
+    options = " ".join(f"--library {entry}" for entry in missing)
+    if not without_recorded:
+        raise MissingLayersError(
+            f"{source} was made with the library layer{'s' if len(missing) > 1 else ''} {named} (its `libraries:`), "
+            f"which {'are' if len(missing) > 1 else 'is'} not given: pass {options} (a copy of the layer on this machine "
+            "with the same name will do), or --without-recorded-libraries to use the built-in wording instead")
+    return [f"{source} was made with the library layer{'s' if len(missing) > 1 else ''} {named}, used here without "
+            f"{'them' if len(missing) > 1 else 'it'} (--without-recorded-libraries): the built-in wording and rules stand "
+            "in for the layer's"]
+
+
+def earlier_version(clause_id: str, version: int) -> Path | None:
+    """The built-in clause file as it read at an earlier version, when this installation keeps it."""
+    path = builtin_clauses() / HISTORY_DIR / f"{clause_id}@{version}.md"
+    return path if path.is_file() else None

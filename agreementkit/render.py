@@ -90,9 +90,30 @@ def check_writable(outputs: list[Output], force: bool) -> None:
             raise UserError(f"{output.path} is a folder, not a file")
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def _umask() -> int:
+    """The process's umask, read without changing it where Linux tells it (a server's threads must never
+    see it set to 0), else read once by setting and restoring it."""
+    global _UMASK
+    if _UMASK is None:
+        try:
+            with open("/proc/self/status", encoding="ascii") as status:
+                line = next((row for row in status if row.startswith("Umask:")), "")
+            _UMASK = int(line.split()[1], 8)
+        except (OSError, IndexError, ValueError):
+            _UMASK = os.umask(0o022)
+            os.umask(_UMASK)
+    return _UMASK
+
+
+_UMASK: int | None = None
+
+
+def atomic_write(path: Path, data: bytes, *, private: bool = False) -> None:
     """Write via a temporary file in the same folder and a rename, so a reader
-    (or a crash) never sees a partial file."""
+    (or a crash) never sees a partial file. The file gets the permissions the
+    user's umask gives new files, or, `private`, only the owner's (drafts hold
+    names and email addresses while an interview is under way)."""
+    mode = 0o600 if private else 0o666 & ~_umask()
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
@@ -100,7 +121,7 @@ def atomic_write(path: Path, data: bytes) -> None:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
+        os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

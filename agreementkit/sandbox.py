@@ -13,6 +13,8 @@ as a located library error.
 from __future__ import annotations
 
 import functools
+import re
+import string
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -56,6 +58,64 @@ class _BudgetedCodeGenerator(CodeGenerator):
         self.write(")")
 
 
+_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d*))?[hlL]?[a-zA-Z%]")
+_NUMBERS = re.compile(r"\d+")
+
+
+def _ints(values: Any) -> list[int]:
+    items = values.values() if isinstance(values, dict) else values if isinstance(values, (tuple, list)) else [values]
+    return [abs(v) for v in items if isinstance(v, int) and not isinstance(v, bool)]
+
+
+def percent_format_size(fmt: Any, values: Any) -> int:
+    """The most characters `fmt % values` can pad to, counted from its widths and precisions
+    (a `*` takes its number from the values) before any work is done."""
+    if not isinstance(fmt, str) or "%" not in fmt:
+        return 0
+    total = 0
+    stars = 0
+    for match in _PERCENT_SPEC.finditer(fmt):
+        for part in match.groups():
+            if part == "*":
+                stars += 1
+            elif part:
+                total += int(part)
+    if stars:
+        total += sum(sorted(_ints(values), reverse=True)[:stars])
+    return total
+
+
+def brace_format_size(fmt: Any, *values: Any) -> int:
+    """The most characters `fmt.format(...)` can pad to: the widths and precisions of its fields
+    (a nested `{}` takes its number from the values), before any work is done."""
+    if not isinstance(fmt, str) or "{" not in fmt:
+        return 0
+    total = 0
+    nested = 0
+    try:
+        fields = list(string.Formatter().parse(fmt))
+    except ValueError:
+        return 0  # not a format string: formatting it fails on its own
+    for _, _, spec, _ in fields:
+        if spec:
+            nested += spec.count("{")
+            total += sum(int(n) for n in _NUMBERS.findall(re.sub(r"\{[^}]*\}", "", spec)))
+    if nested:  # each nested field may take the largest number given
+        total += nested * max((v for value in values for v in _ints(value)), default=0)
+    return total
+
+
+def readable(text: Any, limit: int = 300) -> str:
+    """Text quoted in a message, cut to a length a person reads: a template's output can be huge."""
+    value = str(text)
+    return value if len(value) <= limit else value[:limit] + f"… ({len(value) - limit:,} more characters)"
+
+
+def check_format(size: int, how: str) -> None:
+    if size > MAX_SEQUENCE:
+        raise BudgetExceeded(f"{how} asks for fields {size:,} characters wide, over {MAX_SEQUENCE:,}")
+
+
 def _capped_filter(name: str, function: Any) -> Any:
     """A built-in filter whose size arguments (`center(10**9)`, `indent(…)`, `batch(…)`) are capped
     before it runs (a huge width would allocate the memory before any later check could help),
@@ -68,6 +128,8 @@ def _capped_filter(name: str, function: Any) -> Any:
         sizes = [v for v in (*args[first:], *kwargs.values()) if isinstance(v, int) and not isinstance(v, bool)]
         if any(abs(v) > MAX_SEQUENCE for v in sizes):
             raise BudgetExceeded(f"the {name} filter was asked for a size over {MAX_SEQUENCE:,}")
+        if name == "format" and len(args) >= first:  # `'%9999999d' | format(1)` pads before any later check could help
+            check_format(percent_format_size(args[first - 1], tuple(args[first:]) or kwargs), "the format filter")
         result = function(*args, **kwargs)
         if _size(result) is not None and len(result) > MAX_SEQUENCE:  # joining a value to itself, again and again
             raise BudgetExceeded(f"the {name} filter would build more than {MAX_SEQUENCE:,} characters or items")
@@ -77,7 +139,7 @@ def _capped_filter(name: str, function: Any) -> Any:
 
 
 class BudgetedSandbox(SandboxedEnvironment):
-    intercepted_binops = frozenset({"*", "**", "+"})
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
     code_generator_class = _BudgetedCodeGenerator
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's signature
@@ -91,6 +153,20 @@ class BudgetedSandbox(SandboxedEnvironment):
         if _size(result) is not None and len(result) > MAX_SEQUENCE:
             raise BudgetExceeded(f"a call would build more than {MAX_SEQUENCE:,} characters or items")
         return result
+
+    def wrap_str_format(self, value: Any) -> Any:
+        """`'{:999999999}'.format(1)`: the fields' widths and precisions are counted before formatting."""
+        wrapped = super().wrap_str_format(value)
+        if wrapped is None:
+            return None
+        template = getattr(value, "__self__", None)
+
+        @functools.wraps(wrapped)
+        def bounded(*args: Any, **kwargs: Any) -> Any:
+            check_format(brace_format_size(template, *args, *kwargs.values()), "str.format")
+            return wrapped(*args, **kwargs)
+
+        return bounded
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -108,6 +184,8 @@ class BudgetedSandbox(SandboxedEnvironment):
             if isinstance(left, int) and isinstance(right, int) and right > 0 and abs(left) > 1 \
                     and right * abs(left).bit_length() > MAX_POWER_BITS:
                 raise BudgetExceeded(f"{left} ** {right} is too large a number for a clause")
+        elif operator == "%":
+            check_format(percent_format_size(left, right), "%-formatting")
         elif operator == "+":
             left_size, right_size = _size(left), _size(right)
             if left_size is not None and right_size is not None and left_size + right_size > MAX_SEQUENCE:

@@ -165,6 +165,8 @@ def parse_yaml(text: str, source: str, *, first_line: int = 1) -> LocatedData:
         message = f"not valid YAML: {exc.problem or exc.context}"
         if "mapping values are not allowed" in message:
             message += " (a value that contains ': ' must be in quotes, e.g. title: \"Term: renewal\")"
+        if _tab_at(text, mark.line if mark else None) or "'\\t'" in message:
+            message += " (use spaces for indentation, not tabs)"
         raise InvalidInputError(source, [Problem("", message, line)]) from None
     except yaml.YAMLError as exc:
         raise InvalidInputError(source, [Problem("", f"not valid YAML: {exc}")]) from None
@@ -172,6 +174,14 @@ def parse_yaml(text: str, source: str, *, first_line: int = 1) -> LocatedData:
         raise _refuse(source, "nested too deeply to read") from None
     lines = {path: line + offset for path, line in _line_map(node).items()}
     return LocatedData(data, lines)
+
+
+def _tab_at(text: str, line: int | None) -> bool:
+    """Whether the line YAML stopped at (or the one before it) indents with a tab."""
+    if line is None:
+        return False
+    lines = text.splitlines()
+    return any(0 <= n < len(lines) and "\t" in lines[n][: len(lines[n]) - len(lines[n].lstrip())] for n in (line - 1, line))
 
 
 def read_text(path: Path, what: str) -> str:

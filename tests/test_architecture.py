@@ -148,13 +148,14 @@ LAYERS = [
     {"errors", "yamlfile", "resources", "dates", "sandbox", "targets"},
     {"document", "markup", "answers"},
     {"library", "questions"},
-    {"assembly", "checks"},
+    {"assembly", "checks", "layered"},
     {"writers", "render", "compare", "batch"},
     {"interview", "toolkit", "reviews"},
     {"questionnaire", "web", "cli", "__main__"},
 ]
 # Parts of one layer that build on each other, as the drawing's table says.
-SAME_LAYER = {("yamlfile", "errors"), ("markup", "document"), ("checks", "assembly"), ("render", "writers"), ("batch", "render"),
+SAME_LAYER = {("yamlfile", "errors"), ("markup", "document"), ("checks", "assembly"), ("layered", "checks"), ("layered", "assembly"),
+              ("questions", "library"), ("render", "writers"), ("batch", "render"),
               ("compare", "render"), ("cli", "questionnaire"), ("cli", "web"), ("__main__", "cli")}
 
 

@@ -109,7 +109,7 @@ def test_answers_that_cannot_all_be_true_are_refused(tmp_path: Path, changes: di
     ("objective-after-term", {"objectives.2.due": "2029-06-30"}, "objectives[2].due"),
     ("resource-ends-early", {"resources.1.until": "2027-06-30"}, "resources[1].until"),
     ("reserved-none", {"governance.decision_rule": "majority", "governance.reserved_matters": []}, "governance.reserved_matters"),
-    ("shared-costs-uncapped", {}, "costs.cap"),
+    ("shared-costs-uncapped", {"agreement.binding": True, "governance.decision_rule": "majority"}, "costs.cap"),
     ("currency-mixed", {"resources.0.currency": "EUR"}, "costs.currency"),
 ])
 def test_answers_that_hang_together_badly_are_findings(tmp_path: Path, rule: str, changes: dict, path: str) -> None:
@@ -126,7 +126,10 @@ def test_a_cap_on_shared_costs_is_written_and_silences_the_finding(tmp_path: Pat
     assert "The Shared Costs shall not exceed GBP 50,000 in total without the prior written agreement of every Party." in text
     from agreementkit.checks import check_answers
 
-    assert not [f for f in check_answers(validate_answers(data)).findings if f.rule == "shared-costs-uncapped"]
+    binding = varied(data, **{"agreement.binding": True, "governance.decision_rule": "majority"})
+    assert not [f for f in check_answers(validate_answers(binding)).findings if f.rule == "shared-costs-uncapped"]
+    uncapped = varied(binding, **{"costs.cap": None, "costs.currency": None})
+    assert [f.rule for f in check_answers(validate_answers(uncapped)).findings if f.rule == "shared-costs-uncapped"]
     result = cli("check", str(write_answers(tmp_path, varied(example_data(), **{"costs.cap": 50000}))))
     assert result.returncode == 2 and "a cap needs a currency" in result.stderr
 

@@ -319,3 +319,58 @@ def test_a_key_given_twice_is_refused_not_silently_dropped(tmp_path: Path) -> No
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "the key 'agreement' is given twice in one mapping (first at line" in result.stderr, result.stderr
     assert not (tmp_path / "out.md").exists()
+
+
+# Padding asked for by a format string: each is refused before the padding is built.
+FORMATS = [
+    "{{ '%999999999d' % 1 }}",
+    "{{ '%.999999999f' % 1.5 }}",
+    "{{ '%*d' % (999999999, 1) }}",
+    "{{ '%(a)999999999s' % {'a': 1} }}",
+    "{{ '%999999999d' | format(1) }}",
+    "{{ '{:999999999}'.format(1) }}",
+    "{{ '{:.999999999f}'.format(1.5) }}",
+    "{{ '{a:>999999999}'.format_map({'a': 1}) }}",
+    "{{ ('{0:{1}}' * 2000).format(1, 99999) }}",
+]
+
+
+@pytest.mark.parametrize("template", FORMATS)
+def test_format_widths_are_refused_in_under_a_second_and_200_mb(template: str) -> None:
+    import tracemalloc
+
+    from agreementkit.questions.expressions import ExpressionError, render_value
+
+    tracemalloc.start()
+    start = time.perf_counter()
+    with pytest.raises(ExpressionError, match="characters wide, over 100,000|would build more than") as refused:
+        render_value(template, {}, "extra.x: default")
+    seconds = time.perf_counter() - start
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert seconds < 1, f"took {seconds:.2f} s"
+    assert peak < 200 * 1024 * 1024, f"peak memory {peak // 1024 // 1024} MB"
+    assert len(str(refused.value)) < 1000  # the message quotes the template, cut to a readable length
+
+
+def test_format_widths_in_a_clause_and_a_question_default_are_located_library_errors(tmp_path: Path) -> None:
+    clauses = tmp_path / "layer" / "clauses"
+    clauses.mkdir(parents=True)
+    (clauses / "pad.md").write_text("---\nid: general.pad\ntitle: Pad\nsection: general\n---\n{{ '%999999999d' % 1 }}\n",
+                                    encoding="utf-8")
+    result, seconds = measured("render", str(ROOT / "examples" / "cold-chain-pilot.yaml"), "--library", str(tmp_path / "layer"),
+                               "-o", str(tmp_path / "out.md"))
+    _refused_quickly(result, seconds, "line 6: general.pad: template failed: %-formatting asks for fields 999,999,999 "
+                                      "characters wide, over 100,000")
+    (clauses / "pad.md").unlink()
+    questions = tmp_path / "layer" / "questions"
+    questions.mkdir()
+    (questions / "q.yaml").write_text("questions:\n  - {id: extra.code, type: text, prompt: Code, page: agreement, "
+                                      "default: \"{{ '%999999999d' % 1 }}\"}\n", encoding="utf-8")
+    data = yaml.safe_load((ROOT / "examples" / "cold-chain-pilot.yaml").read_text(encoding="utf-8"))
+    data["libraries"] = [str(tmp_path / "layer")]
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(yaml.safe_dump(data), encoding="utf-8")
+    result, seconds = measured("check", str(answers), "--library", str(tmp_path / "layer"))
+    _refused_quickly(result, seconds, "%-formatting asks for fields 999,999,999 characters wide")
+    assert len(result["err"]) < 2000

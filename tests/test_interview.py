@@ -157,6 +157,10 @@ def test_an_undeclared_extra_value_names_the_missing_library(tmp_path: Path) -> 
     path = _layer_answers(tmp_path, {"personal_data": True}, libraries=["legal/data-sharing"])
     result = cli("check", str(path))
     assert result.returncode == 2
+    assert "was made with the library layer legal/data-sharing (its `libraries:`), which is not given: pass " \
+           "--library legal/data-sharing" in " ".join(result.stderr.split())
+    result = cli("check", str(path), "--without-recorded-libraries")
+    assert result.returncode == 2
     assert ("extra.personal_data: 'personal_data' is declared by no loaded layer: this file was made with "
             "--library legal/data-sharing; pass it again") in result.stderr
     path = _layer_answers(tmp_path, {"personal_dta": True})

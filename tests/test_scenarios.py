@@ -22,7 +22,7 @@ def test_the_built_in_scenarios_are_the_examples_and_pass() -> None:
         assert (BUILTIN_TESTS / example.name).read_bytes() == example.read_bytes(), example.name
     result = cli("test")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "4 scenarios: 4 passed, 0 failed." in result.stdout
+    assert "4 scenarios: 4 passed, 0 failed; 27 rules with examples: 27 passed, 0 failed." in result.stdout
 
 
 def test_a_starter_layer_lints_and_tests_clean_and_a_wording_change_shows_as_a_diff(tmp_path: Path) -> None:
@@ -34,7 +34,7 @@ def test_a_starter_layer_lints_and_tests_clean_and_a_wording_change_shows_as_a_d
         assert (layer / name).is_file(), name
     assert cli("lint", "--library", str(layer)).returncode == 0
     passed = cli("test", "--library", str(layer))
-    assert passed.returncode == 0 and "1 scenario: 1 passed, 0 failed." in passed.stdout
+    assert passed.returncode == 0 and "1 scenario: 1 passed, 0 failed; 1 rule with examples: 1 passed, 0 failed." in passed.stdout
     approved = (layer / "tests" / "example.md").read_text(encoding="utf-8")
     assert "sent to the partnership manager of Northwind" in approved  # the new clause and its question
     assert "qualified or advanced electronic signature" in approved  # the override
@@ -71,11 +71,11 @@ def test_expectations_and_missing_renderings_fail_with_reasons(tmp_path: Path) -
     (layer / "tests" / "second.yaml").write_bytes((layer / "tests" / "example.yaml").read_bytes())
     result = cli("test", "--library", str(layer))
     assert result.returncode == 1
-    assert "health-check findings are ['cross-sector-values', 'shared-costs-uncapped'], expected ['shared-costs-uncapped']" in result.stdout
+    assert "health-check findings are ['cross-sector-values'], expected ['shared-costs-uncapped']" in result.stdout
     assert "clause commercial.revenue is absent but expected present" in result.stdout
     assert "clause general.counterparts is present but expected absent" in result.stdout
     assert "no approved rendering second.md; review the output and run with --update" in result.stdout
-    assert "2 scenarios: 0 passed, 2 failed." in result.stdout
+    assert "2 scenarios: 0 passed, 2 failed;" in result.stdout
 
 
 def test_init_never_overwrites_and_test_needs_scenarios(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ can name another clause's number and stay right when others are left out.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -101,6 +102,51 @@ def _lower_first(text: str) -> str:
     return text
 
 
+class MissingAnswer(Undefined):
+    """An `extra` answer its question did not give (asked only under a `when`, or left empty): false in a
+    test, equal to none, replaced by `| default(…)`, and refused when a clause prints it, naming the clause,
+    its line and the answer, instead of printing nothing ("by ,")."""
+
+    __slots__ = ()
+
+    def __init__(self, name: str) -> None:
+        super().__init__(hint=f"it prints extra.{name}, which has no answer for this agreement (its question is asked only "
+                              f"under a condition, or was left empty); print it inside {{% if extra.{name} %}} … "
+                              f"{{% endif %}} or with | default('…')", name=f"extra.{name}")
+
+    def __str__(self) -> str:
+        self._fail_with_undefined_error()
+        return ""  # pragma: no cover - the line above raises
+
+    def __eq__(self, other: object) -> bool:
+        return other is None or type(other) is type(self)
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    def __hash__(self) -> int:
+        return hash(None)
+
+
+# Filters that turn a value into words: given a missing answer, they pass it on, so printing refuses it.
+_WORDING_FILTERS = {"and_list", "or_list", "date", "money", "percent", "count", "upfirst", "lowerfirst", "institution",
+                    "months_after", "upper", "lower", "title", "capitalize", "trim", "replace", "string", "join",
+                    "truncate", "wordwrap", "center", "indent", "format", "striptags", "e", "escape", "round", "int",
+                    "float", "abs", "first", "last"}
+
+
+def _passing_missing(function: Any) -> Any:
+    first = 1 if getattr(function, "jinja_pass_arg", None) is not None else 0
+
+    @functools.wraps(function)
+    def wording(*args: Any, **kwargs: Any) -> Any:
+        if len(args) > first and isinstance(args[first], MissingAnswer):
+            return args[first]
+        return function(*args, **kwargs)
+
+    return wording
+
+
 class Unprintable(Exception):
     """A clause prints a value that has no fixed wording: a record, a list, a mapping, a function."""
 
@@ -159,6 +205,9 @@ def _environment() -> BudgetedSandbox:
         institution=institution,
         months_after=lambda value, months: add_months(value, int(months)),
     )
+    for name in _WORDING_FILTERS & set(env.filters):
+        env.filters[name] = _passing_missing(env.filters[name])
+    env.tests["none"] = lambda value: value is None or isinstance(value, MissingAnswer)
     # `select('search', 'announce|publicity')`: answers that mention a word, case as the pattern says.
     env.tests["search"] = lambda value, pattern: re.search(pattern, str(value)) is not None
     env.globals["range"] = budgeted_range
@@ -195,6 +244,7 @@ def _context(answers: Answers) -> dict[str, Any]:
             totals[resource.currency] = totals.get(resource.currency, Decimal(0)) + resource.value
     return {
         **{name: getattr(answers, name) for name in type(answers).model_fields},
+        "extra": {name: MissingAnswer(name) if value is None else value for name, value in answers.extra.items()},
         "binding": agreement.binding,
         "shall": "shall" if agreement.binding else "will",
         "term_end": agreement.end,
@@ -277,7 +327,9 @@ def _plan(library: ClauseLibrary, context: dict[str, Any]) -> _Plan:
 
 
 def _clause_error(clause: ClauseFile, message: str, line: int | None = None) -> ClauseLibraryError:
-    return ClauseLibraryError(str(clause.source), [Problem(clause.meta.id, message, line)])
+    from ..sandbox import readable
+
+    return ClauseLibraryError(str(clause.source), [Problem(clause.meta.id, readable(message, 600), line)])
 
 
 def party_description(party: Party) -> str:
@@ -312,8 +364,10 @@ def _render_clause(clause: ClauseFile, context: dict[str, Any], answers: Answers
         file_line = clause.body_line + line - 1 if line else None
         raise _clause_error(clause, f"template error: {exc} (`agreementkit lint` checks every clause and branch "
                                     "at once, with suggestions)", file_line) from None
-    except RecursionError:
-        raise _clause_error(clause, "template nested too deeply to render (check for runaway nesting or recursion)") from None
+    except RecursionError as exc:
+        line = _template_line(exc)
+        raise _clause_error(clause, "template nested too deeply to render (a macro that calls itself without end, or "
+                                    "runaway nesting)", clause.body_line + line - 1 if line else None) from None
     except Exception as exc:  # noqa: BLE001 - sandbox refusals, budget, arithmetic: all the library's to fix
         line = _template_line(exc) or getattr(exc, "lineno", None)
         file_line = clause.body_line + line - 1 if line else None

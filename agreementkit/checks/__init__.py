@@ -1,43 +1,70 @@
 """The partnership health check: an advisor's review of the deal's design.
 
-Each rule is a small function over validated answers, registered with its id
-and severity. Rules return findings; they never raise, print or decide what
-happens next (the CLI and the renderer decide that by severity).
+The rules are data in the library (`clauses/rules/*.yaml` and each layer's
+`rules/`), run by one evaluator. Rules return findings; they never raise,
+print or decide what happens next (the CLI and the renderer decide that by
+severity).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..answers import Answers
 from ..errors import AnswersError, Problem
-from .findings import RULES, CheckReport, Finding, Rule, Severity, rule
+from .findings import CheckReport, Finding, PlainWords, Severity
+from .rules import Rule, RuleBook, load_rules, rule_file_schema
 
-__all__ = ["RULES", "CheckReport", "Finding", "Rule", "Severity", "rule", "check_answers", "report_schema"]
+if TYPE_CHECKING:
+    from ..questions.spec import Interview
+
+__all__ = ["CheckReport", "Finding", "PlainWords", "Rule", "RuleBook", "Severity", "check_answers", "load_rules",
+           "report_schema", "rule_file_schema"]
 
 
-def _load_rules() -> None:
-    from . import measures, rules  # noqa: F401  (registers the built-in rules)
+def check_answers(answers: Answers, source: str = "answers", rules: RuleBook | None = None,
+                  interview: Interview | None = None) -> CheckReport:
+    """Run every enabled rule of `rules` (the built-in ones when not given); findings for rules in
+    `check.ignore` are kept but marked silenced. `interview` (by default the interview of the
+    rules' layers) gives the plain-words form its question prompts and page titles."""
+    from .engine import _Asked, rule_context, run_rule
 
-
-def check_answers(answers: Answers, source: str = "answers") -> CheckReport:
-    """Run every rule; findings for rules in `check.ignore` are kept but marked silenced."""
-    _load_rules()
-    unknown = [(i, name) for i, name in enumerate(answers.check.ignore) if name not in RULES]
+    book = rules if rules is not None else load_rules()
+    unknown = [(i, name) for i, name in enumerate(answers.check.ignore) if name not in book.rules]
     if unknown:
-        known = ", ".join(sorted(RULES))
-        raise AnswersError(
-            source, [Problem(f"check.ignore[{i}]", f"unknown rule '{name}' (the rules are: {known})") for i, name in unknown]
-        )
+        raise AnswersError(source, [Problem(f"check.ignore[{i}]", _unknown_rule(name, book)) for i, name in unknown])
+    if interview is None:
+        interview = _interview_of(book)
     silenced = set(answers.check.ignore)
+    context = rule_context(answers)
+    asked = _Asked(interview)
     findings: list[Finding] = []
-    for registered in RULES.values():
-        for finding in registered.run(answers):
+    for rule in book.enabled():
+        for finding in run_rule(rule, context, asked):
             findings.append(finding.model_copy(update={"silenced": finding.rule in silenced}))
     findings.sort(key=lambda f: (f.silenced, f.severity.rank))
     counts = {s.value: sum(1 for f in findings if f.severity == s and not f.silenced) for s in Severity}
     counts["silenced"] = sum(1 for f in findings if f.silenced)
     return CheckReport(source=source, findings=findings, counts=counts, verdict=_verdict(counts))
+
+
+def _unknown_rule(name: str, book: RuleBook) -> str:
+    import difflib
+
+    hint = difflib.get_close_matches(name, list(book.rules), n=1)
+    layers = " (with the layers " + ", ".join(book.layers) + ")" if book.layers else ""
+    return (f"unknown rule '{name}'{layers}" + (f"; did you mean '{hint[0]}'?" if hint else "")
+            + f" (the rules are: {', '.join(sorted(book.rules))})")
+
+
+def _interview_of(book: RuleBook) -> Interview | None:
+    from ..errors import AgreementkitError
+    from ..questions.spec import load_interview
+
+    try:
+        return load_interview(book.layers)
+    except AgreementkitError:
+        return None
 
 
 def _verdict(counts: dict[str, int]) -> str:

@@ -1,18 +1,14 @@
-"""What the health check reports, and the registry its rules join.
+"""What the health check reports: findings, in the answers file's terms and in the interview's.
 
-The base of the checks package: the rules and the report both build on it,
-and it imports neither.
+The base of the checks package: the rule files, the evaluator and the report
+all build on it, and it imports none of them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from enum import Enum
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-
-from ..answers import Answers
 
 
 class Severity(str, Enum):
@@ -25,6 +21,17 @@ class Severity(str, Enum):
         return {"error": 0, "warning": 1, "advice": 2}[self.value]
 
 
+class PlainWords(BaseModel):
+    """A finding as the interview and the browser say it: no answers-file paths, the questions
+    named as the interview asks them."""
+
+    model_config = ConfigDict(frozen=True)
+
+    finding: str
+    why: str
+    suggestion: str
+
+
 class Finding(BaseModel):
     """One thing an advisor would raise, in the user's terms."""
 
@@ -35,8 +42,15 @@ class Finding(BaseModel):
     path: str = Field(description="The answers path concerned, e.g. objectives[2].due.")
     finding: str = Field(description="One sentence naming the objective, party or step concerned.")
     why: str = Field(description="Why it matters for the partnership.")
-    suggestion: str = Field(description="What to change.")
+    suggestion: str = Field(description="What to change, naming the answers file's fields.")
     silenced: bool = Field(False, description="True when the answers file lists the rule under check.ignore.")
+    question: str | None = Field(None, description="The interview question that fixes it, e.g. objectives[].owner.")
+    plain: PlainWords | None = Field(None, description="The finding in the interview's words, without answers-file paths.")
+    layer: str = Field("built-in", description="The library layer the rule comes from.")
+
+    def said(self) -> PlainWords:
+        """The words the interview and the browser show."""
+        return self.plain or PlainWords(finding=self.finding, why=self.why, suggestion=self.suggestion)
 
 
 class CheckReport(BaseModel):
@@ -46,6 +60,8 @@ class CheckReport(BaseModel):
     findings: list[Finding]
     counts: dict[str, int] = Field(description="Findings per severity, silenced ones excluded, plus 'silenced'.")
     verdict: str
+    notes: list[str] = Field([], description="Warnings about how the check was run, e.g. without a layer the answers "
+                                             "were made with (--without-recorded-libraries).")
 
     @property
     def errors(self) -> list[Finding]:
@@ -57,30 +73,3 @@ class CheckReport(BaseModel):
 
     def active(self) -> list[Finding]:
         return [f for f in self.findings if not f.silenced]
-
-
-class Rule:
-    def __init__(self, rule_id: str, severity: Severity, summary: str, function: Callable[..., Iterator[Any]]):
-        self.id = rule_id
-        self.severity = severity
-        self.summary = summary
-        self.function = function
-
-    def run(self, answers: Answers) -> list[Finding]:
-        return [
-            Finding(rule=self.id, severity=self.severity, path=path, finding=finding, why=why, suggestion=suggestion)
-            for path, finding, why, suggestion in self.function(answers)
-        ]
-
-
-RULES: dict[str, Rule] = {}
-
-
-def rule(rule_id: str, severity: str, summary: str) -> Callable[[Callable[..., Iterator[Any]]], Callable[..., Iterator[Any]]]:
-    """Register a rule. The function yields (path, finding, why, suggestion)."""
-
-    def register(function: Callable[..., Iterator[Any]]) -> Callable[..., Iterator[Any]]:
-        RULES[rule_id] = Rule(rule_id, Severity(severity), summary, function)
-        return function
-
-    return register

@@ -80,6 +80,11 @@ LibraryOption = Annotated[
         show_default=False,
     ),
 ]
+WithoutRecordedOption = Annotated[
+    bool,
+    typer.Option("--without-recorded-libraries", help="Use answers made with library layers (their `libraries:`) without "
+                                                      "those layers: the built-in wording and rules stand in, with a warning."),
+]
 FormatsOption = Annotated[
     Optional[str],
     typer.Option("--format", "-f", help="Documents to write into the -o folder, comma-separated: docx,pdf,html,md,ics (ics: the review calendar). (default: docx,pdf)",

@@ -12,6 +12,7 @@ from .common import (
     FormatsOption,
     LibraryOption,
     TemplatesOption,
+    WithoutRecordedOption,
     app,
     fail,
     make_console,
@@ -40,6 +41,7 @@ def render(
     ] = None,
     library: LibraryOption = None,
     templates: TemplatesOption = None,
+    without_recorded: WithoutRecordedOption = False,
 ) -> None:
     """Render answers files into memoranda.
 
@@ -66,13 +68,13 @@ def render(
     except AgreementkitError as exc:
         raise fail(exc) from None
     if len(inputs) == 1 and not answers[0].is_dir():
-        _render_single(inputs[0], output, formats, force, advisor, library, templates)
+        _render_single(inputs[0], output, formats, force, advisor, library, templates, without_recorded)
     else:
-        _render_batch(inputs, output, formats, force, advisor, jobs, library, templates)
+        _render_batch(inputs, output, formats, force, advisor, jobs, library, templates, without_recorded)
 
 
 def _render_single(answers: Path, output: Path, formats: str | None, force: bool, advisor: bool,
-                   library: list[Path] | None, templates: Path | None) -> None:
+                   library: list[Path] | None, templates: Path | None, without_recorded: bool) -> None:
     """One file, as render has always done it: the findings in full and the files written."""
     from ..errors import AgreementkitError
     from ..render import check_writable, parse_formats, plan_outputs, write_outputs
@@ -82,18 +84,17 @@ def _render_single(answers: Path, output: Path, formats: str | None, force: bool
         chosen = parse_formats(formats) if formats else None
         outputs = plan_outputs(output, answers.stem, chosen)
         check_writable(outputs, force)
-        from ..answers import load_answers
-        from ..assembly import assemble, library_for
-        from ..checks import check_answers
-        from ..questions.spec import load_interview
+        from ..assembly import assemble
+        from ..layered import load_in_layers
 
-        loaded = load_answers(answers, interview=load_interview(library))
-        report = check_answers(loaded, str(answers))
+        loaded, house, warnings = load_in_layers(answers, library, without_recorded=without_recorded)
+        notices(warnings)
+        report = house.check(loaded, str(answers))
         if report.errors:
             print_findings(report, console, severities=("error",))
             raise typer.Exit(1)
         print_findings(report, console, severities=("warning",), brief=True)
-        clause_library = library_for(library)
+        clause_library = house.library
         notices(clause_library.notices)
         document = assemble(loaded, clause_library)
         if advisor:
@@ -115,7 +116,7 @@ def _render_single(answers: Path, output: Path, formats: str | None, force: bool
 
 
 def _render_batch(inputs: list[Path], output: Path, formats: str | None, force: bool, advisor: bool, jobs: int | None,
-                  library: list[Path] | None, templates: Path | None) -> None:
+                  library: list[Path] | None, templates: Path | None, without_recorded: bool) -> None:
     """Many files: a progress bar, a line per file, a summary; the worst file sets the exit code."""
     from rich.progress import (
         BarColumn,
@@ -136,7 +137,7 @@ def _render_batch(inputs: list[Path], output: Path, formats: str | None, force: 
             raise UserError(f"-o {output} names one file, but {len(inputs)} answers files are given; give a folder with -o")
         chosen = tuple(parse_formats(formats) if formats else DEFAULT_FORMATS)
         planned = plan_jobs(inputs, output, chosen, force=force, advisor=advisor,
-                            library=tuple(library or ()), templates=templates)
+                            library=tuple(library or ()), templates=templates, without_recorded=without_recorded)
     except AgreementkitError as exc:
         raise fail(exc) from None
     results: list[Result] = []
@@ -241,6 +242,7 @@ def check(
     ] = "table",
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too, not only on errors.")] = False,
     library: LibraryOption = None,
+    without_recorded: WithoutRecordedOption = False,
 ) -> None:
     """Review the partnership's design as an advisor would.
 
@@ -261,18 +263,17 @@ def check(
     """
     from rich.markup import escape
 
-    from ..answers import load_answers
-    from ..checks import check_answers
     from ..errors import AgreementkitError, UserError
+    from ..layered import load_in_layers
 
     try:
         if output_format.lower() not in ("table", "json"):
             raise UserError(f"unknown --format '{output_format}': choose table or json")
-        from ..questions.spec import load_interview
-
-        report = check_answers(load_answers(answers, check_references=False, interview=load_interview(library)), str(answers))
+        loaded, house, warnings = load_in_layers(answers, library, without_recorded=without_recorded, check_references=False)
+        report = house.check(loaded, str(answers)).model_copy(update={"notes": warnings})
     except AgreementkitError as exc:
         raise fail(exc) from None
+    notices(warnings)
     if output_format.lower() == "json":
         typer.echo(report.model_dump_json(indent=2))
     else:

@@ -97,6 +97,11 @@ def new(
             chosen = parse_formats(formats) if formats else list(DEFAULT_FORMATS)
             draft = Draft(path, quick=quick, defaults=defaults, output=str(output), formats=chosen, libraries=layers)
             draft.save()
+        from ..checks import load_rules
+        from ..toolkit.lint.questions import refuse_unknown_names
+
+        refuse_unknown_names(interview)  # a question whose `when` names no answer would silently never be asked
+        load_rules(draft.libraries)
     except (KeyboardInterrupt, EOFError):
         raise typer.Exit(130) from None
     except AgreementkitError as exc:

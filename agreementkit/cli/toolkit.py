@@ -109,12 +109,14 @@ def test_scenarios(
     from rich.text import Text
 
     from ..errors import AgreementkitError
-    from ..toolkit.scenarios import find_scenarios, run_scenario
+    from ..toolkit.scenarios import find_scenarios, run_rule_examples, run_scenario
 
     layers = list(library or [])
     console = make_console(stderr=False)
     try:
-        results = [run_scenario(path, layers, update=update) for path in find_scenarios(layers)]
+        examples = run_rule_examples(layers)
+        # A layer of rules alone is tested by its rules' examples; any other needs scenarios.
+        results = [run_scenario(path, layers, update=update) for path in find_scenarios(layers, required=not examples)]
     except AgreementkitError as exc:
         raise fail(exc) from None
     for result in results:
@@ -128,10 +130,18 @@ def test_scenarios(
                 console.print(Text(f"  {problem}"))
             if result.diff:
                 typer.echo(result.diff, nl=False)
+    for result in examples:
+        console.print(Text("passed  " if result.passed else "FAILED  ", style="green" if result.passed else "bold red")
+                      + Text(f"{result.name}" + ("" if result.passed else f" ({result.answers})")))
+        for problem in result.problems:
+            console.print(Text(f"  {problem}"))
     failed = [r for r in results if not r.passed]
+    broken = [r for r in examples if not r.passed]
     console.print(f"{len(results)} scenario{'s' if len(results) != 1 else ''}: {len(results) - len(failed)} passed, "
-                  f"{len(failed)} failed" + (f", {sum(r.updated for r in results)} updated" if update else "") + ".",
-                  style="bold")
+                  f"{len(failed)} failed" + (f", {sum(r.updated for r in results)} updated" if update else "") + "; "
+                  f"{len(examples)} rule{'s' if len(examples) != 1 else ''} with examples: {len(examples) - len(broken)} "
+                  f"passed, {len(broken)} failed.", style="bold")
+    failed += broken
     if failed:
         raise typer.Exit(2 if any(r.unreadable for r in failed) else 1)
 

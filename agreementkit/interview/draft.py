@@ -50,7 +50,7 @@ class Draft:
             "derived": sorted(self.derived),
         }
         text = HEADER.format(path=self.path) + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
-        atomic_write(self.path, text.encode("utf-8"))
+        atomic_write(self.path, text.encode("utf-8"), private=True)  # names and email addresses: the owner's only
 
 
 def load_draft(path: Path) -> Draft:

@@ -457,7 +457,9 @@ class InterviewRun:
         if q.validate_:
             message = render_value(q.validate_, {**self._context(scope), "value": value}, f"{q.id}: validate")
             if message and str(message).strip():
-                raise Invalid(_sentence(str(message)))
+                from ..sandbox import readable
+
+                raise Invalid(_sentence(readable(" ".join(str(message).split()))))
         return value
 
     def _fits(self, where: PathKey, value: Any) -> None:

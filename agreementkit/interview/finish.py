@@ -86,10 +86,10 @@ def finish(data: dict[str, Any], interview: Interview, library: ClauseLibrary) -
     HealthCheckErrors when they cannot be written yet."""
     from ..answers import validate_answers
     from ..assembly import assemble
-    from ..checks import check_answers
+    from ..checks import check_answers, load_rules
 
     answers = validate_answers(data, interview=interview)
-    errors = check_answers(answers).errors
+    errors = check_answers(answers, rules=load_rules(interview.layers), interview=interview).errors
     if errors:
         raise HealthCheckErrors("the health check found errors: " + " ".join(f"{f.finding} {f.suggestion}" for f in errors))
     return Finished(answers, assemble(answers, library), file_stem(data))

@@ -47,12 +47,13 @@ def page_rows(run: InterviewRun, page: Page) -> list[tuple[str, str]]:
     return rows
 
 
-def page_of(interview: Interview, rule: str | None, path: str) -> str:
-    """The page where a finding or problem is fixed: the page that names its rule,
-    else the page whose questions fill the answers at its path."""
-    for page in interview.pages:
-        if rule and rule in page.rules:
-            return page.id
+def page_of(interview: Interview, question: str | None, path: str) -> str:
+    """The page where a finding or problem is fixed: the page of the question its rule names
+    (`where.question`), else the page whose questions fill the answers at its path."""
+    if question:
+        for page in interview.pages:
+            if any(q.id == question for top in page.questions for q in top.walk()):
+                return page.id
     top = re.split(r"[.\[]", path, maxsplit=1)[0]
     for page in interview.pages:
         if any(q.field_path[0] == top for q in page.questions):

@@ -74,7 +74,7 @@ def _summary(ui: Terminal, run: InterviewRun) -> None:
 def _findings(ui: Terminal, run: InterviewRun, data: dict[str, Any]) -> dict[str, int]:
     """Show the health check's findings; count them per interview page."""
     from ..answers import validate_answers
-    from ..checks import check_answers
+    from ..checks import check_answers, load_rules
 
     per_page: dict[str, int] = {}
     try:
@@ -86,11 +86,12 @@ def _findings(ui: Terminal, run: InterviewRun, data: dict[str, Any]) -> dict[str
             page = page_of(run.interview, None, problem.path)
             per_page[page] = per_page.get(page, 0) + 1
         return per_page
-    report = check_answers(answers)
+    report = check_answers(answers, rules=load_rules(run.interview.layers), interview=run.interview)
     styles = {"error": "bold red", "warning": "yellow", "advice": "cyan"}
     for finding in report.active():
-        ui.say(f"{finding.severity.value}: {finding.finding} {finding.suggestion} [{finding.path}]", style=styles[finding.severity.value])
-        page = page_of(run.interview, finding.rule, finding.path)
+        said = finding.said()  # the interview's words: questions as it asks them, never answers-file paths
+        ui.say(f"{finding.severity.value}: {said.finding} {said.suggestion}", style=styles[finding.severity.value])
+        page = page_of(run.interview, finding.question, finding.path)
         per_page[page] = per_page.get(page, 0) + 1
     ui.say(report.verdict, style="bold")
     return per_page

@@ -20,7 +20,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from ..dates import add_months, as_date, term_months
 from ..errors import UserError
-from ..targets import measurable
+from .helpers import FILTERS as HELPERS
 
 _WHOLE_EXPRESSION = re.compile(r"^\s*\{\{(.*)\}\}\s*$", re.DOTALL)
 
@@ -204,7 +204,7 @@ FILTERS = {
     "cadence_months": cadence_months,
     "party_label": party_label,
     "resource_kind": resource_kind,
-    "measurable": measurable,
+    **HELPERS,
 }
 
 
@@ -246,15 +246,17 @@ def bare(expression: str) -> str:
 def evaluate(expression: str, context: dict[str, Any], where: str) -> Any:
     """A `when` condition: a bare Jinja2 expression over the answers so far."""
     expression = bare(expression)
-    from ..sandbox import budget
+    from ..sandbox import budget, readable
 
     try:
         with budget():
             return _plain(_compiled_expression(expression)(**context))
     except TemplateError as exc:
-        raise ExpressionError(f"{where}: {expression!r}: {exc}") from None
+        raise ExpressionError(f"{where}: {readable(repr(expression))}: {readable(exc)}") from None
+    except RecursionError:
+        raise ExpressionError(f"{where}: {readable(repr(expression))} is nested too deeply to work out") from None
     except Exception as exc:  # noqa: BLE001 - a layer's expression failing is the layer's error, never a traceback
-        raise ExpressionError(f"{where}: {expression!r} failed: {exc}") from None
+        raise ExpressionError(f"{where}: {readable(repr(expression))} failed: {readable(exc)}") from None
 
 
 def render_value(value: Any, context: dict[str, Any], where: str) -> Any:
@@ -265,14 +267,17 @@ def render_value(value: Any, context: dict[str, Any], where: str) -> Any:
     whole = _WHOLE_EXPRESSION.match(value)
     if whole and "}}" not in whole.group(1):
         return evaluate(whole.group(1), context, where)
-    from ..sandbox import render_capped
+    from ..sandbox import readable, render_capped
 
     try:
         return render_capped(_compiled_template(value), context)
     except TemplateError as exc:
-        raise ExpressionError(f"{where}: {value!r}: {exc}") from None
+        raise ExpressionError(f"{where}: {readable(repr(value))}: {readable(exc)}") from None
+    except RecursionError:
+        raise ExpressionError(f"{where}: {readable(repr(value))} is nested too deeply to work out (a macro calling "
+                              "itself?)") from None
     except Exception as exc:  # noqa: BLE001
-        raise ExpressionError(f"{where}: {value!r} failed: {exc}") from None
+        raise ExpressionError(f"{where}: {readable(repr(value))} failed: {readable(exc)}") from None
 
 
 def check_syntax(source: str, *, template: bool) -> str | None:

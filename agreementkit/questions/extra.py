@@ -42,14 +42,34 @@ def _field(q: Question) -> tuple[Any, Any]:
                           maximum=q.max if q.type != QuestionType.list else None, party_ref=PartyRef)
         if q.each == "party":
             kind = dict[PartyRef, kind]  # type: ignore[valid-type]
-    described = Field(description=q.help or q.prompt)
+    description, shown = _described(q)
     # A question asked only under a condition cannot be required of every answers file, and one with a
     # default is answered by it when the file leaves it out (validate_extra fills it in first).
     if q.required and q.default is None and not q.when and not q.removed:
-        return kind, described
-    constant = q.default is not None and not (isinstance(q.default, str) and "{" in q.default)
-    return kind | None, Field(None, description=q.help or q.prompt,
-                              json_schema_extra={"default": q.default} if constant else None)
+        return kind, Field(description=description, json_schema_extra=shown or None)
+    return kind | None, Field(None, description=description, json_schema_extra=shown or None)
+
+
+def _described(q: Question) -> tuple[str, dict[str, Any]]:
+    """The schema's words for a question: its help, when it is asked and what it defaults to (for editors,
+    `default` for a constant, `x-agreementkit-default` and `x-agreementkit-when` for expressions)."""
+    import json
+
+    from pydantic_core import to_jsonable_python
+
+    parts = [q.help or q.prompt]
+    shown: dict[str, Any] = {}
+    if q.when:
+        parts.append(f"Asked only when: {q.when}.")
+        shown["x-agreementkit-when"] = q.when
+    if q.default is not None:
+        if isinstance(q.default, str) and "{" in q.default:
+            parts.append(f"Default, worked out from the other answers: {q.default}")
+            shown["x-agreementkit-default"] = q.default
+        else:
+            parts.append(f"Default: {json.dumps(to_jsonable_python(q.default), ensure_ascii=False)}.")
+            shown["default"] = q.default
+    return " ".join(p.strip() for p in parts if p), shown
 
 
 def extra_model(interview: Interview) -> type[BaseModel]:
@@ -108,7 +128,7 @@ def validate_extra(interview: Interview, data: Any, party_keys: set[str] | None,
         return {}, problems
     # Every declared answer is there for the clauses, None when not given: `extra.x` never fails to resolve.
     values = {name: _plain(value) for name, value in validated.model_dump().items()}
-    return DefaultedExtra(values, defaulted), _validators(interview, values, answers) if answers is not None else []
+    return DefaultedExtra(values, defaulted), []
 
 
 class DefaultedExtra(dict[str, Any]):
@@ -164,21 +184,67 @@ def _with_defaults(interview: Interview, data: dict[str, Any], answers: dict[str
     return filled, defaulted, problems
 
 
-def _validators(interview: Interview, values: dict[str, Any], answers: dict[str, Any]) -> list[tuple[PathKey, str]]:
+def question_validators(interview: Interview, answers: dict[str, Any], extra: dict[str, Any] | None = None
+                        ) -> list[tuple[PathKey, str]]:
+    """Every question's `validate:` applied to an answers file as the interview applies it to a typed answer:
+    built-in questions a layer gives one, `extra` questions, entries of groups and answers per party. A
+    question whose `when` is false for these answers is not asked, so is not judged."""
     import json
 
-    from .expressions import render_value
+    from .expressions import ExpressionError, evaluate, render_value
 
-    plain = json.loads(json.dumps({**answers, "extra": values}, default=str))
+    plain = json.loads(json.dumps({**answers, "extra": {**(answers.get("extra") or {}), **(extra or {})}}, default=str))
     problems: list[tuple[PathKey, str]] = []
-    for q in interview.extra_questions():
-        name = q.relative.removeprefix("extra.")
-        if q.validate_ and values.get(name) is not None:
-            value = plain["extra"][name]
-            message = render_value(q.validate_, {**plain, "value": value}, f"{q.id}: validate")
-            if message and str(message).strip():
-                problems.append((("extra", name), str(message).strip()))
+
+    def judge(q: Question, value: Any, path: PathKey, scope: dict[str, Any]) -> None:
+        if value is None or value == "" or value == []:
+            return
+        try:
+            if q.when and not evaluate(q.when, scope, f"{q.id}: when"):
+                return
+            message = render_value(q.validate_, {**scope, "value": value}, f"{q.id}: validate")
+        except ExpressionError as exc:
+            problems.append((path, f"its check could not be worked out: {exc}"))
+            return
+        if message and str(message).strip():
+            from ..sandbox import readable
+
+            problems.append((path, readable(" ".join(str(message).split()))))
+
+    parties = plain.get("parties") if isinstance(plain.get("parties"), list) else []
+    for q in interview.questions():
+        if not q.validate_ or q.removed:
+            continue
+        if q.parent_id is None:
+            value = _at(plain, q.field_path)
+            if q.each == "party" and isinstance(value, dict):
+                for key, each in value.items():
+                    party = next((p for p in parties if isinstance(p, dict) and p.get("key") == key), {})
+                    judge(q, each, (*q.field_path, key), {**plain, "party": party})
+            else:
+                judge(q, value, q.field_path, plain)
+            continue
+        try:
+            group = interview.question(q.parent_id)
+        except KeyError:
+            continue
+        if group.parent_id is not None:
+            continue  # a group inside a group: judged by the interview as it is asked
+        items = _at(plain, group.field_path)
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, dict):
+                scope = {**plain, "item": item, "items": items[:index], "index": index,
+                         "previous": items[index - 1] if index else {}}
+                judge(q, _at(item, q.field_path), (*group.field_path, index, *q.field_path), scope)
     return problems
+
+
+def _at(data: Any, path: tuple[str, ...]) -> Any:
+    for part in path:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(part)
+    return data
 
 
 def extra_schema(interview: Interview) -> dict[str, Any]:

@@ -47,7 +47,8 @@ class PageSpec(BaseModel):
     title: str | None = Field(None, description="Shown as the page heading.")
     why: str | None = Field(None, description="One line on why the page matters, shown under the heading.")
     feeds: list[str] | None = Field(None, description="Ids of the document sections this page's answers shape.")
-    rules: list[str] | None = Field(None, description="Health-check rules whose findings are fixed on this page.")
+    rules: list[str] | None = Field(None, description="Deprecated and no longer read: a health-check rule's "
+                                    "where.question places its findings on that question's page (lint warns).")
     order: int | None = Field(None, description="Position among pages (built-in pages use 10, 20, ... 130).")
 
 
@@ -197,6 +198,12 @@ class Interview:
 
         return validate_extra(self, data, party_keys, recorded_layers, answers)
 
+    def validate_answers(self, answers: dict[str, Any], extra: dict[str, Any] | None = None) -> list[tuple[PathKey, str]]:
+        """Each question's `validate:` applied to answers file data, as the interview applies it to an answer typed."""
+        from .extra import question_validators
+
+        return question_validators(self, answers, extra)
+
 
 _FIELD_DEFAULTS: dict[str, Any] = {
     "label": None, "help": "", "options": [], "none_label": None, "required": True, "default": None, "when": None,
@@ -218,7 +225,10 @@ def _read_question_file(path: Path) -> tuple[list[tuple[int, PageSpec]], list[tu
     from ..answers import describe_error, user_path
 
     located = parse_yaml(read_text(path, "question"), str(path))
-    data = located.data if located.data is not None else {}
+    if located.data is None:
+        return [], [], located, [Problem("", f"{path}: the file is empty; a question file holds pages: and questions: "
+                                             "(see `agreementkit questions schema`), or remove it", 1)]
+    data = located.data
     if not isinstance(data, dict):
         raise ClauseLibraryError(str(path), [Problem("", "expected a mapping with pages: and questions:", 1)])
     names = set(QuestionSpec.model_fields) | set(PageSpec.model_fields) | set(OptionSpec.model_fields) | {"pages", "questions", "validate"}
@@ -445,6 +455,10 @@ def _built(layers: tuple[str, ...]) -> _Builder:
     for folder, builtin in folders:
         if not folder.is_dir():
             raise ClauseLibraryError(str(folder), [Problem("", "no such clause library folder")])
+        if not builtin:
+            from ..library import layer_info
+
+            layer_info(folder)  # a layer's library.yaml is judged by every command the same way
         for path in sorted((folder / QUESTIONS_DIR).glob("*.yaml")):
             builder.add_file(path, layer_name(folder, builtin), builtin)
     return builder

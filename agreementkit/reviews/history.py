@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..answers import Answers, describe_error, load_answers, user_path
+from ..answers import Answers, describe_error, user_path
 from ..assembly.timeline import ScheduledReview, scheduled_reviews
 from ..dates import as_date, long_date
 from ..errors import InvalidInputError, Problem, UserError
@@ -118,9 +118,10 @@ class _Answers:
     def get(self, path: Path) -> Answers:
         key = path.resolve()
         if key not in self.loaded:
-            from ..questions.spec import load_interview
+            from ..layered import load_in_layers
 
-            self.loaded[key] = load_answers(path, interview=load_interview(self.library))
+            # As every command reads answers: in the given layers, refused without a layer they record.
+            self.loaded[key] = load_in_layers(path, self.library)[0]
         return self.loaded[key]
 
 

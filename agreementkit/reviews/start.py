@@ -118,13 +118,12 @@ def review_template(answers: Answers, agreement: str, scheduled: ScheduledReview
 
 def start_review(answers_path: Path, folder: Path, *, library: list[Path] | None = None, force: bool = False) -> Started:
     """Write the file for the next review into `folder`: the Python call behind `agreementkit review start`."""
-    from ..answers import load_answers
-    from ..questions.spec import load_interview
+    from ..layered import load_in_layers
 
     if folder.exists() and not folder.is_dir():
         raise UserError(f"-o {folder} is a file; give the folder that holds (or will hold) the review files")
     history = load_history(folder, library) if folder.is_dir() and review_files(folder) else None
-    answers = load_answers(answers_path, interview=load_interview(library))
+    answers = load_in_layers(answers_path, library)[0]
     if history is not None and history.answers_path.resolve() != answers_path.resolve():
         raise UserError(f"{folder} holds the reviews of {history.answers_path}, not of {answers_path}; "
                         "keep one partnership's reviews per folder")

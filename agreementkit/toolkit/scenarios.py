@@ -33,8 +33,9 @@ class ScenarioResult:
     unreadable: bool = False  # its answers, questions or clause files cannot be read: bad input, not a failed scenario
 
 
-def find_scenarios(layers: list[Path]) -> list[Path]:
-    """The answers files of the scenarios: every layer's tests/*.yaml, or the built-in ones with no layer."""
+def find_scenarios(layers: list[Path], *, required: bool = True) -> list[Path]:
+    """The answers files of the scenarios: every layer's tests/*.yaml, or the built-in ones with no layer;
+    none is an error when `required`."""
     from ..resources import builtin_clauses
 
     for layer in layers:
@@ -43,7 +44,7 @@ def find_scenarios(layers: list[Path]) -> list[Path]:
     folders = [Path(p) / TESTS_DIR for p in layers] if layers else [builtin_clauses() / TESTS_DIR]
     found = [p for folder in folders if folder.is_dir() for p in sorted(folder.glob("*.yaml"))
              if not p.name.endswith(".expect.yaml")]
-    if not found:
+    if not found and required:
         where = ", ".join(str(f) for f in folders)
         raise ClauseLibraryError(where, [Problem("", "no scenarios: add NAME.yaml answers files (and run with --update "
                                                      "to write their expected renderings)")])
@@ -195,10 +196,8 @@ def _named(heading: str, how: str, ids: dict[str, str]) -> str:
 
 def run_scenario(answers_path: Path, layers: list[Path], *, update: bool = False) -> ScenarioResult:
     """Render one scenario and compare it with its approved rendering and expectations."""
-    from ..answers import load_answers
-    from ..assembly import assemble, library_for
-    from ..checks import check_answers
-    from ..questions.spec import load_interview
+    from ..assembly import assemble
+    from ..layered import load_in_layers
     from ..render import render_bytes
     from ..yamlfile import parse_yaml, read_text
 
@@ -206,8 +205,9 @@ def run_scenario(answers_path: Path, layers: list[Path], *, update: bool = False
     expected_path = answers_path.with_suffix(".md")
     result = ScenarioResult(name, answers_path, True)
     try:
-        answers = load_answers(answers_path, interview=load_interview(layers or None))
-        library = library_for(layers)
+        # A layer's own scenarios carry the layer, wherever its copy is on this machine.
+        answers, house, _ = load_in_layers(answers_path, layers or None, also=[answers_path.parent.parent])
+        library = house.library
     except AgreementkitError as exc:
         result.passed = False
         result.unreadable = True
@@ -248,7 +248,7 @@ def run_scenario(answers_path: Path, layers: list[Path], *, update: bool = False
             raise ClauseLibraryError(str(expect_path), [Problem("", "expected a mapping with findings:, present: and absent:")])
         ids = {c.id for s in document.sections for c in s.clauses}
         if "findings" in data:
-            found = sorted({f.rule for f in check_answers(answers).active()})
+            found = sorted({f.rule for f in house.check(answers).active()})
             if sorted(set(data["findings"] or [])) != found:
                 result.passed = False
                 result.problems.append(f"health-check findings are {found or 'none'}, expected {sorted(set(data['findings'] or [])) or 'none'}")
@@ -263,4 +263,23 @@ def run_scenario(answers_path: Path, layers: list[Path], *, update: bool = False
     return result
 
 
-__all__ = ["ScenarioResult", "find_scenarios", "run_scenario", "TESTS_DIR"]
+def run_rule_examples(layers: list[Path]) -> list[ScenarioResult]:
+    """The examples of the health-check rules the layers add or change, and of the built-in rules about
+    the clauses they replace (every built-in rule without layers): one result per rule."""
+    from ..checks.examples import examined, run_examples
+    from ..layered import layers_of
+    from ..resources import builtin_clauses
+
+    house = layers_of(layers)
+    builtin = builtin_clauses()
+    replaced = {c.meta.id for c in house.library.clauses.values() if not c.source.is_relative_to(builtin)}
+    results: dict[str, ScenarioResult] = {}
+    for example in run_examples(house.rules, house.interview, examined(house.rules, replaced)):
+        result = results.setdefault(example.rule, ScenarioResult(f"rule {example.rule}", Path(example.file), True))
+        if not example.passed:
+            result.passed = False
+            result.problems.append(f"{example.kind} example {example.index + 1} (line {example.line}): {example.message}")
+    return list(results.values())
+
+
+__all__ = ["ScenarioResult", "find_scenarios", "run_scenario", "run_rule_examples", "TESTS_DIR"]

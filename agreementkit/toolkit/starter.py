@@ -1,8 +1,9 @@
 """`agreementkit library init`: a starter layer that lints and tests clean as created.
 
-It shows, in files a legal team can copy from, the three things a house
+It shows, in files a legal team can copy from, the four things a house
 library does: override a built-in clause, add a clause with the question it
-needs, and keep a scenario whose approved rendering guards the wording.
+needs, add a review rule of its own, and keep a scenario whose approved
+rendering guards the wording.
 """
 
 from __future__ import annotations
@@ -28,12 +29,16 @@ A clause library layer for agreementkit: it is applied over the built-in library
   (`general.counterparts`); `complaints.md` **adds** a clause.
 - `questions/house.yaml`: the question the new clause needs. Its answer goes under `extra:` in
   answers files (`extra.complaints_contact`).
+- `rules/house.yaml`: the house's own health-check rule, checked with the built-in ones by `check`,
+  `render`, `new` and `serve`. Its examples (answers on which it fires, and a near miss) run in
+  `agreementkit test` and `agreementkit lint`.
 - `tests/`: scenarios. `example.yaml` is an answers file; `example.md` is its approved rendering.
 
 ## Changing it
 
 1. Edit a clause, or add one (copy a built-in one with `agreementkit clauses show ID`).
-2. `agreementkit lint --library {folder}`: every name, filter and reference is checked in every branch.
+2. `agreementkit lint --library {folder}`: every name, filter and reference is checked in every branch,
+   and every rule's examples are run.
 3. `agreementkit test --library {folder}`: each scenario is rendered and compared with its approved
    rendering. A change in wording shows as a diff naming the clauses it touches.
 4. When the diff is what you meant, `agreementkit test --library {folder} --update` approves it.
@@ -82,6 +87,27 @@ questions:
 """
 
 
+_RULES = """# The house's own health-check rules (see the README, "House review rules"; `agreementkit rules schema`).
+base: example   # the scenario in tests/ that the examples below change
+
+rules:
+  - id: complaints-contact
+    severity: advice
+    summary: A partnership of three or more parties names who receives complaints from outside it.
+    about: [general.complaints@1]
+    when: parties | length > 2 and not extra.complaints_contact
+    where: {{path: extra.complaints_contact, question: extra.complaints_contact}}
+    finding: No one is named to receive complaints from outside the partnership.
+    why: With three or more parties, a complaint sent to one of them can go unanswered while each waits for another.
+    suggestion: "Set extra.complaints_contact, for example: the partnership manager of the lead Party."
+    plain:
+      suggestion: "Name who receives complaints (“{{{{ question }}}}” on the {{{{ page }}}} page)."
+    examples:
+      fires: [{{extra.complaints_contact: null}}]
+      passes: [{{}}]
+"""
+
+
 def init_layer(folder: Path) -> list[Path]:
     """Write the starter layer into an empty or new folder; its scenario's approved rendering is made now."""
     from ..answers import answers_to_yaml, load_answers
@@ -99,6 +125,7 @@ def init_layer(folder: Path) -> list[Path]:
         "clauses/counterparts.md": _OVERRIDE.format(builtin_version=builtin_version.group(1) if builtin_version else "?"),
         "clauses/complaints.md": _NEW_CLAUSE.format(),
         "questions/house.yaml": _QUESTIONS,
+        "rules/house.yaml": _RULES.format(),
     }
     written = []
     for relative, text in files.items():

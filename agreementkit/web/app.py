@@ -47,7 +47,7 @@ from ..questions.spec import Page
 from ..render import DEFAULT_FORMATS
 from .forms import Field, Group, PageForm, choice_token, read_form
 from .preview import Previewer
-from .security import Guard, csrf_value, same
+from .security import MAX_BODY, BodyTooLarge, Guard, csrf_value, same
 from .session import DraftSession
 
 HERE = Path(__file__).resolve().parent
@@ -115,6 +115,9 @@ def create_app(served: Served) -> Starlette:
         """The request's form, refused without this server's CSRF value."""
         try:
             form = await request.form(max_files=0, max_fields=5000)
+        except BodyTooLarge:
+            raise HTTPException(413, f"Refused: the form is larger than {MAX_BODY // 1024 // 1024} MB, far more than any page "
+                                     "of answers. Shorten the longest answer and try again.") from None
         except Exception:  # noqa: BLE001 - whatever the parser's complaint, the request is malformed
             raise HTTPException(400, "The form could not be read.") from None
         value = form.get("csrf")

@@ -163,7 +163,7 @@ class Previewer:
     def _render(self, version: int, data: dict[str, Any], note: str) -> Preview | None:
         from ..answers import validate_answers
         from ..assembly import assemble
-        from ..checks import check_answers
+        from ..checks import check_answers, load_rules
         from ..writers.html import to_html
 
         try:
@@ -173,8 +173,8 @@ class Previewer:
         except AgreementkitError:
             return None
         findings: dict[str, list[Finding]] = {}
-        for finding in check_answers(answers).active():
-            findings.setdefault(page_of(self.interview, finding.rule, finding.path), []).append(finding)
+        for finding in check_answers(answers, rules=load_rules(self.interview.layers), interview=self.interview).active():
+            findings.setdefault(page_of(self.interview, finding.question, finding.path), []).append(finding)
         return Preview(version, html.replace("</head>", PREVIEW_STYLESHEET + "\n</head>", 1), findings, note)
 
 

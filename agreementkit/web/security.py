@@ -27,6 +27,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+MAX_BODY = 2 * 1024 * 1024  # a request body: a page of answers is a few kilobytes; a draft file is at most 4 MB
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 HEADERS = {
     "content-security-policy": ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
@@ -77,7 +78,7 @@ class Guard:
         request = Request(scope)
         response = self._check(request)
         if response is None:
-            await self.app(scope, receive, self._with_headers(send))
+            await self.app(scope, _capped(receive), self._with_headers(send))
         else:
             await response(scope, receive, self._with_headers(send))
 
@@ -91,6 +92,10 @@ class Guard:
         if not authorised:
             return refusal(403, "This page needs the link with its token, as printed in the terminal where "
                                 "`agreementkit serve` runs (http://…/?token=…). Open that link again.")
+        declared = request.headers.get("content-length", "")
+        if declared and (not declared.isdigit() or int(declared) > MAX_BODY):
+            return refusal(413, f"Refused: the request is larger than {MAX_BODY // 1024 // 1024} MB, far more than any page "
+                                "of answers. Shorten the longest answer and try again.")
         if request.method in UNSAFE_METHODS and self._cross_site(request):
             return refusal(403, "Refused: this request came from another web site. Answers can only be changed from "
                                 "the agreementkit pages themselves.")
@@ -122,6 +127,26 @@ class Guard:
             await send(message)
 
         return sending
+
+
+class BodyTooLarge(Exception):
+    """A request body that passed MAX_BODY while it was being read (sent without a length, in chunks)."""
+
+
+def _capped(receive: Receive) -> Receive:
+    """The request body as the app reads it, stopped once it passes MAX_BODY: nothing reads more than that."""
+    seen = 0
+
+    async def receiving() -> Message:
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > MAX_BODY:
+                raise BodyTooLarge(f"the request is larger than {MAX_BODY // 1024 // 1024} MB")
+        return message
+
+    return receiving
 
 
 def allowed_hosts(host: str, port: int) -> set[str] | None:

@@ -164,8 +164,13 @@ def start(opened: Opened, *, host: str = "127.0.0.1", port: int | None = None, t
     from .app import Served, create_app
     from .preview import Previewer
 
+    from ..checks import load_rules
+    from ..toolkit.lint.questions import refuse_unknown_names
+
     draft = opened.draft
     interview = load_interview(draft.libraries)
+    refuse_unknown_names(interview)
+    load_rules(draft.libraries)  # a layer's rule files that cannot be read stop the server now, not the first preview
     library = library_for(draft.libraries)
     session = DraftSession(draft, interview, today=today)
     sock = bind(host, port)

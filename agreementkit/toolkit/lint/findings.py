@@ -20,6 +20,8 @@ RULES = frozenset({
     "term-not-marked", "answer-unasked", "unsupported-markdown", "front-matter", "clause-file", "unknown-section",
     "override-drift", "override-unknown", "override-unrecorded", "duplicate-id", "question-unused", "question-file",
     "question-expression", "obligation-in-mou", "lint-ignore-unknown",
+    "rule-file", "rule-expression", "rule-about", "rule-about-drift", "rule-question", "rule-example", "rule-untested",
+    "rule-review", "page-rules", "unknown-option", "extra-unguarded",
 })
 
 

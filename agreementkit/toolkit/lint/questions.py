@@ -22,6 +22,7 @@ from ...errors import Problem
 from ...questions.expressions import bare, environment
 from ...questions.spec import Interview, Question
 from .findings import LintFinding
+from .options import comparisons, resolver
 from .walker import Unknown, attribute
 
 # Names an expression sees besides the answers (README, "Adding questions"), and Jinja2's own.
@@ -52,6 +53,7 @@ def expression_findings(interview: Interview) -> Iterator[LintFinding]:
     extra |= {q.id.split(".", 1)[1].split("[")[0].split(".")[0] for q in interview.questions() if q.is_extra}
     # Answers the interview holds though the answers file may not (`store: false` questions steer others).
     asked = {q.id.replace("[]", "") for q in interview.questions()}
+    resolve = resolver(interview)
     for question in interview.questions():
         for key, template in _EXPRESSIONS:
             source = getattr(question, key)
@@ -62,16 +64,30 @@ def expression_findings(interview: Interview) -> Iterator[LintFinding]:
             except TemplateSyntaxError:
                 continue  # reported when the question file is read
             local = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
-            for message, suggestion in _unknown_names(tree, extra, local, asked):
-                file, line = question.sources.get(key, (question.layer, None))
+            file, line = question.sources.get(key, (question.layer, None))
+            for message, suggestion in unknown_names(tree, extra, local, asked):
                 yield _finding(question, file, line, f"{key.rstrip('_')}: {message}", suggestion)
+            for _, message, suggestion in comparisons(tree, resolve):
+                yield LintFinding("unknown-option", "error", file, line, question.id, f"{key.rstrip('_')}: {message}", suggestion)
+
+
+def refuse_unknown_names(interview: Interview) -> None:
+    """Stop an interview before it starts when a question's `when` names an answer that does not exist:
+    the question would silently never be asked (lint reports the same finding)."""
+    from ...errors import ClauseLibraryError
+
+    problems = [Problem(f.clause, f"{f.file}: {f.message}" + (f"; {f.suggestion}" if f.suggestion.startswith("did you mean")
+                                                                   else f" ({f.suggestion})"), f.line)
+                for f in expression_findings(interview) if f.message.startswith("when: ")]
+    if problems:
+        raise ClauseLibraryError("question files", problems)
 
 
 def _finding(question: Question, file: str, line: int | None, message: str, suggestion: str) -> LintFinding:
     return LintFinding("question-expression", "error", file, line, question.id, message, suggestion)
 
 
-def _unknown_names(tree: nodes.Node, extra: set[str], local: set[str], asked: set[str]) -> Iterator[tuple[str, str]]:
+def unknown_names(tree: nodes.Node, extra: set[str], local: set[str], asked: set[str]) -> Iterator[tuple[str, str]]:
     from ...answers import Answers
 
     def chain(node: nodes.Node) -> Iterator[tuple[str, str]]:
@@ -119,4 +135,4 @@ def _unknown_names(tree: nodes.Node, extra: set[str], local: set[str], asked: se
     yield from visit(tree)
 
 
-__all__ = ["expression_findings", "problem_finding", "INTERVIEW_NAMES"]
+__all__ = ["expression_findings", "problem_finding", "refuse_unknown_names", "unknown_names", "INTERVIEW_NAMES"]
