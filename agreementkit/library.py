@@ -52,6 +52,9 @@ class ClauseMeta(BaseModel):
     lint_ignore: list[str] = Field(
         [], description="Lint rules silenced for this clause, e.g. [term-undefined] where a capitalised name is meant; "
                         "`agreementkit lint` reports a rule name it does not know.")
+    source: str | None = Field(
+        None, description="Where the wording came from, for the people who keep the library, e.g. "
+                          "\"precedent.docx, paragraph 14 (4. Confidentiality)\" (written by `library import`).")
     overrides: str | None = Field(
         None, pattern=r"^[a-z][a-z0-9_.-]*@\d+$",
         description="The built-in clause and version this one replaces, e.g. general.counterparts@2: lint warns when "

@@ -379,13 +379,17 @@ def _render_clause(clause: ClauseFile, context: dict[str, Any], answers: Answers
         raise _clause_error(clause, str(exc)) from None
 
 
+_MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
 def _title(clause: ClauseFile, context: dict[str, Any]) -> str:
     """A heading may follow the answers ("Entire {{ 'agreement' if binding else 'understanding' }}")."""
     title = clause.meta.title
     if "{" not in title:
         return title
     try:
-        return render_capped(_template(title), context).strip()
+        # A title is plain text, not Markdown: an answer printed in it loses the escapes it needs in a body.
+        return _MARKDOWN_ESCAPE.sub(r"\1", render_capped(_template(title), context)).strip()
     except TemplateError as exc:
         raise _clause_error(clause, f"title template error: {exc}", line=clause.line_of("title")) from None
     except Exception as exc:  # noqa: BLE001
