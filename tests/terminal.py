@@ -21,14 +21,21 @@ TODAY = date(2026, 11, 23)
 # Ctrl-N moves down in a list; one byte, so it can never be split the way an
 # escape sequence (the arrow keys) can be at a read boundary of the pipe.
 ENTER, CLEAR, DOWN, SPACE = "\r", "\x15", "\x0e", " "
+# A yes/no question takes Enter like every other: y or n, then Enter.
+YES, NO = "y\r", "n\r"
 # Typed-ahead keys are handled before the screen is redrawn; a pause lets the
 # prompt draw what it shows now (a validation message) so the test can read it.
 PAUSE = "\x00pause\x00"
 
 
 def t(text: str) -> str:
-    """Type into a text prompt, replacing whatever default it shows."""
+    """Type into a text prompt (or a line of a form), replacing whatever default it shows."""
     return CLEAR + text + ENTER
+
+
+def lines(*entries: str) -> str:
+    """A whole list typed into its one prompt: an entry a line, then an empty line to finish."""
+    return "".join(entry + ENTER for entry in entries) + ENTER
 
 
 class Run:

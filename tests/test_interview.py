@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 from helpers import ROOT, example_data, write_answers
-from terminal import DOWN, ENTER, PAUSE, drive, t
+from terminal import DOWN, ENTER, NO, PAUSE, YES, drive, t
 
 from agreementkit.answers import load_answers
 from agreementkit.checks import check_answers
@@ -34,9 +34,9 @@ def quick_start(first: str = "Acme Robotics Ltd", second: str = "Beta Labs GmbH"
     """Keys for a quick run up to and including the decision rule."""
     return [
         t("Build and test a warehouse robot together."), ENTER,
-        t(first), ENTER, ENTER, t("Ann Lee"), t("Chief Executive"), t("Raj Patel"), t("raj@acme.example"),
-        t(second), ENTER, t("Germany"), t("Bo Schmidt"), t("CTO"), t("Lena Vogt"), t("lena@beta.example"), "n",
-        t("Build a prototype"), t("Prototype demonstrations"), t("3 demos"), t("2027-06-30"), DOWN + ENTER, "n",
+        t(first), ENTER, t("Ann Lee"), t("Chief Executive"), t("Raj Patel"), t("raj@acme.example"),
+        t(second), t("Germany"), t("Bo Schmidt"), t("CTO"), t("Lena Vogt"), t("lena@beta.example"), NO,
+        t("Build a prototype"), t("Prototype demonstrations"), t("3 demos"), t("2027-06-30"), DOWN + ENTER, NO,
         t("Robotics lead"), t("Software lead"),
         t("Two robotics engineers"), t("Navigation software licence"),
         ENTER,
@@ -50,7 +50,7 @@ def test_a_layer_question_is_asked_on_its_page_and_its_answer_reaches_the_clause
     draft = Draft(tmp_path / "draft.yaml", quick=True, libraries=[str(LAYER)])
     # Personal data: yes; roles: joint controllers (one down from the default); the
     # deadline is not a quick question, so its default (a month after the start) is used.
-    run = drive([*quick_start(), "y", DOWN + ENTER, ENTER], draft, tmp_path, formats=["md"])
+    run = drive([*quick_start(), YES, DOWN + ENTER, ENTER], draft, tmp_path, formats=["md"])
     assert run.result is not None, run.printed[-2000:]
     answers = yaml.safe_load(run.result.answers_path.read_text(encoding="utf-8"))
     assert answers["extra"] == {"personal_data": True, "data_roles": "joint", "sharing_agreement_by": "2027-01-01"}
@@ -67,7 +67,7 @@ def test_a_layer_question_is_asked_on_its_page_and_its_answer_reaches_the_clause
 
 def test_a_layer_question_whose_condition_is_false_is_not_asked(tmp_path: Path) -> None:
     draft = Draft(tmp_path / "draft.yaml", quick=True, libraries=[str(LAYER)])
-    run = drive([*quick_start(), "n", ENTER], draft, tmp_path, formats=["md"])
+    run = drive([*quick_start(), NO, ENTER], draft, tmp_path, formats=["md"])
     assert run.result is not None, run.printed[-2000:]
     answers = yaml.safe_load(run.result.answers_path.read_text(encoding="utf-8"))
     assert answers["extra"] == {"personal_data": False}
@@ -243,7 +243,7 @@ def test_a_layer_removes_a_question_and_its_default_answers_for_it(tmp_path: Pat
     draft = Draft(tmp_path / "draft.yaml", quick=False, libraries=[str(layer)])
     # title, reference, purpose, start, term by months, 24 months, extension by agreement, no implementing
     # agreements, not binding, then the language:
-    run = drive([ENTER, ENTER, t("Build robots."), ENTER, ENTER, ENTER, ENTER, ENTER, "n", ENTER], draft, tmp_path, interrupt=True)
+    run = drive([ENTER, ENTER, t("Build robots."), ENTER, ENTER, ENTER, ENTER, ENTER, NO, ENTER], draft, tmp_path, interrupt=True)
     assert "Which law governs it?" not in run.screen
     assert "Which language prevails" in run.screen
     assert "agreement.governing_law" not in draft.log
@@ -332,13 +332,16 @@ def test_quick_mode_for_a_council_and_a_company_gives_a_sound_mou(tmp_path: Path
 @pytest.mark.parametrize(("name", "kind"), [
     ("University of Leeds", "university"), ("Harbour Valley College", "university"), ("Ministry of Transport", "government"),
     ("Northern Health Agency", "government"), ("Wellcome Foundation", "nonprofit"), ("Food Bank Trust", "nonprofit"),
-    ("Northwind Telecom plc", "company"),
+    ("Northwind Telecom plc", "company"), ("Harbour Food Network", "nonprofit"), ("Green Transport Alliance", "nonprofit"),
+    ("European Cyclists' Federation", "nonprofit"), ("Fenland Growers Cooperative", "nonprofit"),
+    ("Royal Society of Chemistry", "nonprofit"), ("Network Rail Ltd", "company"),
 ])
 def test_the_kind_is_proposed_from_the_name_in_full_mode_too(tmp_path: Path, name: str, kind: str) -> None:
     draft = Draft(tmp_path / "draft.yaml", quick=False)
-    keys = [ENTER, ENTER, t("Work together."), ENTER, ENTER, ENTER, ENTER, ENTER, "n", ENTER, ENTER, t(name), ENTER, ENTER, ENTER]
-    drive(keys, draft, tmp_path, interrupt=True)
+    keys = [ENTER, ENTER, t("Work together."), ENTER, ENTER, ENTER, ENTER, ENTER, NO, ENTER, ENTER, t(name)]
+    run = drive(keys, draft, tmp_path, interrupt=True)
     assert draft.log["parties[0].kind"] == kind
+    assert f"kind: {kind}" in run.printed  # shown beside the name, not asked
 
 
 # --- what a long interview needs -------------------------------------------------------
@@ -347,7 +350,8 @@ def test_the_kind_is_proposed_from_the_name_in_full_mode_too(tmp_path: Path, nam
 def test_going_back_keeps_later_answers_as_defaults(tmp_path: Path) -> None:
     draft = Draft(tmp_path / "draft.yaml", quick=True)
     keys = [t("Build robots."), t("2027-03-01"), t("Acme Ltd"),
-            BACK, PAUSE, BACK, PAUSE, BACK, PAUSE,  # from the kind back to the name, the start date, the purpose
+            # from the jurisdiction back to the kind shown with the name, the name, the start date, the purpose
+            BACK, PAUSE, BACK, PAUSE, BACK, PAUSE, BACK, PAUSE,
             t("Build better robots."), ENTER, ENTER]  # the start date and the name come back as defaults
     run = drive(keys, draft, tmp_path, interrupt=True)
     assert draft.log["agreement.purpose"] == "Build better robots."
@@ -365,8 +369,9 @@ def test_going_back_from_the_first_question_says_so(tmp_path: Path) -> None:
 
 def test_help_shows_why_and_the_choices_then_asks_again(tmp_path: Path) -> None:
     draft = Draft(tmp_path / "draft.yaml", quick=True)
-    keys = [t("Build robots."), ENTER, t("Leeds City Council"), HELP, PAUSE, ENTER]
+    keys = [t("Build robots."), ENTER, t("Leeds City Council"), BACK, PAUSE, HELP, PAUSE, ENTER]  # back to the kind shown
     run = drive(keys, draft, tmp_path, interrupt=True)
+    assert "kind: government   (Ctrl-P changes it)" in run.printed
     assert "Help: What kind of organisation is it?" in run.printed
     assert "government: a public body: a council, ministry or agency" in run.printed
     assert draft.log["parties[0].kind"] == "government"
@@ -374,7 +379,7 @@ def test_help_shows_why_and_the_choices_then_asks_again(tmp_path: Path) -> None:
 
 def test_wrong_values_are_explained_beside_the_question_as_sentences(tmp_path: Path) -> None:
     draft = Draft(tmp_path / "draft.yaml", quick=True)
-    keys = [t("Build robots."), t("next week"), PAUSE, t("2027-01-01"), t("Acme Ltd"), ENTER, ENTER, t("Ann"), t("CEO"),
+    keys = [t("Build robots."), t("next week"), PAUSE, t("2027-01-01"), t("Acme Ltd"), ENTER, t("Ann"), t("CEO"),
             t("Raj"), t("raj.example.com"), PAUSE, t("raj@example.com")]
     run = drive(keys, draft, tmp_path, interrupt=True)
     assert "✗ 'next week' is not a date; write it as YYYY-MM-DD, for example 2027-01-15." in run.printed
@@ -384,14 +389,14 @@ def test_wrong_values_are_explained_beside_the_question_as_sentences(tmp_path: P
 
 def test_every_list_filters_as_you_type(tmp_path: Path) -> None:
     draft = Draft(tmp_path / "draft.yaml", quick=True)
-    keys = quick_start()[:17] + [t("Build"), t("Demos"), t("3"), t("2027-06-30"), "Bet" + ENTER]
+    keys = quick_start()[:15] + [t("Build"), t("Demos"), t("3"), t("2027-06-30"), "Bet" + ENTER]
     drive(keys, draft, tmp_path, interrupt=True)
     assert draft.log["objectives[0].owner"] == "beta"
 
 
 def test_resume_says_how_far_it_got_and_goes_to_the_question(tmp_path: Path) -> None:
     draft = Draft(tmp_path / "draft.yaml", quick=True)
-    drive(quick_start()[:17], draft, tmp_path, interrupt=True)  # up to the end of the parties
+    drive(quick_start()[:15], draft, tmp_path, interrupt=True)  # up to the end of the parties
     saved = load_draft(draft.path)
     run = drive([t("Build a prototype")], saved, tmp_path, interrupt=True)
     assert "Resuming: 2 of 15 sections done." in run.printed
@@ -401,10 +406,11 @@ def test_resume_says_how_far_it_got_and_goes_to_the_question(tmp_path: Path) -> 
     # Stopped at the start of a page, there is nothing to recall; mid-page, the answers so far are shown.
     assert "Already answered in this section" not in run.printed
     again = Draft(tmp_path / "again" / "draft.yaml", quick=True)
-    drive(quick_start()[:5], again, tmp_path / "again", interrupt=True)
+    drive(quick_start()[:4], again, tmp_path / "again", interrupt=True)
     run = drive([t("Bea")], load_draft(again.path), tmp_path / "again", interrupt=True)
     assert "Already answered in this section:" in run.printed
-    assert "Q1 Party 1: full legal name  Acme Robotics Ltd" in run.printed and "Q2 What kind of organisation is it?  company" in run.printed
+    assert "Q1 Party 1: full legal name  Acme Robotics Ltd" in run.printed and "Q1 What kind of organisation is it?  company" in run.printed
+    assert "Q2 Where is it registered or based (jurisdiction)?  England and Wales" in run.printed
 
 
 def test_a_draft_saved_before_questions_became_data_still_resumes(tmp_path: Path) -> None:
@@ -430,7 +436,7 @@ def test_a_draft_saved_before_questions_became_data_still_resumes(tmp_path: Path
     assert "Q6 How many months does it run?  18" in run.printed
     assert "What happens when the term ends?" in run.screen and "When does it start?" not in run.screen
     assert draft.log["agreement.renewal"] == "by_agreement" and draft.log["agreement.implementing_agreements"] is False
-    run = drive([ENTER, t("Beta Labs GmbH")], load_draft(path), tmp_path, interrupt=True)
+    run = drive([t("Beta Labs GmbH")], load_draft(path), tmp_path, interrupt=True)  # party 1's legal form is shown
     assert "Resuming: 1 of 15 sections done." in run.printed
     assert "Party 2: full legal name" in run.screen and "Party 1: full legal name" not in run.screen
     assert load_draft(path).log["parties[1].name"] == "Beta Labs GmbH"
@@ -490,11 +496,11 @@ def test_questions_list_prints_the_interview_and_a_client_checklist() -> None:
     assert kind["quick"] is True and kind["page"] == "parties" and kind["type"] == "select"
     checklist = cli("questions", "list", "--format", "md", "--library", str(LAYER)).stdout
     assert checklist.startswith("# Partnership MOU: what we will ask you")
-    assert "## 2. Parties" in checklist and "For each party (at least 2):" in checklist
-    assert "- [ ] **Who signs for this party? (name)**" in checklist
+    assert "## 2. Parties" in checklist and "**Parties: at least 2.**" in checklist
+    assert "### 2.9 Who signs for Party 1? (name)" in checklist
     assert "Short key for this party" not in checklist  # technical questions stay off the client's list
-    assert "*joint controllers*: the parties decide together why and how the data is used" in checklist
-    assert cli("questions", "list", "--format", "pdf").returncode == 2
+    assert "☐ **joint controllers**: the parties decide together why and how the data is used" in checklist
+    assert cli("questions", "list", "--format", "pdf").returncode == 2  # a PDF needs -o
 
 
 # --- every question type --------------------------------------------------------------
@@ -502,6 +508,7 @@ def test_questions_list_prints_the_interview_and_a_client_checklist() -> None:
 
 @pytest.mark.parametrize(("kind", "typed", "stored"), [
     ("money", "£250,000", 250000), ("money", "EUR 1 250.50", 1250.5), ("money", "60000", 60000),
+    ("money", "£5m", 5000000), ("money", "£1.5m", 1500000), ("money", "250k", 250000), ("money", "EUR 2 million", 2000000),
     ("percent", "12.5%", 12.5), ("percent", "40", 40), ("integer", "1,200", 1200), ("number", "-3.25", -3.25),
     ("date", "2027-01-15", "2027-01-15"), ("email", "ana@example.org", "ana@example.org"), ("yes_no", "yes", True),
     ("text", "  spaced  ", "spaced"), ("multi_select", ["a", "b"], ["a", "b"]),
@@ -514,7 +521,8 @@ def test_typed_answers_are_stored_as_plain_values(kind: str, typed: Any, stored:
 
 
 @pytest.mark.parametrize(("kind", "typed", "message"), [
-    ("money", "lots", "'lots' is not an amount; write it like 250000 or £250,000."),
+    ("money", "lots", "'lots' is not an amount; write it like 250000, £250,000 or £1.5m."),
+    ("money", "£5x", "'£5x' is not an amount"),
     ("money", "-5", "An amount cannot be negative."),
     ("percent", "120", "A percentage is between 0 and 100, not 120."),
     ("integer", "2.5", "'2.5' is not a whole number; write it like 30."),

@@ -19,6 +19,7 @@ from helpers import ROOT, DocxView, example_data, squash, varied, write_answers
 from agreementkit.answers import validate_answers
 from agreementkit.assembly import assemble
 from agreementkit.checks import check_answers
+from agreementkit.questions import load_interview
 from agreementkit.questions.expressions import legal_form_from_name
 from agreementkit.render import render_bytes
 
@@ -205,7 +206,7 @@ def test_implementing_agreements_are_defined_and_ranked() -> None:
     ("Wellcome Trust", "charity"), ("Food Bank Charitable Trust Limited", "charitable_company"), ("Harbour Food Network", ""),
 ])
 def test_the_legal_form_is_proposed_from_the_name(name: str, form: str) -> None:
-    assert legal_form_from_name(name) == form
+    assert legal_form_from_name(name, load_interview().words["legal_form_from_name"]) == form
 
 
 def test_the_legal_form_and_numbers_appear_where_a_reader_looks(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from prompt_toolkit.data_structures import Size
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output.vt100 import Vt100_Output
 from rich.console import Console
-from terminal import DOWN, ENTER, PAUSE, _plain, drive, t
+from terminal import DOWN, ENTER, NO, PAUSE, YES, _plain, drive, t
 
 from agreementkit.answers import load_answers, validate_answers
 from agreementkit.interview.draft import Draft
@@ -79,7 +79,7 @@ def first_review_keys() -> list[str]:
         *[t(s) for s in "43443"], ENTER,
         *[t(s) for s in "43543"], t("Decisions wait for the quarterly meeting."),
         DOWN + DOWN + ENTER,                              # exit trigger 1: not met
-        "y", t("Share the onboarding checklist"), "Net" + ENTER, t("2027-05-15"), "n", ENTER,   # one action, no notes
+        YES, t("Share the onboarding checklist"), "Net" + ENTER, t("2027-05-15"), NO, ENTER,   # one action, no notes
         ENTER,                                            # accept at the summary
     ]
 
@@ -124,7 +124,7 @@ def test_the_second_review_follows_up_the_first_reviews_actions(tmp_path: Path) 
     drive_review(first_review_keys(), tmp_path / "answers.yaml", folder)
     keys = [t("2027-07-22"), t("6"), t("-11"), t("2"), *[ENTER] * 6, *[ENTER] * 3, *[ENTER] * 18, ENTER,
             DOWN + ENTER,             # action 1 from review 1: done
-            "n", ENTER, ENTER]        # no new actions, no notes, accept
+            NO, ENTER, ENTER]        # no new actions, no notes, accept
     written, printed, screen = drive_review(keys, tmp_path / "answers.yaml", folder)
     assert written == folder / "review-2.yaml", printed[-2000:]
     assert "Action 1 from review 1: Share the onboarding checklist, the Network, due 15 May 2027. Where does it stand?" in screen
@@ -212,7 +212,8 @@ def test_an_unreadable_target_is_advice_from_check_and_a_question_in_the_intervi
 
     keys = quick_start()
     index = keys.index(t("3 demos"))
-    keys[index:index + 1] = [t("a working prototype"), t("1"), t("prototypes"), ENTER]
+    assert keys[index + 1] == t("2027-06-30")  # the due date shares the target's form; the number is asked after both
+    keys[index:index + 2] = [t("a working prototype"), t("2027-06-30"), t("1"), t("prototypes"), ENTER]
     run = drive([*keys, ENTER], Draft(tmp_path / "draft.yaml", quick=True), tmp_path, formats=["md"])
     assert run.result is not None, run.printed[-2000:]
     assert "'a working prototype' cannot be read as one number: what number is the target?" in run.screen

@@ -261,7 +261,8 @@ def test_the_html_output_has_screen_styles_that_leave_print_alone(tmp_path: Path
     html = (tmp_path / "mou.html").read_text()
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
     screen = html[html.index("@media screen {"):]
-    assert "max-width: 46rem" in screen and "overflow-x: auto" in screen
+    assert "max-width: 46rem" in screen and "td[data-label]::before" in screen  # a phone: a table's rows as cards
+    assert '<td data-label="Party">Northwind Telecom plc</td>' in html
     assert html.index("@page {") < html.index("@media screen {")  # print rules stay as they were, outside any screen block
 
 

@@ -22,18 +22,31 @@ from typing import Annotated
 import typer
 
 from . import documents, interview, precedent, reviews, rules, toolkit  # noqa: F401  (each registers its commands on the app)
-from .common import app
+from .common import app, tidy_help
 
 INTERNAL_ERROR = 70  # EX_SOFTWARE in sysexits.h: the fault is ours, not the input's
 BUG_REPORTS = "the agreementkit issue tracker (attach the command, the input files and the --debug output)"
+
+
+def _version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        typer.echo(f"agreementkit {__version__}")
+        raise typer.Exit(0)
 
 
 @app.callback()
 def _root(
     debug: Annotated[bool, typer.Option("--debug", help="On an internal error, show the full traceback "
                                         "(also AGREEMENTKIT_DEBUG=1). Accepted anywhere on the command line.")] = False,
+    version: Annotated[bool, typer.Option("--version", help="Print agreementkit's version and stop.", is_eager=True,
+                                          callback=_version)] = False,
 ) -> None:
     """Draft partnership MOUs. Exit codes: 0 done, 1 blocking findings, 2 bad input, 70 internal error."""
+
+
+tidy_help(app)
 
 
 def _internal_error(exc: BaseException, argv: list[str]) -> int:

@@ -8,17 +8,53 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
+from typer.core import TyperCommand, TyperGroup, TyperOption
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from ..checks import CheckReport
 
+def _untyped_flags(params: list[Any]) -> list[Any]:
+    """Help without Python's types: `--force` takes no value, so `<bool>` beside it misleads, and a
+    repeatable path reads better as `<path>...` than as `<list[Path]>`."""
+    for param in params:
+        if isinstance(param, TyperOption) and param.is_flag and param.metavar is None:
+            param.metavar = ""
+        shown = param.display_type_rich(None) if hasattr(param, "display_type_rich") and param.metavar is None else None
+        if isinstance(shown, str) and shown.startswith("<list["):
+            plain = f"<{shown[6:].split(']')[0].lower()}>..."
+            param.display_type_rich = lambda ctx, plain=plain: plain
+    return params
+
+
+class TidyCommand(TyperCommand):
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _untyped_flags(super().get_params(ctx))
+
+
+class TidyGroup(TyperGroup):
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _untyped_flags(super().get_params(ctx))
+
+
+def tidy_help(typer_app: typer.Typer) -> None:
+    """Give every command (and group) of `typer_app` the tidy help, however it was registered."""
+    for info in typer_app.registered_commands:
+        if info.cls in (None, TyperCommand):
+            info.cls = TidyCommand
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            group.typer_instance.info.cls = TidyGroup
+            tidy_help(group.typer_instance)
+
+
 app = typer.Typer(
     name="agreementkit",
+    cls=TidyGroup,
     pretty_exceptions_enable=False,
     help=(
         "Draft partnership memoranda of understanding (MOUs) from an answers file and a clause library.\n\n"
@@ -76,6 +112,7 @@ LibraryOption = Annotated[
     typer.Option(
         "--library",
         "-l",
+        metavar="<folder>",
         help="A library layer (a folder of clauses and questions) applied over the built-in library; repeat for several, the last wins.",
         show_default=False,
     ),

@@ -175,6 +175,18 @@ def serve(
                            style="bold yellow"))
     console.print(Text("agreementkit is serving the interview at:", style="bold"))
     typer.echo(f"    {server.url}")
+    lan = server.lan_url
+    if lan is not None:
+        from ..web.server import qr_lines
+
+        console.print(Text("On a tablet or phone on the same network, open this address, or point its camera at the code:",
+                           style="bold"))
+        typer.echo(f"    {lan}")
+        for line in qr_lines(lan):
+            typer.echo(f"    {line}")
+    elif not server.local_only:
+        console.print(Text("No network address of this machine was found: connect it to the network the tablet is on, "
+                           "then start serve again.", style="yellow"))
     console.print(Text("The token in the address is the key: share it only with the people at this screen. Ctrl-C stops "
                        "(every answer is already saved).", style="dim"))
     server.run(open_browser=not no_browser)
@@ -213,35 +225,67 @@ def schema(library: LibraryOption = None) -> None:
 def questions_list(
     library: LibraryOption = None,
     output_format: Annotated[
-        str, typer.Option("--format", "-f", help="table for people, json for tools, md for a printable checklist to send a client.",
-                          case_sensitive=False)
+        str, typer.Option("--format", "-f", help="table for people, json for tools; md, docx, pdf or html for a checklist "
+                                                 "to send a client (docx and pdf need -o).", case_sensitive=False)
     ] = "table",
+    parties: Annotated[int, typer.Option("--parties", min=2, max=20, help="How many parties the checklist has room for: "
+                                                                        "each party's questions are repeated.")] = 2,
+    objectives: Annotated[int, typer.Option("--objectives", min=1, max=30, help="How many objectives the checklist has "
+                                                                              "room for.")] = 2,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the checklist to this file instead of "
+                                                                        "printing it.", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the -o file if it exists.")] = False,
 ) -> None:
-    """List every question of the interview: page, id, type, quick or not, condition, layer.
+    """List every question of the interview, or make a checklist a client can fill in.
 
-    --format md prints a checklist of every question with its help and
-    choices, to send a client before the meeting.
+    The table gives each question's page, id, type, quick or not, condition and
+    layer. --format md, docx, pdf or html makes a checklist to send a client
+    before the meeting: every question with its help, when it applies ("Only if
+    costs: shared in agreed proportions"), its choices to tick or a box to write
+    in; a party's and an objective's questions repeated for --parties and
+    --objectives of them.
 
     Examples:
 
       agreementkit questions list
 
-      agreementkit questions list --library my-clauses/ --format md > checklist.md
+      agreementkit questions list --format md > checklist.md
+
+      agreementkit questions list --format docx --parties 3 --objectives 4 -o checklist.docx
+
+      agreementkit questions list --library my-clauses/ --format pdf -o checklist.pdf
     """
     from ..errors import AgreementkitError, UserError
-    from ..questions.listing import checklist_markdown, question_rows
+    from ..questions.listing import checklist_document, question_rows
 
+    checklists = ("md", "docx", "pdf", "html")
     try:
         chosen = output_format.lower()
-        if chosen not in ("table", "json", "md"):
-            raise UserError(f"unknown --format '{output_format}': choose table, json or md")
+        if chosen not in ("table", "json", *checklists):
+            raise UserError(f"unknown --format '{output_format}': choose table, json, md, docx, pdf or html")
+        if chosen in ("docx", "pdf") and output is None:
+            raise UserError(f"a {chosen} checklist is a file: give it a name with -o, e.g. -o checklist.{chosen}")
+        if output is not None and chosen not in checklists:
+            raise UserError("-o writes a checklist: give --format md, docx, pdf or html with it")
+        if output is not None and output.exists() and not force:
+            raise UserError(f"{output} already exists; give --force to replace it")
         from ..questions.spec import load_interview
 
         interview = load_interview(library)
     except AgreementkitError as exc:
         raise fail(exc) from None
-    if chosen == "md":
-        typer.echo(checklist_markdown(interview), nl=False)
+    if chosen in checklists:
+        from ..render import atomic_write, render_bytes
+
+        data = render_bytes(checklist_document(interview, parties=parties, objectives=objectives), chosen)
+        if output is None:
+            typer.echo(data.decode("utf-8"), nl=False)
+            return
+        try:
+            atomic_write(output, data)
+        except OSError as exc:
+            raise fail(UserError(f"cannot write {output}: {exc.strerror}")) from None
+        make_console().print(f"wrote {output}")
         return
     rows = question_rows(interview)
     if chosen == "json":
@@ -265,8 +309,8 @@ def questions_list(
         table.add_column("layer", overflow="fold", min_width=8)
         for row in (r for r in rows if r["page"] == page.id):
             layer = row["layer"] + "".join(f", changed by {name}" for name in row["changed_by"])
-            table.add_row(row["id"], row["type"], "yes" if row["quick"] else "",
-                          Text("removed" if row["removed"] else row["when"] or "always"), Text(layer))
+            when = "removed" if row["removed"] else "never (derived)" if row["ask"] == "never" else row["when"] or "always"
+            table.add_row(row["id"], row["type"], "yes" if row["quick"] else "", Text(when), Text(layer))
         console.print(table)
 
 

@@ -35,6 +35,7 @@ class Draft:
     stale: dict[str, Any] = field(default_factory=dict)  # answers taken back (going back, re-asking): proposed again
     full_pages: list[str] = field(default_factory=list)  # pages asked in full although the run is quick
     derived: set[str] = field(default_factory=set)  # answers that took the proposal worked out from others
+    accepted: set[str] = field(default_factory=set)  # answers taken as proposed with the rest of their section
 
     def save(self) -> None:
         data = {
@@ -48,6 +49,7 @@ class Draft:
             "stale": self.stale,
             "full_pages": self.full_pages,
             "derived": sorted(self.derived),
+            "accepted": sorted(self.accepted),
         }
         text = HEADER.format(path=self.path) + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
         atomic_write(self.path, text.encode("utf-8"), private=True)  # names and email addresses: the owner's only
@@ -77,4 +79,5 @@ def load_draft(path: Path) -> Draft:
         stale=dict(data["stale"]) if isinstance(data.get("stale"), dict) else {},
         full_pages=listed("full_pages"),
         derived=set(listed("derived")),
+        accepted=set(listed("accepted")),
     )

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..errors import AnswersError
 from ..interview.draft import Draft
-from ..interview.engine import Choice, InterviewRun
+from ..interview.engine import Choice, GoBack, InterviewRun
 from ..interview.finish import (
     ANSWERS,
     HealthCheckErrors,
@@ -26,7 +26,7 @@ from ..interview.finish import (
 )
 from ..interview.review import page_of
 from ..questions.spec import Interview, load_interview
-from .ui import Terminal
+from .ui import REST_KEY, Terminal
 
 __all__ = ["Draft", "Terminal", "NewResult", "run_new", "resume_command"]
 
@@ -57,17 +57,20 @@ def _summary(ui: Terminal, run: InterviewRun) -> None:
         for label, value in page_rows(run, page) or [("", "nothing given")]:
             table.add_row(label, value)
         ui.show(Panel(table, title=page.title, title_align="left", border_style="blue"))
-    if run.defaulted:
-        ui.say("Quick mode filled in these answers without asking (edit a section to change them):", style="bold")
-        titles = {page.id: page.title for page in run.interview.pages}
+    titles = {page.id: page.title for page in run.interview.pages}
+    for items, heading in ((run.defaulted, "Quick mode filled in these answers without asking (edit a section to change them):"),
+                           (run.accepted, f"Accepted as proposed with the rest of their section ({REST_KEY}; edit a section to change them):")):
+        if not items:
+            continue
+        ui.say(heading, style="bold")
         by_page: dict[str, list[str]] = {}
-        for item in run.defaulted:
+        for item in items:
             by_page.setdefault(item.page, []).append(f"{item.label}: {item.value}")
         stated = Table.grid(padding=(0, 2))
         stated.add_column(style="dim", no_wrap=True)
         stated.add_column()
-        for page_id, items in by_page.items():
-            stated.add_row(titles[page_id], "; ".join(items))
+        for page_id, listed in by_page.items():
+            stated.add_row(titles[page_id], "; ".join(listed))
         ui.show(stated)
 
 
@@ -127,7 +130,11 @@ def run_new(ui: Terminal, draft: Draft, *, today: date | None = None, interview:
         ui.heading("Review", "Check every answer; edit any section, or accept to write the files.")
         _summary(ui, run)
         per_page = _findings(ui, run, data)
-        choice = ui.select("What next?", _review_options(interview, per_page), ACCEPT)
+        try:
+            choice = ui.select("What next?", _review_options(interview, per_page), ACCEPT, back=True)
+        except GoBack:
+            run.back()
+            continue
         if choice == QUIT:
             return None
         if choice != ACCEPT:

@@ -24,37 +24,26 @@ from .helpers import FILTERS as HELPERS
 
 _WHOLE_EXPRESSION = re.compile(r"^\s*\{\{(.*)\}\}\s*$", re.DOTALL)
 
-_SUFFIXES = re.compile(
-    r"\b(plc|ltd|limited|llc|llp|inc|incorporated|corp|corporation|gmbh|ag|sa|s\.a\.|sl|s\.l\.|bv|b\.v\.|nv|n\.v\.|"
-    r"oy|ab|as|spa|s\.p\.a\.|srl|sarl|pty|co|company|group|holdings)\.?$",
-    re.IGNORECASE,
-)
-_INSTITUTIONS = {
-    "council", "authority", "agency", "foundation", "trust", "network", "institute", "university", "college",
-    "hospital", "association", "society", "commission", "board", "ministry", "department", "catapult", "school",
-}
-# Words in an organisation's name that say what kind of body it is.
-_KIND_WORDS = {
-    "government": {"council", "ministry", "agency", "authority", "department", "government", "municipality", "commission"},
-    "university": {"university", "college", "institute", "school", "universität", "universidad", "université", "universiteit"},
-    "nonprofit": {"foundation", "trust", "charity", "association", "society", "cic", "stichting", "fundación", "verein"},
-}
 
-
-def short_name(name: Any) -> str:
+def short_name(name: Any, tables: dict[str, list[str]] | None = None) -> str:
     """`Northwind Telecom plc` -> `Northwind`; `The University of Leeds` -> `the University`;
-    `City of Northbridge Council` -> `the Council`."""
+    `City of Northbridge Council` -> `the Council`. `tables` (from the question files' `words:`)
+    gives the `institutions` a body is called by ("the Council") and the company `suffixes` to drop."""
+    institutions = {w.lower() for w in (tables or {}).get("institutions", [])}
     text = str(name or "")
     words = text.split()
-    if len(words) > 1 and words[-1].lower() in _INSTITUTIONS:
+    if len(words) > 1 and words[-1].lower() in institutions:
         return "the " + words[-1]
     if len(words) > 1 and words[0].lower() == "the":
         return "the " + words[1]
-    if len(words) > 2 and words[1].lower() == "of" and words[0].lower() in _INSTITUTIONS:
+    if len(words) > 2 and words[1].lower() == "of" and words[0].lower() in institutions:
         return "the " + words[0]
     if not words:
         return text
-    return _SUFFIXES.sub("", words[0]).strip(" ,.") or words[0]
+    first = words[0]
+    for suffix in (tables or {}).get("suffixes", []):
+        first = re.sub(rf"\b{re.escape(suffix)}\.?$", "", first, flags=re.IGNORECASE)
+    return first.strip(" ,.") or words[0]
 
 
 def party_key(short: Any, taken: Any = ()) -> str:
@@ -69,43 +58,76 @@ def party_key(short: Any, taken: Any = ()) -> str:
     return key
 
 
-def kind_from_name(name: Any) -> str:
-    """What kind of body a name suggests: `Leeds City Council` -> government."""
-    words = {w.strip(".,()").lower() for w in str(name or "").split()}
-    for kind, markers in _KIND_WORDS.items():
-        if words & markers:
+# The word tables of these filters live in the question files (`words:` in
+# clauses/questions/02-parties.yaml), so a layer can teach them its own language.
+# Expressions find the merged tables in their context under this name.
+WORDS = "_words"
+Tables = dict[str, dict[str, list[str]]]
+
+
+def _name_words(name: Any) -> list[str]:
+    return [w.strip(".,()").lower() for w in str(name or "").split() if w.strip(".,()")]
+
+
+def _marked(words: list[str], table: dict[str, list[str]]) -> str:
+    """The first entry of a table (kind or form) one of whose words the name has."""
+    for kind, markers in table.items():
+        if set(words) & {m.lower() for m in markers}:
             return kind
-    return "company"
+    return ""
 
 
-# Suffixes first: "Northwind Charitable Trust Ltd" is a company whatever its words say.
-_FORM_SUFFIXES = (
-    ("public_company", {"plc", "p.l.c.", "ag", "sa", "s.a.", "nv", "n.v."}),
-    ("llp", {"llp", "l.l.p."}),
-    ("private_company", {"ltd", "ltd.", "limited", "gmbh", "bv", "b.v.", "inc", "inc.", "llc", "corp", "corp.", "srl", "sarl", "pty"}),
-)
-_FORM_WORDS = (
-    ("university", {"university", "universität", "universidad", "université", "universiteit"}),
-    ("public_body", {"council", "ministry", "agency", "authority", "department", "government", "municipality", "commission"}),
-    ("charity", {"charity", "charitable", "foundation", "trust"}),
-)
-
-
-def legal_form_from_name(name: Any) -> str:
-    """The legal form a name suggests (`Northwind Telecom plc` -> public_company), or
-    nothing when the name does not say: a proposal for the person answering to confirm."""
-    words = [w.strip(",()").lower() for w in str(name or "").split()]
+def _suffixed(words: list[str], table: dict[str, list[str]]) -> str:
+    """The first entry of a table whose words include the name's last word."""
     if not words:
         return ""
-    for form, suffixes in _FORM_SUFFIXES:
-        if words[-1] in suffixes or (form == "private_company" and words[-1] == "company" and "limited" in words):
-            if form == "private_company" and {"charity", "charitable", "foundation", "trust"} & set(words):
-                return "charitable_company"
-            return form
-    for form, markers in _FORM_WORDS:
-        if set(words) & markers:
-            return form
+    for kind, markers in table.items():
+        if words[-1] in {m.lower().strip(".,()") for m in markers}:
+            return kind
     return ""
+
+
+def kind_from_name(name: Any, tables: Tables | None = None) -> str:
+    """What kind of body a name suggests: `Leeds City Council` -> government, `Harbour Food
+    Network` -> nonprofit, `Network Rail Ltd` -> company (a company's suffix outweighs the
+    name's other words, except those in `over_suffixes`, such as "Charitable Trust Ltd")."""
+    tables = tables or {}
+    words = _name_words(name)
+    return (_marked(words, tables.get("over_suffixes", {})) or _suffixed(words, tables.get("suffixes", {}))
+            or _marked(words, tables.get("words", {})) or "company")
+
+
+def legal_form_from_name(name: Any, tables: Tables | None = None) -> str:
+    """The legal form a name suggests (`Northwind Telecom plc` -> public_company), or
+    nothing when the name does not say: a proposal for the person answering to confirm.
+    Suffixes come first: "Northwind Charitable Trust Ltd" is a charitable company."""
+    tables = tables or {}
+    words = _name_words(name)
+    if not words:
+        return ""
+    suffixes = tables.get("suffixes", {})
+    form = _suffixed(words, suffixes)
+    if not form and words[-1] == "company" and "limited" in words:
+        form = "private_company"
+    markers = tables.get("words", {})
+    if form == "private_company" and _marked(words, {"charity": markers.get("charity", [])}):
+        return "charitable_company"
+    return form or _marked(words, markers)
+
+
+@pass_context
+def _short_name_filter(context: Context, name: Any) -> str:
+    return short_name(name, (context.get(WORDS) or {}).get("short_name", {}).get("words"))
+
+
+@pass_context
+def _kind_filter(context: Context, name: Any) -> str:
+    return kind_from_name(name, (context.get(WORDS) or {}).get("kind_from_name"))
+
+
+@pass_context
+def _legal_form_filter(context: Context, name: Any) -> str:
+    return legal_form_from_name(name, (context.get(WORDS) or {}).get("legal_form_from_name"))
 
 
 def upfirst(text: Any) -> str:
@@ -192,10 +214,10 @@ def party_label(context: Context, key: Any) -> str:
 
 
 FILTERS = {
-    "short_name": short_name,
+    "short_name": _short_name_filter,
     "party_key": party_key,
-    "kind_from_name": kind_from_name,
-    "legal_form_from_name": legal_form_from_name,
+    "kind_from_name": _kind_filter,
+    "legal_form_from_name": _legal_form_filter,
     "upfirst": upfirst,
     "months_later": months_later,
     "first_of_next_month": first_of_next_month,

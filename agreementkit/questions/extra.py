@@ -153,7 +153,7 @@ def _with_defaults(interview: Interview, data: dict[str, Any], answers: dict[str
 
     from pydantic_core import to_jsonable_python
 
-    from .expressions import ExpressionError, evaluate, render_value
+    from .expressions import WORDS, ExpressionError, evaluate, render_value
 
     filled = dict(data)
     defaulted: set[str] = set()
@@ -170,6 +170,7 @@ def _with_defaults(interview: Interview, data: dict[str, Any], answers: dict[str
         try:
             if answers is not None:
                 context = json.loads(json.dumps({**answers, "extra": filled}, default=str))
+                context[WORDS] = interview.words
                 if q.when and not evaluate(q.when, context, f"{q.id}: when"):
                     continue
                 value = render_value(q.default, context, f"{q.id}: default")
@@ -191,9 +192,10 @@ def question_validators(interview: Interview, answers: dict[str, Any], extra: di
     question whose `when` is false for these answers is not asked, so is not judged."""
     import json
 
-    from .expressions import ExpressionError, evaluate, render_value
+    from .expressions import WORDS, ExpressionError, evaluate, render_value
 
     plain = json.loads(json.dumps({**answers, "extra": {**(answers.get("extra") or {}), **(extra or {})}}, default=str))
+    plain[WORDS] = interview.words
     problems: list[tuple[PathKey, str]] = []
 
     def judge(q: Question, value: Any, path: PathKey, scope: dict[str, Any]) -> None:

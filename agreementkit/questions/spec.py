@@ -83,7 +83,17 @@ class QuestionSpec(BaseModel):
         "A Jinja2 template giving a message when the answer (`value`) is not acceptable, and nothing when it is: "
         "\"{{ 'It must come after the start' if value < agreement.effective_date }}\"."))
     checklist: bool | None = Field(None, description="false leaves a technical question out of the client checklist.")
+    ask: Literal["always", "shown", "never"] | None = Field(None, description=(
+        "How a proposal worked out from earlier answers reaches the person: always (asked; the default), shown (in the "
+        "terminal not asked but shown beside the answer before it, Ctrl-P there asks it), never (not asked anywhere: "
+        "its default answers for it, like the party key)."))
+    together: bool | None = Field(None, description=(
+        "Asked in one prompt with the question before it: a small form of labelled lines in the terminal "
+        "(a signatory's name and job title)."))
     remove: bool = Field(False, description="Take the question out of the interview; its default answers for it.")
+
+
+WordTable = dict[str, list[str]]
 
 
 class QuestionFile(BaseModel):
@@ -93,6 +103,10 @@ class QuestionFile(BaseModel):
 
     pages: list[PageSpec] = []
     questions: list[QuestionSpec] = []
+    words: dict[str, dict[str, WordTable]] = Field({}, description=(
+        "Word tables of the filters that propose answers from a name: kind_from_name {words: {kind: [word, ...]}, "
+        "suffixes: ...} and legal_form_from_name {suffixes: {form: [...]}, words: {form: [...]}}. A later layer's "
+        "list for the same kind or form replaces the earlier one; the order of kinds and forms is the order they are tried in."))
 
 
 @dataclass
@@ -136,6 +150,8 @@ class Question:
     checklist: bool
     removed: bool
     layer: str
+    ask: str = "always"
+    together: bool = False
     changed_by: list[str] = field(default_factory=list)
     children: list[Question] = field(default_factory=list)
     # Where each field was last given: field name -> (question file, line), for lint's messages.
@@ -169,6 +185,8 @@ class Interview:
     pages: list[Page]
     layers: list[str]
     extra_model: Any = None  # built on first use by interview.extra
+    # The word tables of the filters that propose answers from names (kind_from_name, legal_form_from_name).
+    words: dict[str, dict[str, WordTable]] = field(default_factory=dict)
 
     def questions(self) -> list[Question]:
         """Every question, in the order asked."""
@@ -208,7 +226,8 @@ class Interview:
 _FIELD_DEFAULTS: dict[str, Any] = {
     "label": None, "help": "", "options": [], "none_label": None, "required": True, "default": None, "when": None,
     "quick": False, "store": True, "each": None, "unique": False, "min": None, "max": None, "add_prompt": None,
-    "more_prompt": None, "count": None, "item": None, "validate_": None, "checklist": True,
+    "more_prompt": None, "count": None, "item": None, "validate_": None, "checklist": True, "ask": "always",
+    "together": False,
 }
 
 
@@ -219,7 +238,8 @@ def question_file_schema() -> dict[str, Any]:
     return schema
 
 
-def _read_question_file(path: Path) -> tuple[list[tuple[int, PageSpec]], list[tuple[int, QuestionSpec]], LocatedData, list[Problem]]:
+def _read_question_file(path: Path) -> tuple[list[tuple[int, PageSpec]], list[tuple[int, QuestionSpec]], LocatedData, list[Problem],
+                                             dict[str, dict[str, WordTable]]]:
     """A question file, keeping every entry that is well formed and reporting
     every one that is not, so a library author sees all mistakes at once."""
     from ..answers import describe_error, user_path
@@ -227,7 +247,7 @@ def _read_question_file(path: Path) -> tuple[list[tuple[int, PageSpec]], list[tu
     located = parse_yaml(read_text(path, "question"), str(path))
     if located.data is None:
         return [], [], located, [Problem("", f"{path}: the file is empty; a question file holds pages: and questions: "
-                                             "(see `agreementkit questions schema`), or remove it", 1)]
+                                             "(see `agreementkit questions schema`), or remove it", 1)], {}
     data = located.data
     if not isinstance(data, dict):
         raise ClauseLibraryError(str(path), [Problem("", "expected a mapping with pages: and questions:", 1)])
@@ -243,9 +263,14 @@ def _read_question_file(path: Path) -> tuple[list[tuple[int, PageSpec]], list[tu
                 problems.append(Problem(format_path(loc), f"{path}: {describe_error(error, names)}", located.line_of(loc)))
             return None
 
-    unknown = [k for k in data if k not in ("pages", "questions")]
+    unknown = [k for k in data if k not in ("pages", "questions", "words")]
     for key in unknown:
-        problems.append(Problem(str(key), f"{path}: unknown field '{key}' (a question file has pages: and questions:)", located.line_of((key,))))
+        problems.append(Problem(str(key), f"{path}: unknown field '{key}' (a question file has pages:, questions: and words:)",
+                                located.line_of((key,))))
+    words: dict[str, dict[str, WordTable]] = {}
+    if "words" in data:
+        checked = validated(_WordsModel, {"words": data["words"]}, ())
+        words = checked.words if checked is not None else {}
     entries: dict[str, list[Any]] = {}
     for key, model in (("pages", PageSpec), ("questions", QuestionSpec)):
         value = data.get(key) or []
@@ -256,7 +281,13 @@ def _read_question_file(path: Path) -> tuple[list[tuple[int, PageSpec]], list[tu
     # Each entry kept with its position in the file, so messages point at the right line.
     pages = [(index, p) for index, p in enumerate(entries["pages"]) if p is not None]
     questions = [(index, q) for index, q in enumerate(entries["questions"]) if q is not None]
-    return pages, questions, located, problems
+    return pages, questions, located, problems, words
+
+
+class _WordsModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    words: dict[str, dict[str, WordTable]]
 
 
 class _Builder:
@@ -267,17 +298,23 @@ class _Builder:
         self.fields: dict[str, dict[str, Any]] = {}
         self.sequence: list[str] = []
         self.problems: list[Problem] = []
+        self.words: dict[str, dict[str, WordTable]] = {}
 
     def problem(self, path: Path, located: LocatedData, where: PathKey, message: str) -> None:
         self.problems.append(Problem(format_path(where), f"{path}: {message}", located.line_of(where)))
 
     def add_file(self, path: Path, layer: str, builtin: bool) -> None:
         try:
-            pages, questions, located, problems = _read_question_file(path)
+            pages, questions, located, problems, words = _read_question_file(path)
         except InvalidInputError as exc:
             self.problems.extend(Problem(p.path, f"{path}: {p.message}", p.line) for p in exc.problems)
             return
         self.problems.extend(problems)
+        for name, tables in words.items():
+            merged = self.words.setdefault(name, {})
+            for part, table in tables.items():
+                # A layer's list for a kind replaces the earlier one; kinds keep the order they were first given in.
+                merged.setdefault(part, {}).update(table)
         self.add_entries(pages, questions, path, located, layer, builtin)
 
     def add_entries(self, pages: list[tuple[int, PageSpec]], questions: list[tuple[int, QuestionSpec]], path: Path,
@@ -404,7 +441,7 @@ class _Builder:
             else:
                 pages[question.page].questions.append(question)
         ordered = sorted(pages.values(), key=lambda p: (p.order, p.id))
-        return Interview([p for p in ordered if p.questions], layers)
+        return Interview([p for p in ordered if p.questions], layers, words=self.words)
 
 
 def _page_hint(name: str, pages: dict[str, dict[str, Any]]) -> str:

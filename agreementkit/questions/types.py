@@ -51,18 +51,55 @@ class Invalid(ValueError):
     """What is wrong with an answer, as a sentence to show beside the question."""
 
 
+# The longest answer of each kind the interview takes, in characters: far beyond any real answer
+# (a name, an address, a purpose), so a pasted file is refused beside its field before it is saved.
+LIMITS = {"text": 2000, "paragraph": 20000, "email": 254, "list": 2000, "number": 100}
+LIST_ENTRIES = 200  # the most entries of a list whose question sets no maximum
+LIST_BOX = LIST_ENTRIES * 100  # a whole list typed into one box (the browser's), in characters
+
+
+def limit_of(kind: QuestionType) -> int | None:
+    """The longest answer a question of this type takes, in characters (None: a choice, no limit needed)."""
+    if kind in (QuestionType.text, QuestionType.paragraph, QuestionType.email, QuestionType.list):
+        return LIMITS[kind.value]
+    if kind in (QuestionType.integer, QuestionType.number, QuestionType.money, QuestionType.percent, QuestionType.date):
+        return LIMITS["number"]
+    return None
+
+
+def too_long(kind: QuestionType, raw: Any) -> str | None:
+    """Why an answer is refused for its length, in words, or None when it is not too long."""
+    limit = limit_of(kind)
+    if limit is None or not isinstance(raw, str) or len(raw) <= limit:
+        return None
+    return (f"This answer is {len(raw):,} characters long; the most it may be is {limit:,} characters. "
+            "Shorten it (a document or a list belongs in a schedule of its own).")
+
+
 Email = Annotated[str, AfterValidator(check_email)]
 
 
-def _number(text: str, what: str, example: str) -> Decimal:
+# "5m", "£1.5m", "250k", "2 million": the shorthand people use for amounts.
+_MULTIPLIERS = {"k": 1000, "thousand": 1000, "m": 1000000, "mn": 1000000, "million": 1000000,
+                "bn": 1000000000, "b": 1000000000, "billion": 1000000000}
+_SHORTHAND = re.compile(r"^(?P<number>[\d.,\s\u00a0_]+?)\s*(?P<unit>k|thousand|m|mn|million|bn|b|billion)$", re.IGNORECASE)
+
+
+def _number(text: str, what: str, example: str, typed: str | None = None, shorthand: bool = False) -> Decimal:
+    """A number as typed; `typed` is what the person typed, quoted when it is refused."""
+    shown = text if typed is None else typed
+    factor = 1
+    match = _SHORTHAND.match(text.strip()) if shorthand else None
+    if match:
+        text, factor = match.group("number"), _MULTIPLIERS[match.group("unit").lower()]
     cleaned = text.replace(",", "").replace("_", "").replace(" ", "").replace("\u00a0", "")
     try:
         amount = Decimal(cleaned)
     except InvalidOperation:
-        raise Invalid(f"{text!r} is not {what}; write it like {example}.") from None
+        raise Invalid(f"{shown!r} is not {what}; write it like {example}.") from None
     if not amount.is_finite():
-        raise Invalid(f"{text!r} is not {what}; write it like {example}.")
-    return amount
+        raise Invalid(f"{shown!r} is not {what}; write it like {example}.")
+    return amount * factor
 
 
 def plain_number(amount: Decimal) -> int | float:
@@ -78,6 +115,9 @@ def parse(kind: QuestionType, raw: Any, *, minimum: float | None = None, maximum
     """
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
+    reason = too_long(kind, raw)
+    if reason:
+        raise Invalid(reason)
     if kind in (QuestionType.text, QuestionType.paragraph, QuestionType.party, QuestionType.list):
         return str(raw).strip()
     if kind == QuestionType.date:
@@ -118,7 +158,7 @@ def _parse_number(kind: QuestionType, raw: Any, minimum: float | None, maximum: 
         if amount != amount.to_integral_value():
             raise Invalid(f"{text!r} is not a whole number; write it like 30.")
     elif kind == QuestionType.money:
-        amount = _number(_CURRENCY.sub("", text), "an amount", "250000 or £250,000")
+        amount = _number(_CURRENCY.sub("", text), "an amount", "250000, £250,000 or £1.5m", typed=text, shorthand=True)
         if amount < 0:
             raise Invalid("An amount cannot be negative.")
     elif kind == QuestionType.percent:

@@ -44,6 +44,7 @@ from ..interview.finish import ANSWERS, DOCUMENT_FORMATS
 from ..interview.review import page_rows
 from ..library import ClauseLibrary
 from ..questions.spec import Page
+from ..questions.types import LIST_BOX, QuestionType, limit_of
 from ..render import DEFAULT_FORMATS
 from .forms import Field, Group, PageForm, choice_token, read_form
 from .preview import Previewer
@@ -90,6 +91,9 @@ def _environment() -> Environment:
     env.filters["token"] = choice_token
     env.tests["group"] = lambda node: isinstance(node, Group)
     env.tests["field"] = lambda node: isinstance(node, Field)
+    # The longest answer each kind of field takes: the page refuses a longer one beside its field at once.
+    env.globals["limits"] = {kind.value: limit for kind in QuestionType if (limit := limit_of(kind)) is not None
+                             and kind != QuestionType.list} | {"list": LIST_BOX}
     return env
 
 
@@ -101,6 +105,9 @@ def create_app(served: Served) -> Starlette:
     def page_html(name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         context.setdefault("draft_path", str(session.draft.path))
         context.setdefault("quick", session.draft.quick)
+        # The top bar names the interview once one is chosen (or a draft is resumed), not before.
+        chosen = served.started or bool(session.draft.log or session.draft.stale or session.draft.defaults)
+        context.setdefault("mode", ("Quick" if session.draft.quick else "Full") if chosen else None)
         html = env.get_template(name).render(csrf=served.csrf, **context)
         return HTMLResponse(html, status_code=status_code)
 
@@ -226,6 +233,7 @@ def create_app(served: Served) -> Starlette:
             if saved.refused:
                 return page_html("section.html", 409, **section_context(saved.form, refused=saved.refused))
             if nav == "next" and not saved.form.complete:
+                saved.form.focus_first_error()  # the page opens at the first field to correct
                 return page_html("section.html", 422, **section_context(saved.form, notice=saved.notice))
             if nav in ("next", "back"):
                 return RedirectResponse(next_url(page, nav == "next"), status_code=303)
@@ -280,7 +288,8 @@ def create_app(served: Served) -> Starlette:
         for page in session.interview.pages:
             pages.append({"page": page, "rows": page_rows(run, page), "findings": preview.findings.get(page.id, []),
                           "problems": [(path, text) for where, path, text in problems if where == page.id],
-                          "defaulted": [d for d in run.defaulted if d.page == page.id]})
+                          "defaulted": [d for d in run.defaulted if d.page == page.id],
+                          "accepted": [d for d in run.accepted if d.page == page.id]})
         errors = [f for found in preview.findings.values() for f in found if f.severity.value == "error"]
         return {"pages": pages, "problems": problems, "blocked": bool(problems or errors), "message": message,
                 "formats": [(fmt, LABELS[fmt], fmt in DEFAULT_FORMATS) for fmt in DOCUMENT_FORMATS],

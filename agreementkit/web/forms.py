@@ -30,7 +30,7 @@ from ..interview.engine import (
     page_keys,
 )
 from ..questions.spec import Interview, Page, Question
-from ..questions.types import CHOICE_TYPES, MANY_TYPES, QuestionType
+from ..questions.types import CHOICE_TYPES, LIMITS, MANY_TYPES, QuestionType
 
 _MORE = re.compile(r"^(?P<base>.*)\.more\[(?P<index>\d+)\]$")
 _ENTRY = re.compile(r"^(?P<base>.*)\[(?P<index>\d+)\]$")
@@ -157,6 +157,14 @@ class Field:
     value: Any
     error: str | None = None
     is_list: bool = False
+    # A message about several fields (cost shares that do not total 100%) is shown once, beside the
+    # last of them; the others are marked and point at it.
+    error_of: str | None = None
+    focus: bool = False  # the first field to correct, when Next was refused
+
+    @property
+    def invalid(self) -> bool:
+        return bool(self.error or self.error_of)
 
     @property
     def prompt(self) -> str:
@@ -239,6 +247,12 @@ class PageForm:
 
     def errors(self) -> dict[str, str]:
         return {f.name: f.error for f in self.fields() if f.error}
+
+    def focus_first_error(self) -> None:
+        """Move the focus to the first field to correct (Next was refused)."""
+        first = next((f for f in self.fields() if f.invalid), None)
+        if first is not None:
+            first.focus = True
 
 
 class _Left(Exception):
@@ -338,6 +352,7 @@ class WalkDraft:
     log: dict[str, Any]
     stale: dict[str, Any]
     derived: set[str]
+    accepted: set[str] = field(default_factory=set)  # taken as proposed with the rest of a section (Ctrl-R, in the terminal)
 
     def save(self) -> None:
         pass
@@ -389,14 +404,62 @@ def walk_page(interview: Interview, source: WalkDraft, page: Page, *, posted: Po
     except _Problems:
         complete = False
     complete = complete and not front.errors
+    placed = _place(run.problems if front.problems else [], front)
     for key, message in front.errors.items():
         raw = front.raw.get(key)
-        if raw not in (None, "", SKIP) and key in given:
-            work.stale[key] = raw  # proposed again as typed, as the terminal does after a refusal
+        if raw not in (None, "", SKIP) and key in given and not (isinstance(raw, str) and len(raw) > LIMITS["paragraph"]):
+            work.stale[key] = raw  # proposed again as typed, as the terminal does after a refusal (never an outsized one)
     nodes = _nodes(interview, front)
+    unplaced = _mark(nodes, placed, front.problems)
     defaulted = [d for d in run.defaulted if d.page == page.id]
-    return PageForm(page, index + 1, len(interview.pages), nodes, front.problems, complete, reached, defaulted,
+    return PageForm(page, index + 1, len(interview.pages), nodes, unplaced, complete, reached, defaulted,
                     work.log, work.stale, proposals, work.derived, full_pages, answered)
+
+
+def _place(problems: list[tuple[str, list[str]]], front: _PageFrontend) -> list[tuple[str, list[str]]]:
+    """Each message about answers that do not fit together, with the names of the fields it concerns
+    (a list's entries are one field: the list)."""
+    placed = []
+    for message, keys in problems:
+        names = []
+        for key in keys:
+            entry = _ENTRY.match(key)
+            name = entry.group("base") if entry and not _MORE.match(key) and _is_list_entry(front, key) else key
+            if name not in names:
+                names.append(name)
+        placed.append((message, names))
+    return placed
+
+
+def _is_list_entry(front: _PageFrontend, key: str) -> bool:
+    return any(ask.key == key and ask.kind == "entry" for ask, _ in front.asks)
+
+
+def _mark(nodes: list[Node], placed: list[tuple[str, list[str]]], messages: list[str]) -> list[str]:
+    """Put each message beside the last field it concerns and mark the others; the messages
+    that concern no field shown here stay at the top of the page."""
+    fields: dict[str, Field] = {}
+
+    def visit(items: list[Node]) -> None:
+        for node in items:
+            if isinstance(node, Field):
+                fields[node.name] = node
+            else:
+                for entry in node.entries:
+                    visit(entry.nodes)
+
+    visit(nodes)
+    unplaced = [m for m in messages if m not in {message for message, _ in placed}]
+    for message, names in placed:
+        concerned = [fields[name] for name in names if name in fields]
+        if not concerned:
+            unplaced.append(message)
+            continue
+        last = concerned[-1]
+        last.error = f"{last.error} {message}" if last.error and message not in last.error else (last.error or message)
+        for field_ in concerned[:-1]:
+            field_.error_of = field_.error_of or last.name
+    return unplaced
 
 
 def _nodes(interview: Interview, front: _PageFrontend) -> list[Node]:
@@ -448,6 +511,8 @@ def _nodes(interview: Interview, front: _PageFrontend) -> list[Node]:
             value = front.given[ask.key]
             if isinstance(value, list) and ask.type not in MANY_TYPES:
                 value = value[-1] if value else ""
+            if isinstance(value, str) and len(value) > LIMITS["paragraph"]:
+                value = value[: LIMITS["paragraph"]]  # an outsized answer is refused; its start is shown, not sent back whole
         else:
             value = shown(ask, None if raw is SKIP else raw)
         entry_nodes(base[: len(base) - len(q.relative)], parent_of(q)).append(Field(ask, ask.key, value, front.errors.get(ask.key)))

@@ -56,17 +56,22 @@ class _Stop(Exception):
 
 
 class _Filler:
-    """Answers every question the draft lacks with its proposal or a bracketed blank."""
+    """Answers every question the draft lacks with its proposal or a bracketed blank. An answer
+    that is refused (typed wrong, not yet corrected) is left out the same way, and noted, so
+    one wrong answer never holds the rest of the draft back."""
 
     def __init__(self, interview: Interview, today: date):
         self.interview, self.today = interview, today
-        self.refused: set[str] = set()
+        self.refused: dict[str, int] = {}
+        self.held: dict[str, tuple[str, str]] = {}  # key: (what, why) for each answer left out
         self.blanks: list[str] = []
         self.stopped_at: Page | None = None
 
     def ask(self, ask: Ask) -> Any:
+        if self.refused.get(ask.key, 0) > 1:
+            return SKIP  # not even its blank fits: the page cannot be completed
         if ask.key in self.refused:
-            return SKIP
+            return self._blank(ask) if ask.required else ("" if ask.kind == "entry" else None)
         if ask.kind == "more":
             return bool(ask.default)
         default = ask.default
@@ -111,7 +116,9 @@ class _Filler:
         return f"{noun[:1].upper()}{noun[1:]} {int(found[-1]) + 1}"
 
     def invalid(self, ask: Ask, message: str) -> None:
-        self.refused.add(ask.key)
+        self.refused[ask.key] = self.refused.get(ask.key, 0) + 1
+        if self.refused[ask.key] == 1:
+            self.held[ask.key] = (_what(ask), message)
 
     def enter_page(self, page: Page, number: int, count: int, resumed: int | None, answered: list[tuple[str, str]]) -> None:
         pass
@@ -139,18 +146,37 @@ class Previewer:
         version = session.version  # what this rendering shows, read before the draft is
         if self._last is not None and self._last.version == version:
             return self._last
-        filler = _Filler(self.interview, session.today or date.today())
-        run = InterviewRun(self.interview, session.copy(), filler, **session.run_options())
+        # A page's answers are not checked together here: a wrong total becomes a finding, and the
+        # rest of the draft still shows, worked out from the answers that are right. An answer typed
+        # wrong (kept in the draft to be corrected) is replaced by what the question would propose.
+        work = session.copy()
+        held: dict[str, tuple[str, str]] = {}
         note = ""
         data: dict[str, Any] | None = None
-        try:
-            data = with_kept(run.run(), session.draft)
-        except PageIncomplete as incomplete:
-            note = f"Some answers in “{incomplete.page.title}” need correcting; the draft shows the last answers that fitted."
-        except _Stop:
-            title = filler.stopped_at.title if filler.stopped_at else "a section"
-            note = f"The answers in “{title}” do not fit together yet; the draft shows the last answers that did."
-        preview = self._render(version, data, note) if data is not None else None
+        for _ in range(4):
+            filler = _Filler(self.interview, session.today or date.today())
+            run = InterviewRun(self.interview, work, filler, **session.run_options(), check_pages=False)
+            try:
+                data = with_kept(run.run(), session.draft)
+                held.update(filler.held)
+                filler.held = held
+                break
+            except PageIncomplete as incomplete:
+                held.update(filler.held)
+                typed = [key for key in filler.refused if key in work.stale]
+                if typed:
+                    for key in typed:
+                        work.stale.pop(key)
+                    work = type(work)(dict(session.draft.log), dict(work.stale), set(session.draft.derived))
+                    continue
+                what = [held[key][0] for key in incomplete.keys if key in held] or ["an answer"]
+                note = f"Held back by {what[0]} in “{incomplete.page.title}”: the draft shows the last answers that fitted."
+                break
+            except _Stop:
+                title = filler.stopped_at.title if filler.stopped_at else "a section"
+                note = f"The answers in “{title}” do not fit together yet; the draft shows the last answers that did."
+                break
+        preview = self._render(version, data, filler) if data is not None else None
         if preview is None:
             good = self._good
             html = good.html if good is not None else _EMPTY
@@ -160,14 +186,28 @@ class Previewer:
         self._last = preview
         return preview
 
-    def _render(self, version: int, data: dict[str, Any], note: str) -> Preview | None:
+    def _render(self, version: int, data: dict[str, Any], filler: _Filler) -> Preview | None:
+        """Render the answers that are right: an answer the model refuses (a date before the start)
+        is left out, and said, so the rest of the draft and its findings stay current."""
         from ..answers import validate_answers
         from ..assembly import assemble
         from ..checks import check_answers, load_rules
+        from ..errors import AnswersError
         from ..writers.html import to_html
 
+        left_out = [f"{what} ({why.rstrip('.')})" for what, why in filler.held.values()]
+        for _ in range(6):
+            try:
+                answers = validate_answers(data, check_references=False, interview=self.interview)
+                break
+            except AnswersError as exc:
+                dropped = [p for p in exc.problems if _drop(data, p.path)]
+                if not dropped:
+                    return None
+                left_out += [f"{self._what(p.path)} ({p.message})" for p in dropped]
+        else:
+            return None
         try:
-            answers = validate_answers(data, interview=self.interview)
             document = assemble(answers, self.library)
             html = to_html(document, self.templates)
         except AgreementkitError:
@@ -175,7 +215,48 @@ class Previewer:
         findings: dict[str, list[Finding]] = {}
         for finding in check_answers(answers, rules=load_rules(self.interview.layers), interview=self.interview).active():
             findings.setdefault(page_of(self.interview, finding.question, finding.path), []).append(finding)
+        note = ""
+        if left_out:
+            note = "Left out until it is right: " + "; ".join(dict.fromkeys(left_out)) + "."
         return Preview(version, html.replace("</head>", PREVIEW_STYLESHEET + "\n</head>", 1), findings, note)
+
+    def _what(self, path: str) -> str:
+        """A problem's path in the interview's words: `objectives[0].due` is "due (objective 1)"."""
+        question_id = re.sub(r"\[\d+\]", "[]", path)
+        found = re.findall(r"\[(\d+)\]", path)
+        try:
+            q = self.interview.question(question_id)
+        except KeyError:
+            return path
+        if found and q.parent_id:
+            noun = self.interview.question(q.parent_id).item or "entry"
+            return f"“{q.label}” ({noun} {int(found[-1]) + 1})"
+        return f"“{q.label}”"
+
+
+def _what(ask: Ask) -> str:
+    """An answer as the person knows it: its label, with its entry (“due” (objective 1))."""
+    label, _, entry = (ask.label or ask.question.label).partition(", ")
+    if ask.question.parent_id and re.search(r"\d+$", label):  # "objective 1, due": the entry comes first
+        label, entry = entry, label
+    return f"“{label}”" + (f" ({entry})" if entry else "")
+
+
+def _drop(data: dict[str, Any], path: str) -> bool:
+    """Take the answer at an answers path (`objectives[0].due`) out of the data; whether there was one."""
+    parts: list[str | int] = [int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", path)]
+    target: Any = data
+    for part in parts[:-1]:
+        if isinstance(target, dict) and part in target:
+            target = target[part]
+        elif isinstance(target, list) and isinstance(part, int) and part < len(target):
+            target = target[part]
+        else:
+            return False
+    if isinstance(target, dict) and parts and parts[-1] in target:
+        del target[parts[-1]]
+        return True
+    return False
 
 
 _LAGGING = "The draft shows the last answers that fit together."

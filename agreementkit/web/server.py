@@ -127,6 +127,18 @@ class Server:
     def local_only(self) -> bool:
         return self.host in LOOPBACK
 
+    @property
+    def lan_url(self) -> str | None:
+        """The address another device on this network opens (a client's tablet): the machine's own
+        network address rather than 127.0.0.1; None when it listens on this machine only or has none."""
+        if self.local_only:
+            return None
+        address = lan_address() if self.host in ("0.0.0.0", "::") else self.host
+        if address is None:
+            return None
+        shown = f"[{address}]" if ":" in address else address
+        return f"http://{shown}:{self.port}/?token={self.served.token}"
+
     def run(self, open_browser: bool = False) -> None:
         """Serve until Ctrl-C; the draft already holds every answer when it stops."""
         import uvicorn
@@ -144,6 +156,39 @@ class Server:
         """Ask a running server to finish (from another thread)."""
         if self._uvicorn is not None:
             self._uvicorn.should_exit = True
+
+
+def lan_address() -> str | None:
+    """This machine's address on its local network: the one its traffic leaves from. Connecting a
+    UDP socket sends nothing; it only asks the system which interface it would use."""
+    for family, probe in ((socket.AF_INET, "192.0.2.1"), (socket.AF_INET6, "2001:db8::1")):
+        try:
+            with socket.socket(family, socket.SOCK_DGRAM) as sock:
+                sock.connect((probe, 9))
+                address = str(sock.getsockname()[0])
+        except OSError:
+            continue
+        if not address.startswith("127.") and address not in ("::1", "0.0.0.0", "::"):
+            return address
+    try:
+        for address in socket.gethostbyname_ex(socket.gethostname())[2]:
+            if not address.startswith("127."):
+                return address
+    except OSError:
+        pass
+    return None
+
+
+def qr_lines(url: str) -> list[str]:
+    """A QR code of the address, as lines of text a terminal shows (two rows of modules a line),
+    so a tablet's camera opens the interview without anyone typing the token."""
+    import io
+
+    import segno
+
+    out = io.StringIO()
+    segno.make(url, error="m", micro=False).terminal(out=out, compact=True, border=2)
+    return out.getvalue().splitlines()
 
 
 def _open(url: str) -> None:

@@ -169,7 +169,7 @@ class DraftSession:
 
     def copy(self) -> WalkDraft:
         """The draft's answers for one walk, which never changes the draft itself."""
-        return WalkDraft(dict(self.draft.log), dict(self.draft.stale), set(self.draft.derived))
+        return WalkDraft(dict(self.draft.log), dict(self.draft.stale), set(self.draft.derived), set(self.draft.accepted))
 
     def walk(self) -> tuple[InterviewRun, Location]:
         """Replay the draft: the run (its answers so far) and where the person is.
@@ -230,6 +230,7 @@ class DraftSession:
         self.draft.log = log
         self.draft.stale = stale
         self.draft.derived = form.derived
+        self.draft.accepted -= {k for k in keep if k in form.answered or k not in old}  # given here, not taken as proposed
         self.draft.full_pages = sorted(form.full_pages)
         self._save(changed, tab)
         notice = ""

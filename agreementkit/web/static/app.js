@@ -74,16 +74,51 @@
   const keyOf = (el) => (el && el.name ? (el.name.startsWith("list:") ? el.name.slice(5) : el.name) : "");
   const ignored = new Set(["csrf", "version", "touched", "nav", "action"]);
 
+  // An answer longer than its field takes is refused here, beside the field, and never sent:
+  // nothing of it reaches the draft. The limit is the server's (data-max-length).
+  const oversized = new Set();
+  const fieldOf = (el) => (el && el.closest ? el.closest(".field") : null);
+  const refuseLength = (el) => {
+    const max = Number(el.dataset && el.dataset.maxLength ? el.dataset.maxLength : 0);
+    const box = fieldOf(el);
+    if (!max || !box || typeof el.value !== "string") return false;
+    const long = el.value.length > max;
+    const mine = box.querySelector(".error.too-long");
+    if (long) {
+      oversized.add(el.name);
+      const text = "This answer is " + el.value.length.toLocaleString("en-GB") + " characters long; the most it may be is "
+        + max.toLocaleString("en-GB") + " characters. Shorten it: it is not saved until then.";
+      const message = mine || document.createElement("p");
+      message.className = "error too-long";
+      message.id = (el.id || "field") + "-error";
+      message.setAttribute("role", "alert");
+      message.textContent = text;
+      if (!mine) box.insertBefore(message, box.querySelector("details.help"));
+      box.classList.add("invalid");
+      el.setAttribute("aria-invalid", "true");
+      el.setAttribute("aria-describedby", message.id);
+    } else if (oversized.delete(el.name) && mine) {
+      mine.remove();
+      if (!box.querySelector(".error")) { box.classList.remove("invalid"); el.removeAttribute("aria-invalid"); el.removeAttribute("aria-describedby"); }
+    }
+    return long;
+  };
+
+  // How long the page waits after the last keystroke before saving (and updating the draft).
+  const SAVE_DELAY = 250;
+  window.agreementkitSaveDelay = SAVE_DELAY;
+
   const changed = (el, delay) => {
     const key = keyOf(el);
     if (!key || ignored.has(key) || key.startsWith("many:")) return;
+    if (refuseLength(el)) { setStatus("Not saved: an answer is too long", "bad"); return; }
     touched.add(key);
     if (busy) editedMeanwhile.add(el.name);
     setStatus("Saving…", "busy");
     clearTimeout(timer);
     timer = setTimeout(() => save(""), delay);
   };
-  form.addEventListener("input", (event) => changed(event.target, 700));
+  form.addEventListener("input", (event) => changed(event.target, SAVE_DELAY));
   form.addEventListener("change", (event) => changed(event.target, 150));
 
   // Each tab has its own id for as long as it lives (reloads included), so the
@@ -98,6 +133,7 @@
 
   const body = (action) => {
     const data = new FormData(form);
+    oversized.forEach((name) => data.delete(name));
     data.set("tab", tab);
     data.set("touched", [...touched].join("\n"));
     data.set("version", version);
@@ -196,6 +232,39 @@
   }
 
   const fieldKey = (el) => (el && el.closest ? (el.closest(".field") || {}).dataset : null);
+  const typing = (el) => Boolean(el) && (el.tagName === "TEXTAREA" || (el.tagName === "INPUT"
+    && !["radio", "checkbox", "button", "submit", "hidden"].includes(el.type)));
+
+  // A field's message, brought up to date without replacing the field (its focus and typing stay).
+  const clearError = (box) => {
+    box.classList.remove("invalid");
+    box.querySelectorAll(".error:not(.too-long)").forEach((e) => e.remove());
+    if (!box.querySelector(".error")) {
+      box.querySelectorAll("[aria-invalid]").forEach((e) => { e.removeAttribute("aria-invalid"); e.removeAttribute("aria-describedby"); });
+    } else box.classList.add("invalid");
+  };
+  const showError = (box, incoming) => {
+    box.classList.add("invalid");
+    const message = incoming.querySelector(".error");
+    const current = box.querySelector(".error:not(.too-long)");
+    if (message && (!current || current.textContent !== message.textContent)) {
+      if (current) current.remove();
+      box.insertBefore(message.cloneNode(true), box.querySelector("details.help"));
+    } else if (!message && current) current.remove();
+    incoming.querySelectorAll("[aria-invalid]").forEach((control) => {
+      const same = [...box.querySelectorAll('[name="' + CSS.escape(control.name) + '"]')].find((c) => c.value === control.value) ||
+        box.querySelector('[name="' + CSS.escape(control.name) + '"]');
+      if (same) { same.setAttribute("aria-invalid", "true"); same.setAttribute("aria-describedby", control.getAttribute("aria-describedby") || ""); }
+    });
+  };
+  // A new message for the answer being typed waits until the person leaves that box (Tab, a click
+  // elsewhere), then stays until the answer is right.
+  const waiting = new Map();
+  form.addEventListener("focusout", (event) => {
+    const box = fieldOf(event.target);
+    const key = box ? box.dataset.key : null;
+    if (key && waiting.has(key) && typing(event.target)) { showError(box, waiting.get(key)); waiting.delete(key); }
+  });
 
   const apply = (reply, structural) => {
     showMessages(reply.refused, reply.notice);
@@ -204,9 +273,12 @@
     form.elements.version.value = version;
     const active = document.activeElement;
     const activeKey = !structural && active && fieldsBox.contains(active) ? (fieldKey(active) || {}).key : null;
+    const typingKey = activeKey && typing(active) ? activeKey : null;
     const selection = activeKey && typeof active.selectionStart === "number" ? [active.selectionStart, active.selectionEnd] : null;
-    const busyKeys = new Set([...editedMeanwhile].map((name) => (name.startsWith("list:") ? name.slice(5) : name)));
+    const meanwhile = new Set([...editedMeanwhile].map((name) => (name.startsWith("list:") ? name.slice(5) : name)));
+    const busyKeys = new Set(meanwhile);
     if (activeKey) busyKeys.add(activeKey);
+    oversized.forEach((name) => busyKeys.add(name.startsWith("list:") ? name.slice(5) : name));
     const fresh = document.createElement("div");
     fresh.innerHTML = reply.form;
     fresh.querySelectorAll(".field").forEach((incoming) => {
@@ -214,11 +286,10 @@
       const html = incoming.outerHTML;
       const old = fieldsBox.querySelector('.field[data-key="' + CSS.escape(key) + '"]');
       if (old && (busyKeys.has(key) || lastHTML.get(key) === html)) {
-        if (!incoming.querySelector(".error")) {
-          // Corrected while still typing: the message goes at once; a new one waits for the person to leave the field.
-          old.classList.remove("invalid");
-          old.querySelectorAll(".error").forEach((e) => e.remove());
-          old.querySelectorAll("[aria-invalid]").forEach((e) => { e.removeAttribute("aria-invalid"); e.removeAttribute("aria-describedby"); });
+        if (!meanwhile.has(key)) {
+          if (!incoming.classList.contains("invalid")) { clearError(old); waiting.delete(key); }  // right now: the message goes at once
+          else if (key === typingKey && !old.classList.contains("invalid")) waiting.set(key, incoming.cloneNode(true));
+          else showError(old, incoming);  // shown, or kept, until the answer is right
         }
         incoming.replaceWith(old);
       }
