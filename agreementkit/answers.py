@@ -660,7 +660,8 @@ def describe_error(error: Any, field_names: set[str] | None = None) -> str:
     loc = error["loc"]
     if kind == "extra_forbidden" and loc:
         name = str(loc[-1])
-        hint = difflib.get_close_matches(name, field_names or _all_field_names(), n=1)
+        # A name valid elsewhere in the file (a `value` under resources) is not offered as its own correction.
+        hint = difflib.get_close_matches(name, sorted((field_names or _all_field_names()) - {name}), n=1)
         return f"unknown field '{name}'" + (f"; did you mean '{hint[0]}'?" if hint else "")
     if kind == "missing":
         return "required but missing"

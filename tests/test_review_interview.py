@@ -141,6 +141,19 @@ def test_a_review_date_before_the_last_is_refused_beside_its_question(tmp_path: 
     assert "It must come after review 1, held on 16 April 2027." in printed
 
 
+def test_an_action_due_before_the_review_is_refused_beside_its_question(tmp_path: Path) -> None:
+    shutil.copy(EXAMPLE, tmp_path / "answers.yaml")
+    keys = first_review_keys()
+    due = keys.index(t("2027-05-15"))
+    _, printed, _ = drive_review([*keys[:due], t("2027-03-01"), PAUSE], tmp_path / "answers.yaml", tmp_path / "reviews",
+                                 interrupt=True)
+    assert "The review was held on 2027-04-16: an action it agreed falls due after that." in printed
+    # The review's own day is accepted: the action is asked for no earlier than the review that agreed it.
+    _, printed, screen = drive_review([*keys[:due], t("2027-04-16"), PAUSE], tmp_path / "answers.yaml", tmp_path / "again",
+                                      interrupt=True)
+    assert "falls due after that" not in printed + screen and "Another action?" in screen
+
+
 def test_the_questions_are_made_from_the_mou_one_per_item() -> None:
     answers = load_answers(EXAMPLE)
     history = load_history(HISTORY)

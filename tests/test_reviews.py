@@ -392,6 +392,8 @@ BAD = [
     ({"held": "2026-12-01"}, "held: 2026-12-01 is before the MOU took effect (2027-01-15)"),
     ({"kpis": [{"objective": 1, "actual": 4}, {"objective": 1, "actual": 5}]}, "kpis[1]: objective 1 is given twice (also at kpis[0])"),
     ({"agreement": "../nowhere.yaml"}, "line 2: agreement: no answers file at ../nowhere.yaml"),
+    ({"actions": [{"action": "Call", "owner": "frostline", "due": "2027-03-01"}]},
+     "actions[0].due: 2027-03-01 is before the review that agreed the action (held on 2027-04-16)"),
 ]
 
 
@@ -408,6 +410,39 @@ def test_a_bad_review_file_is_refused_with_line_and_path(tmp_path: Path, change:
     result = cli("review", "check", str(folder))
     assert result.returncode == 2 and message in " ".join(result.stderr.split()), result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_key_valid_elsewhere_is_not_offered_as_its_own_correction(tmp_path: Path) -> None:
+    """`value` is a feedback item, not a resource's field: the message says it is unknown there, and no more."""
+    reviews = quiet_reviews()[:1]
+    reviews[0]["resources"][0]["value"] = 60
+    with pytest.raises(ReviewFileError) as caught:
+        load_history(write_history(tmp_path, reviews))
+    assert "resources[0].value: unknown field 'value'" in str(caught.value)
+    assert "did you mean 'value'" not in str(caught.value)
+
+
+def test_a_partys_duties_are_numbered_across_all_its_responsibility_entries(tmp_path: Path) -> None:
+    answers = yaml.safe_load(EXAMPLE.read_text())
+    answers["responsibilities"].insert(1, {"party": "harbour", "role": "Events", "duties": ["Host the launch event"]})
+    answers["responsibilities"].append({"party": "northwind", "role": "Pilot operations",
+                                        "duties": ["Staff a pilot help desk", "Report outages within a day"]})
+    folder = write_history(tmp_path, [], answers)
+    started = cli("review", "start", str(tmp_path / "answers.yaml"), "-o", str(folder))
+    assert started.returncode == 0, started.stderr
+    text = (folder / "review-1.yaml").read_text()
+    assert "Northwind 3. Staff a pilot help desk\n  - {party: northwind, duty: 3," in text
+    assert "the Network 1. Host the launch event\n  - {party: harbour, duty: 1," in text
+    assert "the Network 3. Collect feedback from distributors each quarter\n  - {party: harbour, duty: 3," in text
+    review = {"format": 1, "review": 1, "held": "2027-04-16",
+              "duties": [{"party": "northwind", "duty": 4, "status": "late"}, {"party": "harbour", "duty": 3, "status": "done"}]}
+    folder = write_history(tmp_path, [review], answers)
+    late = [f for f in findings(folder) if f.rule == "duties-late"]
+    assert len(late) == 1 and "4 'Report outages within a day' (late)" in late[0].finding
+    review["duties"].append({"party": "northwind", "duty": 5})
+    with pytest.raises(ReviewFileError) as caught:
+        load_history(write_history(tmp_path, [review], answers))
+    assert "duty 5 of northwind does not exist: Schedule 2 gives Northwind 4 duties" in str(caught.value)
 
 
 def test_every_mistake_in_every_file_is_reported_at_once(tmp_path: Path) -> None:

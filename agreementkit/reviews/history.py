@@ -230,6 +230,12 @@ def references(data: dict[str, Any], answers: Answers, schedule: list[ScheduledR
             found.append((("triggers", index, "trigger"), message))
         else:
             once("triggers", index, (number,), seen, f"exit trigger {number}")
+    if held is not None:
+        for index, entry in _entries(data, "actions"):
+            due = as_date(entry["due"]) if entry.get("due") is not None else None
+            if due is not None and due < held:
+                found.append((("actions", index, "due"), f"{due} is before the review that agreed the action "
+                                                         f"(held on {held}); an action falls due after it is agreed"))
     seen = {}
     for index, entry in _entries(data, "feedback"):
         if isinstance(entry.get("party"), str) and entry["party"] in keys:

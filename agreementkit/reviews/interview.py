@@ -138,7 +138,9 @@ def review_questions(answers: Answers, scheduled: ScheduledReview, previous: Hel
         {"id": "actions[].action", "type": "text", "label": "action", "prompt": "Action {{ index + 1 }}: what is to be done?"},
         {"id": "actions[].owner", "type": "select", "required": False, "label": "owner", "none_label": "no one named",
          "options": owners, "prompt": "Who owns it?"},
-        {"id": "actions[].due", "type": "date", "required": False, "label": "due", "prompt": "By when?"},
+        {"id": "actions[].due", "type": "date", "required": False, "label": "due", "prompt": "By when?",
+         "validate": "{{ 'the review was held on ' ~ held ~ ': an action it agreed falls due after that' "
+                     "if value and held and (value | string) < (held | string) }}"},
         {"id": "notes", "page": "actions", "type": "paragraph", "required": False, "label": "notes",
          "prompt": "Anything else to record from the review?"},
     ]
