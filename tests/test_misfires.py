@@ -173,6 +173,18 @@ def test_a_recursive_macro_is_refused_with_its_file_and_line(tmp_path: Path) -> 
         "itself without end" in " ".join(result.stderr.split())
 
 
+def test_a_recursive_macro_in_a_question_default_is_refused_with_the_question_file_and_line(tmp_path: Path) -> None:
+    questions = tmp_path / "layer" / "questions"
+    questions.mkdir(parents=True)
+    (questions / "q.yaml").write_text("questions:\n  - id: extra.loopy\n    page: confidentiality\n    type: text\n"
+                                      "    prompt: Loop?\n    required: false\n"
+                                      "    default: \"{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}\"\n", encoding="utf-8")
+    result = cli("check", ROOT / "examples" / "telecom-edge-binding.yaml", "--library", questions.parent)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    message = " ".join(result.stderr.split())
+    assert f"{questions / 'q.yaml'}, line 7: extra.loopy: default:" in message and "nested too deeply" in message
+
+
 def test_schema_shows_a_layer_questions_condition_and_default() -> None:
     result = cli("schema", "--library", ROOT / "examples" / "layers" / "data-sharing")
     extra = json.loads(result.stdout)["properties"]["extra"]["properties"]

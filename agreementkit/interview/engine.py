@@ -465,7 +465,7 @@ class InterviewRun:
 
     def _question(self, q: Question, target: dict[str, Any], base: PathKey, scope: _Scope, page: Page) -> None:
         ctx = self._context(scope)
-        if q.when and not evaluate(q.when, ctx, f"{q.id}: when"):
+        if q.when and not evaluate(q.when, ctx, q.at("when")):
             self._pending.pop(f"{scope.prefix}{q.relative}", None)
             return
         path = q.field_path
@@ -548,7 +548,7 @@ class InterviewRun:
             # A required answer is never "nothing": absent, it was not asked then (its condition was false).
             if present and (value is not None or not q.required):
                 return value, False
-        value = render_value(q.default, self._context(scope), f"{q.id}: default")
+        value = render_value(q.default, self._context(scope), q.at("default"))
         derived = isinstance(q.default, str) and "{" in q.default
         return (None if _empty(value) else value), derived
 
@@ -674,7 +674,7 @@ class InterviewRun:
             member_key = f"{scope.prefix}{q.relative}"
             if member_key in self.draft.log:
                 break
-            if q.when and not evaluate(q.when, self._context(scope), f"{q.id}: when") \
+            if q.when and not evaluate(q.when, self._context(scope), q.at("when")) \
                     and not self._depends_on(q, [head, *(m.question for m in members)]):
                 continue
             member_default, _ = self._default(q, member_key, q.field_path, scope)
@@ -864,7 +864,7 @@ class InterviewRun:
             if value in others:
                 raise Invalid(f"{value!r} is already given for another {self._item_noun(q)}; each needs its own.")
         if q.validate_:
-            message = render_value(q.validate_, {**self._context(scope), "value": value}, f"{q.id}: validate")
+            message = render_value(q.validate_, {**self._context(scope), "value": value}, q.at("validate"))
             if message and str(message).strip():
                 from ..sandbox import readable
 
@@ -922,7 +922,7 @@ class InterviewRun:
         return "entry"
 
     def _text(self, template: str | None, scope: _Scope, q: Question) -> str:
-        return str(render_value(template or "", self._context(scope), f"{q.id}: prompt") or "")
+        return str(render_value(template or "", self._context(scope), q.at("prompt")) or "")
 
     def _choices(self, q: Question, required: bool, default: Any = None) -> list[Choice]:
         if q.type in (QuestionType.party, QuestionType.parties):
@@ -993,7 +993,7 @@ class InterviewRun:
         if present:
             defaults = list(revised or [])
         else:
-            proposed = render_value(q.default, self._context(scope), f"{q.id}: default")
+            proposed = render_value(q.default, self._context(scope), q.at("default"))
             defaults = list(proposed) if isinstance(proposed, list) else []
         if not self._asked(q, page):
             if defaults:

@@ -171,9 +171,9 @@ def _with_defaults(interview: Interview, data: dict[str, Any], answers: dict[str
             if answers is not None:
                 context = json.loads(json.dumps({**answers, "extra": filled}, default=str))
                 context[WORDS] = interview.words
-                if q.when and not evaluate(q.when, context, f"{q.id}: when"):
+                if q.when and not evaluate(q.when, context, q.at("when")):
                     continue
-                value = render_value(q.default, context, f"{q.id}: default")
+                value = render_value(q.default, context, q.at("default"))
             else:
                 value = q.default
         except ExpressionError as exc:
@@ -202,9 +202,9 @@ def question_validators(interview: Interview, answers: dict[str, Any], extra: di
         if value is None or value == "" or value == []:
             return
         try:
-            if q.when and not evaluate(q.when, scope, f"{q.id}: when"):
+            if q.when and not evaluate(q.when, scope, q.at("when")):
                 return
-            message = render_value(q.validate_, {**scope, "value": value}, f"{q.id}: validate")
+            message = render_value(q.validate_, {**scope, "value": value}, q.at("validate"))
         except ExpressionError as exc:
             problems.append((path, f"its check could not be worked out: {exc}"))
             return

@@ -157,6 +157,13 @@ class Question:
     # Where each field was last given: field name -> (question file, line), for lint's messages.
     sources: dict[str, tuple[str, int | None]] = field(default_factory=dict)
 
+    def at(self, key: str) -> str:
+        """Where a field of this question was written, for an error in its expression: the file and line
+        lead, so a library author can go straight to it (a layer's file, or the built-in one)."""
+        file, line = self.sources.get("validate_" if key == "validate" else key) or self.sources.get("id") or (None, None)
+        place = f"{file}, line {line}: " if file and line else (f"{file}: " if file else "")
+        return f"{place}{self.id}: {key}"
+
     @property
     def parent_id(self) -> str | None:
         """The group this question belongs to: `parties` for `parties[].name`."""
