@@ -269,6 +269,13 @@ def test_each_finding_fires_and_its_near_miss_does_not(tmp_path: Path, rule: str
     assert rule not in rules(write_history(tmp_path, _changed(quiet_reviews(), near)))
 
 
+def test_an_objective_off_track_but_due_after_the_next_review_is_not_yet_a_decision(tmp_path: Path) -> None:
+    # Objective 3 falls due on 30 June 2028, after review 4 (15 January 2028): off track now, it is not raised as due.
+    off = _changed(quiet_reviews(), {"2__kpis__2__actual": 5})
+    assert assess(load_history(write_history(tmp_path, off))).kpis[2].points[-1].status == OFF_TRACK
+    assert "objective-due-off-track" not in rules(tmp_path / "reviews")
+
+
 def test_two_partners_two_points_apart_diverge_and_one_point_does_not(tmp_path: Path) -> None:
     apart = _changed(quiet_reviews(), {"2__feedback__1__scores__trust": 2})
     found = [f for f in findings(write_history(tmp_path, apart)) if f.rule == "feedback-diverging"]
