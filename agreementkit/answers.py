@@ -198,6 +198,14 @@ class Agreement(_Model):
     table_of_contents: bool = Field(
         False, description="Start the document with a table of contents: a TOC field in the DOCX, with page numbers in the PDF."
     )
+    exclusive: bool = Field(
+        False, description="Whether the Parties work only with each other in the field of exclusivity during the term "
+        "(otherwise each stays free to work with others, including on similar activities)."
+    )
+    exclusivity: str | None = Field(
+        None, description="With exclusive: the field in which no Party works with anyone else, e.g. 'private 5G networks "
+        "for ports in the United Kingdom'; defaults to activities that compete with the Purpose."
+    )
 
     @field_validator("end_date")
     @classmethod
@@ -215,6 +223,8 @@ class Agreement(_Model):
             raise ValueError("give the term as term_months or end_date, not both")
         if self.renewal_months is not None and self.renewal != "automatic":
             raise ValueError("renewal_months is given but renewal is not automatic; set renewal: automatic or remove it")
+        if self.exclusivity is not None and not self.exclusive:
+            raise ValueError("exclusivity names a field but exclusive is not true; set exclusive: true or remove it")
         return self
 
     @property
@@ -284,7 +294,8 @@ class Costs(_Model):
     model: Literal["each_bears_own", "shared"] = "each_bears_own"
     shares: dict[PartyRef, Annotated[Decimal, Field(ge=0, le=100)]] | None = None
     cap: Annotated[Decimal, Field(gt=0)] | None = Field(None, description="The most the Shared Costs may total without every Party's agreement.")
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = Field(None, description="ISO 4217 code of the cap, e.g. GBP.")
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = Field(
+        None, description="ISO 4217 code the Shared Costs are kept and invoiced in (and of the cap), e.g. GBP.")
     payment_days: Annotated[int, Field(gt=0, le=365)] | None = Field(None, description="Days a Party has to pay its share of a Shared Cost once asked (default 30).")
 
     @field_validator("shares")
@@ -430,6 +441,33 @@ class Communication(_Model):
 class Confidentiality(_Model):
     enabled: bool = True
     years: Annotated[int, Field(gt=0, le=99)] | None = None
+    prior_agreements: list[Text] = Field(
+        [], description="Earlier confidentiality or non-disclosure agreements between the Parties, by name and date; "
+        "they continue alongside this one unless replace_prior is true."
+    )
+    replace_prior: bool = Field(
+        False, description="Whether the confidentiality clause replaces earlier confidentiality agreements between the "
+        "Parties about the partnership (information given under them is then Confidential Information under this one)."
+    )
+
+    @model_validator(mode="after")
+    def _replace(self) -> Confidentiality:
+        if self.replace_prior and not self.enabled:
+            raise ValueError("replace_prior is true but the confidentiality clause is switched off: nothing would replace "
+                             "the earlier agreements; set enabled: true or replace_prior: false")
+        return self
+
+
+class Publication(_Model):
+    """Academic publication, where a university takes part."""
+
+    review_days: Annotated[int, Field(gt=0, le=365)] = Field(
+        30, description="Days the other Parties have to comment on a draft publication before it is submitted."
+    )
+    delay_days: Annotated[int, Field(gt=0, le=730)] = Field(
+        90, description="The further days a Party may delay a publication, once, to protect a patentable result or "
+        "have its Confidential Information removed."
+    )
 
 
 class IntellectualProperty(_Model):
@@ -450,6 +488,10 @@ class IntellectualProperty(_Model):
     customer_licence: bool = Field(
         True, description="When the Parties sell together, whether customers may be sublicensed Background IP "
         "(and keep their licence after the partnership ends)."
+    )
+    improvements: Literal["background_owner", "foreground"] = Field(
+        "background_owner", description="Who owns an improvement to a Party's Background IP made in the partnership: "
+        "the owner of that Background IP (background_owner), or whoever the new-IP rule names, as Foreground IP (foreground)."
     )
 
     @model_validator(mode="after")
@@ -484,12 +526,16 @@ class Liability(_Model):
     period: Literal["overall", "per_year"] = Field(
         "overall", description="Whether the cap applies over the whole term (overall) or to each year of it (per_year)."
     )
+    data_protection_cap: Money | None = Field(
+        None, description="A cap of its own on each Party's liability for breach of the personal-data clause; "
+        "without one, that liability is outside the general cap."
+    )
 
     @model_validator(mode="after")
     def _amounts(self) -> Liability:
         if self.cap is not None and self.caps:
             raise ValueError("give one cap for every party (cap) or a cap per party (caps), not both")
-        if (self.cap is not None or self.caps) and self.currency is None:
+        if (self.cap is not None or self.caps or self.data_protection_cap is not None) and self.currency is None:
             raise ValueError("a liability cap needs a currency (for example GBP or EUR)")
         return self
 
@@ -507,6 +553,10 @@ class Commercial(_Model):
     )
     payment_days: Annotated[int, Field(gt=0, le=365)] | None = Field(
         None, description="Days the contracting Party has to pay each other Party once the customer pays (default 30)."
+    )
+    offering: list[Text] = Field(
+        [], description="The products and services the Parties sell together (the revenue shared is theirs); "
+        "unlisted, those the steering body approves in writing for joint sale."
     )
 
     @field_validator("revenue_shares")
@@ -556,6 +606,10 @@ class Insurance(_Model):
     )
     amount: Money | None = Field(None, description="The least cover for each claim.")
     currency: Currency | None = None
+    years_after: Annotated[int, Field(ge=0, le=15)] | None = Field(
+        None, description="Years after the end for which cover that answers only claims made while it runs "
+        "(such as professional indemnity) is kept; default 6."
+    )
 
     @model_validator(mode="after")
     def _currency(self) -> Insurance:
@@ -589,6 +643,7 @@ class Answers(_Model):
     commercial: Commercial | None = Field(None, description="How the Parties sell together, when they do.")
     data_protection: DataProtection = DataProtection()
     insurance: Insurance | None = None
+    publication: Publication = Field(Publication(), description="Academic publication, where a university takes part.")
     values: list[Text] = Field([], description="Shared values and ethical principles the parties commit to uphold.")
     check: CheckSettings = CheckSettings()
     libraries: list[str] = Field([], description="The custom library layers the answers were made with (recorded by `agreementkit new`).")

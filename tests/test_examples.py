@@ -32,7 +32,7 @@ SECTION_TITLES = [
 SCHEDULES = [
     "Schedule 1: Objectives and key performance indicators",
     "Schedule 2: Responsibilities matrix",
-    "Schedule 3: Resources and cost shares",
+    "Schedule 3: {resources}",
     "Schedule 4: Review calendar",
     "Schedule 5: Escalation ladder",
 ]
@@ -50,13 +50,24 @@ def _section_titles(example: Path) -> list[str]:
     return titles
 
 
+def _schedule_titles(example: Path) -> list[str]:
+    """Schedule 3 is titled for what it holds: cost shares are named only where costs are shared."""
+    answers, _ = assembled(example)
+    shared = answers.costs.model == "shared"
+    if answers.resources and shared:
+        resources = "Resources and cost shares"
+    else:
+        resources = "Cost shares" if shared else "Resources"
+    return [title.format(resources=resources) for title in SCHEDULES]
+
+
 def test_every_section_heading_is_numbered_in_sequence(example: Path) -> None:
     docx = DocxView(rendered(example, "docx"))
     sections = docx.styled("Heading 1")
     titles = _section_titles(example)
     assert sections[: len(titles)] == [f"{n}. {t}" for n, t in enumerate(titles, 1)]
     assert "Signatures" in sections
-    assert docx.styled("Schedule Heading") == SCHEDULES
+    assert docx.styled("Schedule Heading") == _schedule_titles(example)
 
 
 def test_clause_numbers_run_1_1_1_2_within_each_section(example: Path) -> None:

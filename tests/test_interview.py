@@ -338,7 +338,9 @@ def test_quick_mode_for_a_council_and_a_company_gives_a_sound_mou(tmp_path: Path
 ])
 def test_the_kind_is_proposed_from_the_name_in_full_mode_too(tmp_path: Path, name: str, kind: str) -> None:
     draft = Draft(tmp_path / "draft.yaml", quick=False)
-    keys = [ENTER, ENTER, t("Work together."), ENTER, ENTER, ENTER, ENTER, ENTER, NO, ENTER, ENTER, t(name)]
+    # title, reference, purpose, start, term in months, 24 months, renewal, implementing agreements, exclusivity,
+    # not binding, law, language; then party 1's name
+    keys = [ENTER, ENTER, t("Work together."), ENTER, ENTER, ENTER, ENTER, ENTER, ENTER, NO, ENTER, ENTER, t(name)]
     run = drive(keys, draft, tmp_path, interrupt=True)
     assert draft.log["parties[0].kind"] == kind
     assert f"kind: {kind}" in run.printed  # shown beside the name, not asked
@@ -429,13 +431,14 @@ def test_a_draft_saved_before_questions_became_data_still_resumes(tmp_path: Path
     path = tmp_path / "old-draft.yaml"
     path.write_text(yaml.safe_dump(old, sort_keys=False), encoding="utf-8")
     draft = load_draft(path)
-    # Questions added since (the end of the term, implementing agreements) are asked where they stand, then
-    # the interview goes on: party 1's new legal-form question is next, then party 2.
-    run = drive([ENTER, ENTER], draft, tmp_path, interrupt=True)
+    # Questions added since (the end of the term, implementing agreements, exclusivity) are asked where they
+    # stand, then the interview goes on: party 1's legal form is shown, not asked, then party 2.
+    run = drive([ENTER, ENTER, ENTER], draft, tmp_path, interrupt=True)
     assert "Resuming: 0 of 15 sections done." in run.printed
     assert "Q6 How many months does it run?  18" in run.printed
     assert "What happens when the term ends?" in run.screen and "When does it start?" not in run.screen
     assert draft.log["agreement.renewal"] == "by_agreement" and draft.log["agreement.implementing_agreements"] is False
+    assert draft.log["agreement.exclusive"] is False
     run = drive([t("Beta Labs GmbH")], load_draft(path), tmp_path, interrupt=True)  # party 1's legal form is shown
     assert "Resuming: 1 of 15 sections done." in run.printed
     assert "Party 2: full legal name" in run.screen and "Party 1: full legal name" not in run.screen

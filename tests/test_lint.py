@@ -61,7 +61,7 @@ def test_warnings_count_only_with_strict(tmp_path: Path) -> None:
     layer = tmp_path / "layer"
     layer.mkdir()
     (layer / "note.md").write_text("---\nid: general.note\ntitle: Note\nsection: general\norder: 300\n---\n"
-                                   "See clause {{ ref('governance.deadlock') }}.\n", encoding="utf-8")
+                                   "See clause {{ ref('governance.reserved') }}.\n", encoding="utf-8")
     assert lint("--library", str(layer)).returncode == 0
     strict = lint("--library", str(layer), "--strict")
     assert strict.returncode == 1 and "conditional-reference" in strict.stdout

@@ -64,7 +64,9 @@ def test_the_binding_example_has_the_mechanics_of_a_real_contract() -> None:
     assert "if a clause and a schedule conflict, the clause prevails" in clause(text, "Interpretation")
     joint = clause(text, "Jointly owned intellectual property")
     assert "after giving the other owner at least 30 days' written notice" in joint
-    assert "Brightwave shall decide whether to seek registered protection for Joint IP" in joint
+    assert "without the written consent of every owner of it" in joint  # filing and its costs need both co-owners
+    assert "Where they consent, Brightwave shall prepare, file and maintain the application" in joint
+    assert "may apply at its own cost and for its own benefit" in joint
     foreground = clause(text, "New intellectual property")
     assert "hereby assigns to the other Party, by way of present assignment of future rights" in foreground
     assert "its employees, contractors and anyone else who creates Foreground IP" in foreground  # no university: no students
@@ -77,11 +79,16 @@ def test_the_binding_example_has_the_mechanics_of_a_real_contract() -> None:
         assert duty in data, duty
     assert "agree in writing before any personal data is shared" not in text
     selling = clause(text, "Selling together")
-    assert "These payments continue after this Agreement ends for as long as any Customer Contract runs." in selling
+    customers = clause(text, "Licences to customers")
+    assert "These payments continue after this Agreement ends for as long as any Customer Contract signed during the term runs." in selling
+    assert "each Party shall go on supplying and supporting what it supplies under it" in selling
+    assert "(the **Joint Offering**) are those that the Joint Programme Board approves in writing" in selling
+    assert "in proportion to their list prices at the date of the Customer Contract" in selling
+    assert "Brightwave shall indemnify Aurora against any claim by a third party" in customers
+    assert "The indemnity in clause 13.4 is not limited by this clause." in liability
     assert "Sublicences to customers under clause 13.4 need no notice or consent." in joint
     assert "Aurora shall contract with customers" in selling and "Brightwave: 35%" in selling
     assert "within 30 days of receiving the customer's payment" in selling and "exclusive of VAT" in selling
-    customers = clause(text, "Licences to customers")
     assert "continues after this Agreement ends" in customers
     assert "public liability and professional indemnity insurance with cover of at least GBP 5,000,000" in clause(text, "Insurance")
     assert "### 17.2 Entire agreement" in text
@@ -92,7 +99,8 @@ def test_the_mou_speaks_of_intentions_for_money_and_ip() -> None:
                                                     "payment_days": 45}})
     text = markdown_of(data)
     selling = clause(text, "Selling together")
-    assert selling.startswith("The Parties intend to offer what the partnership produces to customers together, with Northwind")
+    assert selling.startswith("The products and services that the Parties intend to sell together under this clause (the **Joint Offering**)")
+    assert "The Parties intend to offer the Joint Offering to customers together, with Northwind" in selling
     assert "at the prices set out in each Party's 2027 price list" in selling
     assert "within 45 days of Northwind receiving the customer's payment" in selling
     assert " shall " not in selling
@@ -159,7 +167,8 @@ def test_money_and_data_answers_that_cannot_work_are_refused(tmp_path: Path, cha
     ({"data_protection": {"personal_data": True, "roles": "joint", "contact": "brightwave"}},
      ["The Parties are joint controllers", "Brightwave is the contact point for individuals", "essence of this arrangement"]),
     ({"data_protection": {"personal_data": False}},
-     ["No Party shall disclose personal data to another under this Agreement unless the Parties have first recorded in a variation"]),
+     ["Neither Party shall disclose any other personal data to the other Party under this Agreement unless the Parties have first recorded in a variation",
+      "The Parties may share Business Contact Data with each other from the start"]),
 ])
 def test_personal_data_is_handled_in_the_roles_given(changes: dict, words: list[str]) -> None:
     text = clause(markdown_of(binding(**changes)), "Personal data")

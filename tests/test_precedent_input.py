@@ -420,3 +420,16 @@ def test_any_precedent_is_refused_cleanly_or_makes_a_working_layer(tmp_path_fact
     differing = [(c.clause_id, line.precedent, line.returned, line.why) for c in result.round_trip for line in c.lines
                  if not line.same]
     assert not differing, differing
+
+
+def test_a_section_title_with_template_braces_imports_as_written(tmp_path: Path) -> None:
+    """Section titles may be templates (Schedule 3's follows the answers), so braces a precedent's
+    schedule heading holds are escaped, not read as Jinja2."""
+    doc = Precedent()
+    doc.heading("Purpose", 1)
+    doc.p("The Parties will meet each month.")
+    paragraph = doc.p("Schedule 1 costs {% if %} data ")
+    doc.runs(paragraph, "==the Parties {{ x }} notice==")
+    result = import_precedent(doc.save(tmp_path / "braces.docx"), tmp_path / "layer")
+    assert not [f for f in result.lint.findings if f.severity == "error"]
+    assert result.scenario.passed, result.scenario.problems

@@ -98,7 +98,7 @@ def test_quick_mode_asks_what_a_real_mou_needs(tmp_path: Path) -> None:
 FULL_KEYS = [
     # the agreement
     ENTER, t("MOU-7"), t("Pilot cold-chain tracking for regional food distributors."), t("2027-01-15"),
-    ENTER, ENTER, ENTER, ENTER, NO, ENTER, ENTER,  # in months, 24; extend by agreement, no implementing agreements
+    ENTER, ENTER, ENTER, ENTER, ENTER, NO, ENTER, ENTER,  # in months, 24; extend by agreement, no implementing agreements, not exclusive
     # parties: three, with managers and strengths; registered details, signatory and manager each in one form
     t("Northwind Telecom plc"), ENTER, t("04122331"), t("12 Quay Street, Manchester"),
     t("Priya Shah"), t("Chief Partnerships Officer"), t("Tom Reilly"), t("tom@northwind.example"), ENTER,
@@ -124,7 +124,7 @@ FULL_KEYS = [
     YES, ENTER, t("A coordinator"), ENTER, t("25000"), t("pounds"), ENTER, PAUSE, t("GBP"),
     NO, DOWN + ENTER, t("50"), t("30"), t("10"),  # the shares, in one form: 90%, said at once
     PAUSE, ENTER, ENTER, t("20"),
-    ENTER, ENTER,  # no cap; the standard 30 days to pay
+    ENTER,  # no cap asked in an MOU; the standard 30 days to pay
     ENTER,  # not selling together
     # governance
     ENTER, t("2"), ENTER, lines("Admitting a new party"), lines("Pricing of its own services"), ENTER,
@@ -133,8 +133,10 @@ FULL_KEYS = [
     # review, communication, confidentiality, IP, termination, values
     ENTER, ENTER, DOWN * 2 + ENTER, ENTER, ENTER,
     lines("Monthly operations call"), t("5"),
-    ENTER, ENTER, ENTER,  # confidentiality for 3 years; no personal data shared
-    ENTER, ENTER, ENTER, ENTER, ENTER,  # IP: retained, creator; joint IP licensed after notice, no accounting, decided together
+    ENTER, ENTER, ENTER, ENTER,  # confidentiality for 3 years; no earlier NDA; no personal data shared
+    ENTER, ENTER, ENTER, ENTER, ENTER, ENTER,  # IP: retained, creator; improvements stay with the improved IP's owner;
+    # joint IP licensed after notice, no accounting, decided together
+    ENTER, ENTER, ENTER,  # liability capped by contributions, personal-data breaches outside the cap, over the whole term
     ENTER,  # no insurance required
     t("60"), ENTER, lines("Fewer than 4 distributors in the pilot at the second review"),
     lines("Openness with each other"),
@@ -208,14 +210,14 @@ def test_full_three_party_run_with_repeated_groups(tmp_path: Path, monkeypatch: 
     # Wrong values were refused with their reasons and the corrections kept.
     assert "✗ 'pounds' is not a currency code: use a 3-letter ISO code such as GBP, EUR or USD." in run.printed
     assert "✗ Shares total 90%, not 100%." in run.printed
-    # The total was checked as soon as the last share was given (before the cap was asked), and only
-    # the shares were asked again, not the whole resources section.
-    assert asked.count("costs.shares.northwind") == 2 and asked.count("costs.model") == 1
-    assert asked.index("costs.cap") > len(asked) - 1 - asked[::-1].index("costs.shares.northwind")
+    # The total was checked as soon as the last share was given (before the days to pay were asked; an
+    # MOU asks no cap), and only the shares were asked again, not the whole resources section.
+    assert asked.count("costs.shares.northwind") == 2 and asked.count("costs.model") == 1 and "costs.cap" not in asked
+    assert asked.index("costs.payment_days") > len(asked) - 1 - asked[::-1].index("costs.shares.northwind")
     assert run.printed.index("Shares total 90%") < run.printed.index("Section 6 of 15")
 
 
-@pytest.mark.parametrize("stop_after", [7, 42, 75])  # between prompts: a form stopped half-way is asked afresh
+@pytest.mark.parametrize("stop_after", [7, 43, 76])  # between prompts: a form stopped half-way is asked afresh
 def test_an_interrupted_run_resumes_to_the_same_answers(tmp_path: Path, stop_after: int) -> None:
     draft = Draft(tmp_path / "draft.yaml", quick=False)
     run = drive(FULL_KEYS[:stop_after], draft, tmp_path, interrupt=True)
@@ -239,6 +241,20 @@ def test_from_an_example_accepting_every_default_reproduces_it(tmp_path: Path, e
     run = drive([ENTER] * 600, draft, tmp_path)
     assert run.result is not None, run.printed[-2000:]
     assert load_answers(run.result.answers_path) == answers
+    # Nothing asked that cannot matter: publication periods only where a university takes part,
+    # replacing earlier NDAs only where some are named, a Shared Costs cap only where a decision can commit spending.
+    university = any("university" in (p.kind.value, p.legal_form.value if p.legal_form else None) for p in answers.parties)
+    assert ("publication.review_days" in draft.log) == ("publication.delay_days" in draft.log) == university
+    named = bool(answers.confidentiality.enabled and answers.confidentiality.prior_agreements)
+    assert ("confidentiality.replace_prior" in draft.log) == named
+    assert ("costs.cap" in draft.log) == (answers.agreement.binding and answers.costs.model == "shared")
+    # The ladder's periods and mediator are asked where a Dispute step or the Deadlock clause prints them.
+    deadlock = answers.governance.deadlock.value if answers.governance.deadlock else None
+    steps = [step.value for step in answers.disputes.steps]
+    escalates = deadlock in ("escalate", "mediation") or (deadlock == "chair_casting_vote" and bool(answers.governance.reserved_matters))
+    assert ("disputes.escalation_days" in draft.log) == ("escalation" in steps or escalates)
+    mediates = "mediation" in steps or deadlock == "mediation"
+    assert ("disputes.mediator" in draft.log) == ("disputes.mediation_days" in draft.log) == mediates
 
 
 def test_an_existing_answers_file_is_not_replaced_without_confirmation(tmp_path: Path) -> None:

@@ -43,7 +43,7 @@ def test_a_starter_layer_lints_and_tests_clean_and_a_wording_change_shows_as_a_d
     failed = cli("test", "--library", str(layer))
     assert failed.returncode == 1
     assert "FAILED  example" in failed.stdout
-    assert "the wording differs in: 16.10 Counterparts and electronic signature (general.counterparts)" in failed.stdout
+    assert "the wording differs in: 16.13 Counterparts and electronic signature (general.counterparts)" in failed.stdout
     assert "-This MOU may be signed" in failed.stdout and "+This MOU may be signed" in failed.stdout
     assert "sent by email or post" in failed.stdout
     assert "renumbering" not in failed.stdout
@@ -111,13 +111,13 @@ def test_a_cross_reference_pointed_at_another_clause_is_shown_and_a_moved_one_is
     differs = next(line for line in result.stdout.splitlines() if "the wording differs in:" in line)
     # document order: section 8's new clause before the note in the general section
     assert differs.strip() == ("the wording differs in: 8.1 An early word (review.early, added); "
-                               "16.12 Review note (general.review_note)"), differs
+                               "16.15 Review note (general.review_note)"), differs
     assert "lines differ only in clause or schedule numbers" in result.stdout
     # The note removed: named as removed, with its number in the approved rendering.
     assert cli("test", "--library", str(layer), "--update").returncode == 0
     note.unlink()
     removed = cli("test", "--library", str(layer))
-    assert "the wording differs in: 16.12 Review note (removed)" in removed.stdout, removed.stdout
+    assert "the wording differs in: 16.15 Review note (removed)" in removed.stdout, removed.stdout
 
 
 def test_one_renumbered_line_is_one_line_that_differs(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, Undefined
+from jinja2 import StrictUndefined, TemplateError, Undefined, pass_context
 
 from .. import __version__
 from ..answers import Answers, Party
@@ -46,13 +46,20 @@ from ..markup import MarkupError, Md, escape, to_blocks
 from ..sandbox import BudgetedSandbox, budget, budgeted_range, render_capped
 from .liability import liability_caps
 from .timeline import KPI_REPORT_WORKING_DAYS, build_timeline, scheduled_reviews
+from .words import is_ordinary_word, plain_words, proper_names
 
 
 def and_list(items: Iterable[object], conjunction: str = "and") -> Md:
-    """`a, b and c`, each item escaped: the way lists read in running text."""
+    """`a, b and c`, each item escaped: the way lists read in running text.
+
+    When an item holds the conjunction itself or a comma ("Kubernetes and cloud-native
+    expertise"), commas and a bare "and" would run the items together; such a list is
+    joined with semicolons ("a; b; and c") so every item stays apart."""
     parts = [escape(item) for item in items]
     if len(parts) <= 1:
         return Md("".join(parts))
+    if any(re.search(rf"\b{conjunction}\b|,", str(item)) for item in parts):
+        return Md(f"{'; '.join(parts[:-1])}; {conjunction} {parts[-1]}")
     return Md(f"{', '.join(parts[:-1])} {conjunction} {parts[-1]}")
 
 
@@ -95,11 +102,30 @@ def _count(n: int, singular: str, plural: str | None = None) -> str:
     return f"{number} {singular if n == 1 else (plural or singular + 's')}"
 
 
-def _lower_first(text: str) -> str:
-    """`Paying customers` -> `paying customers` mid-sentence, leaving `KPI` and names alone."""
-    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
-        return text[0].lower() + text[1:]
-    return text
+def _lower_first(text: str, names: frozenset[str] = frozenset(), plain: frozenset[str] = frozenset()) -> str:
+    """`Paying customers` -> `paying customers` mid-sentence, but only when the first word is an
+    ordinary word: an acronym (`NHS`), a word with inner capitals (`iPhone`), a possessive
+    (`Helix's platform`), a name the answers use (a party, the steering body, a word written
+    with a capital inside any answer) and a word no English dictionary knows (`Kubernetes`)
+    keep their case, unless the answers write that word in lower case elsewhere (`plain`)."""
+    match = re.match(r"([A-Za-z][\w-]*)('s|’s)?", text)
+    if not match or not text[0].isupper():
+        return text
+    word, possessive = match.group(1), match.group(2)
+    if possessive or len(word) < 2 or not word[1:].replace("-", "").islower():
+        return text
+    head = word.split("-")[0].lower()
+    if head in names or word.lower() in names or not (head in plain or is_ordinary_word(head)):
+        return text
+    return text[0].lower() + text[1:]
+
+
+@pass_context
+def _lower_first_in_context(context: Any, text: object) -> str:
+    """`| lowerfirst` in a clause: names are those of the answers being rendered."""
+    names, plain = context.get("proper_names"), context.get("plain_words")
+    return _lower_first(str(text), names if isinstance(names, frozenset) else frozenset(),
+                        plain if isinstance(plain, frozenset) else frozenset())
 
 
 class MissingAnswer(Undefined):
@@ -201,7 +227,7 @@ def _environment() -> BudgetedSandbox:
         percent=percent,
         count=_count,
         upfirst=lambda text: Md(escape(text[:1].upper() + text[1:])) if text else Md(""),
-        lowerfirst=_lower_first,
+        lowerfirst=_lower_first_in_context,
         institution=institution,
         months_after=lambda value, months: add_months(value, int(months)),
     )
@@ -242,6 +268,7 @@ def _context(answers: Answers) -> dict[str, Any]:
     for resource in answers.resources:
         if resource.value is not None and resource.currency:
             totals[resource.currency] = totals.get(resource.currency, Decimal(0)) + resource.value
+    dumped = answers.model_dump(mode="json")
     return {
         **{name: getattr(answers, name) for name in type(answers).model_fields},
         "extra": {name: MissingAnswer(name) if value is None else value for name, value in answers.extra.items()},
@@ -262,6 +289,9 @@ def _context(answers: Answers) -> dict[str, Any]:
         **_other_party_words(len(answers.parties)),
         "party": answers.party,
         "label": lambda key: answers.party(key).label,
+        # Words the answers use as names: `| lowerfirst` leaves them as written.
+        "proper_names": proper_names(dumped),
+        "plain_words": plain_words(dumped),
     }
 
 
@@ -277,6 +307,12 @@ def _other_party_words(count: int) -> dict[str, str]:
         "they_need": "it reasonably needs" if two else "they reasonably need",
         "they_request": "it reasonably requests" if two else "they reasonably request",
         "them": "it" if two else "them",
+        # General clauses: "either Party" and "the other Party" when there are two.
+        "any_party": "either Party" if two else "any Party",
+        "no_party": "neither Party" if two else "no Party",
+        "another": "the other Party" if two else "another Party",
+        "another_poss": "the other Party's" if two else "another Party's",
+        "any_other": "the other Party" if two else "any other Party",
     }
 
 
@@ -396,6 +432,16 @@ def _title(clause: ClauseFile, context: dict[str, Any]) -> str:
         raise _clause_error(clause, f"title template failed: {_describe(exc)}", line=clause.line_of("title")) from None
 
 
+def _section_title(title: str, context: dict[str, Any]) -> str:
+    """A section title may follow the answers too ("Resources and cost shares" only when there are shares)."""
+    if "{" not in title:
+        return title
+    try:
+        return render_capped(_template(title), context).strip()
+    except Exception as exc:  # noqa: BLE001 - a library's mistake is the library's error, never a traceback
+        raise ClauseLibraryError("sections.yaml", [Problem(title, f"section title template failed: {_describe(exc)}")]) from None
+
+
 def _describe(exc: BaseException) -> str:
     """A runtime failure in a template, in words: the sandbox's and the budget's messages are already sentences."""
     from jinja2.exceptions import SecurityError
@@ -480,10 +526,21 @@ def assemble(answers: Answers, library: ClauseLibrary | None = None) -> Document
 
     order = {cid: index for index, cid in enumerate(plan.labels)}
 
-    def refs(targets: list[str]) -> Md:
-        """`clauses 5.2, 9.5 and 11.1`, in document order whatever order they were named in."""
+    files = {c.meta.id: c for _, clauses in plan.sections for c in clauses}
+
+    def refs(targets: list[str], titled: bool = False) -> Md:
+        """`clauses 5.2, 9.5 and 11.1`, in document order whatever order they were named in;
+        `titled=True` adds each clause's title, `clauses 1.3 (Interpretation); 5.2 (Shared costs) …`,
+        for a reader who should not have to look every number up."""
         ordered = sorted(targets, key=lambda t: order.get(t, len(order)))
         noun = "clause" if len(ordered) == 1 else "clauses"
+        if titled:
+            def with_title(target: str) -> Md:
+                clause = files.get(target)
+                title = _title(clause, binding_context if clause.meta.binds else context) if clause else ""
+                return Md(f"{ref(target)} ({escape(title)})") if title else ref(target)
+
+            return Md(f"{noun} {and_list(with_title(t) for t in ordered)}")
         return Md(f"{noun} {and_list(ref(t) for t in ordered)}")
 
     context.update(ref=ref, refs=refs, binding_clauses=binding_ids, surviving_clauses=surviving_ids,
@@ -492,13 +549,14 @@ def assemble(answers: Answers, library: ClauseLibrary | None = None) -> Document
     binding_context = {**context, "shall": "shall"}
     sections: list[Section] = []
     for meta, clause_files in plan.sections:
+        section_title = _section_title(meta.title, context)
         clauses = []
         for clause_file in clause_files:
             clause_context = binding_context if clause_file.meta.binds else context
             blocks = _lead_ins(_resolve(_render_clause(clause_file, clause_context, answers), plan.labels, clause_file,
                                          frozenset(library.clauses)))
             # A schedule holding one table titled like itself needs no second heading.
-            title = "" if clause_file.meta.title == meta.title else _title(clause_file, clause_context)
+            title = "" if clause_file.meta.title == section_title else _title(clause_file, clause_context)
             clauses.append(
                 Clause(
                     id=clause_file.meta.id,
@@ -509,7 +567,7 @@ def assemble(answers: Answers, library: ClauseLibrary | None = None) -> Document
                     binds=clause_file.meta.binds,
                 )
             )
-        sections.append(Section(meta.id, meta.title, meta.kind, clauses, plan.numbers.get(meta.id)))
+        sections.append(Section(meta.id, section_title, meta.kind, clauses, plan.numbers.get(meta.id)))
     return Document(
         title=answers.agreement.title,
         subtitle=_between(answers),

@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 from ..answers import Answers
 from ..errors import AnswersError, Problem
-from .findings import CheckReport, Finding, PlainWords, Severity
+from .findings import CheckReport, Finding, PlainWords, Severity, ToComplete
 from .rules import Rule, RuleBook, load_rules, rule_file_schema
 
 if TYPE_CHECKING:
     from ..questions.spec import Interview
 
-__all__ = ["CheckReport", "Finding", "PlainWords", "Rule", "RuleBook", "Severity", "check_answers", "load_rules",
-           "report_schema", "rule_file_schema"]
+__all__ = ["CheckReport", "Finding", "PlainWords", "Rule", "RuleBook", "Severity", "ToComplete", "check_answers",
+           "load_rules", "report_schema", "rule_file_schema"]
 
 
 def check_answers(answers: Answers, source: str = "answers", rules: RuleBook | None = None,

@@ -53,6 +53,16 @@ class Finding(BaseModel):
         return self.plain or PlainWords(finding=self.finding, why=self.why, suggestion=self.suggestion)
 
 
+class ToComplete(BaseModel):
+    """A placeholder the draft prints where it needs an answer the answers file does not give."""
+
+    model_config = ConfigDict(frozen=True)
+
+    placeholder: str = Field(description="The placeholder as printed, e.g. [registered number].")
+    where: str = Field(description="The clause or schedule that prints it, e.g. 1.1 The parties.")
+    context: str = Field(description="Its table row's first cell (the party) or the words around it.")
+
+
 class CheckReport(BaseModel):
     """Everything `agreementkit check --format json` prints."""
 
@@ -60,6 +70,9 @@ class CheckReport(BaseModel):
     findings: list[Finding]
     counts: dict[str, int] = Field(description="Findings per severity, silenced ones excluded, plus 'silenced'.")
     verdict: str
+    to_complete: list[ToComplete] = Field(
+        [], description="To complete before signing: the placeholders the draft prints. Not findings: they change no exit code."
+    )
     notes: list[str] = Field([], description="Warnings about how the check was run, e.g. without a layer the answers "
                                              "were made with (--without-recorded-libraries).")
 

@@ -271,6 +271,14 @@ def check(
             raise UserError(f"unknown --format '{output_format}': choose table or json")
         loaded, house, warnings = load_in_layers(answers, library, without_recorded=without_recorded, check_references=False)
         report = house.check(loaded, str(answers)).model_copy(update={"notes": warnings})
+        if not report.errors:
+            from ..assembly import assemble
+            from ..assembly.placeholders import find_placeholders
+            from ..checks import ToComplete
+
+            placeholders = find_placeholders(assemble(loaded, house.library))
+            report = report.model_copy(update={"to_complete": [ToComplete(placeholder=p.text, where=p.where, context=p.context)
+                                                               for p in placeholders]})
     except AgreementkitError as exc:
         raise fail(exc) from None
     notices(warnings)
@@ -280,5 +288,9 @@ def check(
         console = make_console(stderr=False)
         print_findings(report, console)
         console.print(escape(report.verdict), style="bold")
+        if report.to_complete:
+            console.print("To complete before signing (not findings):", style="bold")
+            for item in report.to_complete:
+                console.print(escape(f"  {item.placeholder} in {item.where}: {item.context}"))
     if report.errors or (strict and report.warnings):
         raise typer.Exit(1)

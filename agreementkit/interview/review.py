@@ -59,3 +59,11 @@ def page_of(interview: Interview, question: str | None, path: str) -> str:
         if any(q.field_path[0] == top for q in page.questions):
             return page.id
     return interview.pages[0].id
+
+
+def to_complete(document: Any) -> list[str]:
+    """The draft's placeholders, as `check` lists them under "to complete before signing":
+    what the answers still need before signing, shown at the review beside (not among) the findings."""
+    from ..assembly.placeholders import find_placeholders
+
+    return [f"{p.text} in {p.where}: {p.context}" for p in find_placeholders(document)]

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..errors import AnswersError
+from ..errors import AgreementkitError, AnswersError
 from ..interview.draft import Draft
 from ..interview.engine import Choice, GoBack, InterviewRun
 from ..interview.finish import (
@@ -97,6 +97,18 @@ def _findings(ui: Terminal, run: InterviewRun, data: dict[str, Any]) -> dict[str
         page = page_of(run.interview, finding.question, finding.path)
         per_page[page] = per_page.get(page, 0) + 1
     ui.say(report.verdict, style="bold")
+    if not report.errors:
+        from ..assembly import assemble, library_for
+        from ..interview.review import to_complete
+
+        try:
+            items = to_complete(assemble(answers, library_for(getattr(run.draft, "libraries", None))))
+        except AgreementkitError:
+            items = []
+        if items:
+            ui.say("To complete before signing (not findings):", style="bold")
+            for item in items:
+                ui.say(f"  {item}")
     return per_page
 
 

@@ -98,12 +98,54 @@ def condition_words(q: Question, interview: Interview) -> str:
                     return option.label
         return "yes" if value is True else "no" if value is False else str(value)
 
+    def mapped(node: Any) -> tuple[Question | None, str, list[str]] | None:
+        """`parties | map(attribute='kind') | list`: the group's question for that attribute, the
+        group's word for one entry ("party") and the filters applied after the map."""
+        after: list[str] = []
+        while isinstance(node, nodes.Filter):
+            if node.name == "map":
+                attribute = next((kw.value.value for kw in node.kwargs
+                                  if kw.key == "attribute" and isinstance(kw.value, nodes.Const)), None)
+                base = _dotted(node.node)
+                if attribute is None or base is None:
+                    return None
+                try:
+                    about: Question | None = interview.question(f"{base}[].{attribute}")
+                except KeyError:
+                    about = None
+                try:
+                    noun = interview.question(base).item or base
+                except KeyError:
+                    noun = base
+                return about, str(noun).lower(), after
+            after.append(str(node.name))
+            node = node.node
+        return None
+
     def words(node: Any, negate: bool = False) -> str:
+        if isinstance(node, nodes.Compare) and len(node.ops) == 1 and node.ops[0].op in ("in", "notin") \
+                and isinstance(node.expr, nodes.Const) and (found := mapped(node.ops[0].expr)) is not None:
+            about, noun, _ = found
+            inside = (node.ops[0].op == "in") != negate
+            label = about.label if about is not None else "it"
+            return f"{'a' if inside else 'no'} {noun}'s {label}: {value_words(about, node.expr.value)}"
+        if isinstance(node, nodes.Compare) and len(node.ops) == 1 and node.ops[0].op in ("gt", "ge") \
+                and isinstance(node.expr, nodes.Filter) and node.expr.name == "length" \
+                and isinstance(node.ops[0].expr, nodes.Const) and (found := mapped(node.expr.node)) is not None:
+            about, noun, _ = found
+            least = int(node.ops[0].expr.value) + (1 if node.ops[0].op == "gt" else 0)
+            label = about.label if about is not None else "value"
+            counted = f"more than {_NUMBERS.get(least - 1, str(least - 1))}" if least > 1 else "at least one"
+            return f"the {noun} entries give {'not ' if negate else ''}{counted} {label}"
         if isinstance(node, nodes.Not):
             return words(node.node, not negate)
         if isinstance(node, (nodes.And, nodes.Or)):
             joint = ("or" if isinstance(node, nodes.And) else "and") if negate else ("and" if isinstance(node, nodes.And) else "or")
-            return f"{words(node.left, negate)} {joint} {words(node.right, negate)}"
+            def part(child: Any) -> str:  # "a and (b or c)": a mixed condition keeps its grouping
+                mixed = isinstance(child, (nodes.And, nodes.Or)) and type(child) is not type(node)
+                return f"({words(child, negate)})" if mixed else words(child, negate)
+
+            return f"{part(node.left)} {joint} {part(node.right)}"
         if isinstance(node, nodes.Test) and node.name in ("number", "string", "defined", "mapping"):
             about = question(node.node)
             return f"{_label(about, node.node)} is {'not ' if negate else ''}given"
@@ -142,6 +184,9 @@ def _dotted(node: Any) -> str | None:
         inner = _dotted(node.node)
         return f"{inner}.{node.attr}" if inner else None
     return None
+
+
+_NUMBERS = {1: "one", 2: "two", 3: "three"}
 
 
 def _label(about: Question | None, node: Any) -> str:

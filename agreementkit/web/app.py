@@ -294,7 +294,7 @@ def create_app(served: Served) -> Starlette:
         return {"pages": pages, "problems": problems, "blocked": bool(problems or errors), "message": message,
                 "formats": [(fmt, LABELS[fmt], fmt in DEFAULT_FORMATS) for fmt in DOCUMENT_FORMATS],
                 "downloads": [(fmt, LABELS[fmt]) for fmt in (ANSWERS, *DOCUMENT_FORMATS)],
-                "output": str(served.output), "sections": sections(None)}
+                "output": str(served.output), "sections": sections(None), "to_complete": preview.to_complete}
 
     async def review(request: Request) -> Response:
         def show() -> Response:

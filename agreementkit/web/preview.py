@@ -42,6 +42,7 @@ class Preview:
     html: str
     findings: dict[str, list[Finding]] = field(default_factory=dict)
     note: str = ""
+    to_complete: list[str] = field(default_factory=list)
 
     @property
     def body(self) -> str:
@@ -180,7 +181,7 @@ class Previewer:
         if preview is None:
             good = self._good
             html = good.html if good is not None else _EMPTY
-            preview = Preview(version, html, good.findings if good else {}, note or _LAGGING)
+            preview = Preview(version, html, good.findings if good else {}, note or _LAGGING, good.to_complete if good else [])
         else:
             self._good = preview
         self._last = preview
@@ -215,10 +216,12 @@ class Previewer:
         findings: dict[str, list[Finding]] = {}
         for finding in check_answers(answers, rules=load_rules(self.interview.layers), interview=self.interview).active():
             findings.setdefault(page_of(self.interview, finding.question, finding.path), []).append(finding)
+        from ..interview.review import to_complete
+
         note = ""
         if left_out:
             note = "Left out until it is right: " + "; ".join(dict.fromkeys(left_out)) + "."
-        return Preview(version, html.replace("</head>", PREVIEW_STYLESHEET + "\n</head>", 1), findings, note)
+        return Preview(version, html.replace("</head>", PREVIEW_STYLESHEET + "\n</head>", 1), findings, note, to_complete(document))
 
     def _what(self, path: str) -> str:
         """A problem's path in the interview's words: `objectives[0].due` is "due (objective 1)"."""

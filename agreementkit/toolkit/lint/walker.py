@@ -26,6 +26,8 @@ CONTEXT: dict[str, Any] = {
     "review_calendar": list[dict], "resource_totals": dict, "liability_caps": dict, "has_university": bool,
     "has_public_body": bool, "others": str, "others_poss": str, "each_other": str, "every_other": str,
     "any_concerned": str, "in_dispute": str, "they_need": str, "they_request": str, "them": str,
+    "any_party": str, "no_party": str, "another": str, "another_poss": str, "any_other": str,
+    "proper_names": frozenset, "plain_words": frozenset,
     "party": Function, "label": Function, "ref": Function, "refs": Function, "included": Function,
     "binding_clauses": list[str], "surviving_clauses": list[str], "kpi_report_days": int,
     # Jinja2's own

@@ -115,7 +115,8 @@ def _sections_text(imp: _Import, existing: str | None) -> str | None:
         if decision.section in seen:
             continue
         seen.add(decision.section)
-        entry: dict[str, Any] = {"id": decision.section, "title": decision.title, "order": decision.order}
+        # A section title may be a template (it can follow the answers): braces print as written.
+        entry: dict[str, Any] = {"id": decision.section, "title": _no_jinja(decision.title), "order": decision.order}
         if decision.kind != "clauses":
             entry["kind"] = decision.kind
         entries.append("  - " + yaml.safe_dump(entry, sort_keys=False, allow_unicode=True, default_flow_style=True,
