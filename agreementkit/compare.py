@@ -25,6 +25,7 @@ from .document import (
     Change,
     Clause,
     Document,
+    Figure,
     Inline,
     ItemList,
     Paragraph,
@@ -216,6 +217,8 @@ def _block_key(block: Block) -> tuple[Any, ...]:
         return (("list", block.ordered), *_joined((_signature(item) for item in block.items), "item"))
     if isinstance(block, Table):
         return (("table",), *_joined((_row_key(row) for row in (block.header, *block.rows, *block.footer)), "row"))
+    if isinstance(block, Figure):  # a chart is its drawing; its caption is compared word by word
+        return (("figure", block.svg), *_signature(block.caption))
     return (("sig", block),)
 
 
@@ -228,6 +231,8 @@ def _whole(block: Block, change: Change) -> Block:
     if isinstance(block, Table):
         return Table(_whole_row(block.header, change), tuple(_whole_row(r, change) for r in block.rows),
                      tuple(_whole_row(r, change) for r in block.footer))
+    if isinstance(block, Figure):
+        return replace(block, caption=_marked(block.caption, change), change=change)
     return replace(block, change=change)
 
 
@@ -245,7 +250,9 @@ def _pair(old: Block, new: Block) -> list[Block] | None:
     if isinstance(old, Table) and isinstance(new, Table) and len(old.header) == len(new.header):
         return [Table(_diff_rows((old.header,), (new.header,))[0], _diff_rows(old.rows, new.rows),
                       _diff_rows(old.footer, new.footer))]
-    return None
+    if isinstance(old, Figure) and isinstance(new, Figure) and old.svg == new.svg:
+        return [replace(new, caption=diff_inlines(old.caption, new.caption)[0])]
+    return None  # a chart drawn differently is shown removed and added, as Word shows a replaced picture
 
 
 def _diff_rows(old: tuple[tuple[Cell, ...], ...], new: tuple[tuple[Cell, ...], ...]) -> tuple[tuple[Cell, ...], ...]:

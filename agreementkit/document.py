@@ -111,7 +111,22 @@ class SignatureBlock:
     change: Change = None
 
 
-Block = Union[Paragraph, ItemList, Table, SignatureBlock]
+@dataclass(frozen=True)
+class Figure:
+    """A chart with its caption, drawn once where the document is made, in the two forms the writers
+    need: SVG markup, placed inline in HTML and PDF (the PDF writer fetches nothing from outside),
+    and a PNG for Word. Writers place it; none of them draws. `description` is the text a reader
+    who cannot see the chart gets instead (alt text); `width` is its width on the page in cm."""
+
+    svg: str
+    png: bytes
+    caption: tuple[Inline, ...]
+    description: str = ""
+    width: float = 16.0
+    change: Change = None  # in a redline: the figure was added or removed as a whole
+
+
+Block = Union[Paragraph, ItemList, Table, SignatureBlock, Figure]
 
 
 @dataclass
@@ -150,6 +165,8 @@ class Clause:
                 lines = list(block.items)
             elif isinstance(block, Table):
                 lines = [cell.inlines for row in (block.header, *block.rows, *block.footer) for cell in row]
+            elif isinstance(block, Figure):
+                lines = [block.caption]
             found += [run for inlines in lines for run in inlines if isinstance(run, Ref)]
         return found
 
@@ -165,6 +182,7 @@ class Section:
     number: str | None = None
     change: Change = None  # in a redline: the whole section was added or removed
     title_runs: tuple[Inline, ...] | None = None  # in a redline: the title with its changes marked, when it changed
+    break_before: bool = False  # starts on a new page (after a one-page summary)
 
     @property
     def heading(self) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from ..document import (
     Change,
     Clause,
     Document,
+    Figure,
     Inline,
     ItemList,
     Paragraph,
@@ -71,7 +73,7 @@ STYLES = {
     "sig_detail": "Signature Detail",
 }
 # The table of contents' styles (Word's own names); where a house reference DOCX lacks them, heading and body text.
-TOC_STYLES = {"toc_heading": "TOC Heading", "toc1": "TOC 1", "toc2": "TOC 2"}
+TOC_STYLES = {"toc_heading": "TOC Heading", "toc1": "TOC 1", "toc2": "TOC 2", "caption": "Caption"}
 TABLE_STYLE = "Schedule Table"
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 TRACE_PART = "/customXml/agreementkit.xml"
@@ -94,7 +96,7 @@ class _Builder:
             raise ValueError(f"{reference} lacks the paragraph styles {', '.join(missing)}")
         self.style_ids = {key: by_name[name].style_id for key, name in STYLES.items()}
         for key, name in TOC_STYLES.items():  # optional: an older house reference DOCX may lack them
-            fallback = self.style_ids["section" if key == "toc_heading" else "body"]
+            fallback = self.style_ids["section" if key == "toc_heading" else "body"]  # (Caption: a chart's caption)
             self.style_ids[key] = by_name[name].style_id if name in by_name else fallback
         self.table_style_id = self.doc.styles[TABLE_STYLE].style_id
         self.lists = install_lists(self.doc, self.style_ids)
@@ -158,6 +160,8 @@ class _Builder:
             self.table(block)
         elif isinstance(block, SignatureBlock):
             self.signature(block)
+        elif isinstance(block, Figure):
+            self.figure(block)
 
     def table(self, table: Table) -> None:
         from docx.oxml import OxmlElement
@@ -218,6 +222,18 @@ class _Builder:
         paragraph = target.paragraphs[0]
         self.style(paragraph._p, self.style_ids["number" if cell.numeric else "cell"])
         self.runs(paragraph, cell.inlines)
+
+    def figure(self, figure: Figure) -> None:
+        """The chart's PNG in a paragraph of its own, kept with its caption, with its description as
+        the picture's alt text; a redline marks the caption (Word tracks no change to a picture)."""
+        from docx.shared import Cm
+
+        paragraph = self.paragraph("body")
+        paragraph.paragraph_format.keep_with_next = True
+        picture = paragraph.add_run().add_picture(io.BytesIO(figure.png), width=Cm(figure.width))
+        picture._inline.docPr.set("descr", figure.description)
+        caption = tuple(replace(run, change=figure.change) for run in figure.caption) if figure.change else figure.caption
+        self.paragraph("caption", caption)
 
     def signature(self, block: SignatureBlock) -> None:
         mark = block.change
@@ -350,6 +366,8 @@ def _section_heading(builder: _Builder, section: Section, anchored: set[str]) ->
         style = "schedule" if section.kind == "annex" else "section"
         paragraph = builder.paragraph(style, section.heading_runs())
         set_numbering(paragraph._p.get_or_add_pPr(), 0)
+    if section.break_before:
+        paragraph.paragraph_format.page_break_before = True
     if section.id in anchored:
         builder.bookmarks.wrap(paragraph, section.id)
 
