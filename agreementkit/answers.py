@@ -34,6 +34,7 @@ from pydantic import (
 
 from .dates import as_date
 from .errors import AnswersError, InvalidInputError, Problem
+from .targets import Measure, measure_of
 
 if TYPE_CHECKING:
     from .questions.spec import Interview
@@ -197,6 +198,10 @@ class Agreement(_Model):
     table_of_contents: bool = Field(
         False, description="Start the document with a table of contents: a TOC field in the DOCX, with page numbers in the PDF."
     )
+    revision: Annotated[int, Field(ge=0, le=10_000)] = Field(
+        0, description="The draft's revision number (0 for the first): the calendar carries it as each event's SEQUENCE, "
+        "so a calendar that imported an earlier revision takes the later one's dates."
+    )
     exclusive: bool = Field(
         False, description="Whether the Parties work only with each other in the field of exclusivity during the term "
         "(otherwise each stays free to work with others, including on similar activities)."
@@ -243,6 +248,18 @@ class Objective(_Model):
     target: str | None = None
     due: date | None = None
     owner: PartyRef | None = None
+    # What a review measures against. Read from `target` where its text says it plainly
+    # ("8 distributors", "-20%"); give them where it does not ("a working prototype").
+    target_value: Decimal | None = Field(None, description="The target as a number, when its text cannot be read as one.")
+    unit: str | None = Field(None, description="What the number counts: distributors, %, GBP.")
+    direction: Literal["up", "down"] | None = Field(
+        None, description="up: more is better; down: less is better (\"reduce spoilage by 20%\" is down).")
+    baseline: Decimal | None = Field(None, description="The KPI's value at the start, from which a review's trajectory runs (default 0).")
+
+    def measure(self) -> Measure | None:
+        """The target as a review measures it (given fields first, then what the target's text says),
+        worked out when asked and never stored, so the answers' fingerprint stays as it was."""
+        return measure_of(self.target, self.target_value, self.unit, self.direction)
 
 
 class Responsibility(_Model):
@@ -702,7 +719,8 @@ def describe_error(error: Any, field_names: set[str] | None = None) -> str:
     loc = error["loc"]
     if kind == "extra_forbidden" and loc:
         name = str(loc[-1])
-        hint = difflib.get_close_matches(name, field_names or _all_field_names(), n=1)
+        # A name valid elsewhere in the file (a `value` under resources) is not offered as its own correction.
+        hint = difflib.get_close_matches(name, sorted((field_names or _all_field_names()) - {name}), n=1)
         return f"unknown field '{name}'" + (f"; did you mean '{hint[0]}'?" if hint else "")
     if kind == "missing":
         return "required but missing"

@@ -35,6 +35,7 @@ class Job:
     library: tuple[Path, ...] = ()
     templates: Path | None = None
     without_recorded: bool = False  # answers made with layers not given: render with the built-in wording, warned
+    stamp: str = ""  # the calendar's DTSTAMP (ISO 8601, UTC); "" for SOURCE_DATE_EPOCH or the effective date
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,10 @@ def render_one(job: Job) -> Result:
             errors = "; ".join(f"{f.path}: {f.finding} [{f.rule}]" for f in report.errors)
             return Result(job.answers, "blocked", message=f"health check errors: {errors}", warnings=warnings)
         document = assemble(answers, house.library)
+        if job.stamp:
+            from dataclasses import replace
+
+            document = replace(document, timeline=replace(document.timeline, stamp=job.stamp))
         if job.advisor:
             from .checks.notes import with_drafting_notes
 

@@ -25,16 +25,17 @@ from .document import (
     Change,
     Clause,
     Document,
+    Figure,
     Inline,
     ItemList,
     Paragraph,
+    RedlineInfo,
     Ref,
     Section,
     Table,
     Text,
+    Timeline,
 )
-
-_TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
 
 
 @dataclass
@@ -63,9 +64,24 @@ class Summary:
 class Redline:
     document: Document
     summary: Summary
+    # Warnings to show: a draft whose recorded layers were left out (--without-recorded-libraries).
+    notes: list[str] = field(default_factory=list)
 
 
 # -- inline runs ------------------------------------------------------------------------------
+
+# What changes as a whole: a date, an amount with its currency, a number or percentage, and a
+# run of capitalised words (a defined term, a name); then words, spaces and punctuation.
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_TOKEN = re.compile(
+    rf"\d{{1,2}} (?:{_MONTHS}) \d{{4}}"
+    r"|(?:[A-Z]{3} )?(?:(?<!\w)[-+\u2212])?\d+(?:[.,]\d+)*%?"
+    r"|[A-Z][\w'\u2019-]*(?: [A-Z][\w'\u2019-]*)+"
+    r"|\s+|\w+|[^\w\s]"
+)
+# Unchanged words this short, one or two of them, between two changes are read as part of the change.
+_SHORT_WORD = 4
+_SHORT_GAP = 2
 
 Token = tuple[Any, ...]
 
@@ -85,6 +101,10 @@ def _key(token: Token) -> Token:
     return token[:2] if token[0] == "ref" else token
 
 
+def _is_space(token: Token) -> bool:
+    return token[0] == "text" and not token[1].strip()
+
+
 def _runs(tokens: list[Token], change: Change) -> list[Inline]:
     """One run per token; `_merge` joins neighbours afterwards."""
     return [Ref(t[1], t[2], change) if t[0] == "ref" else Text(t[1], t[2], t[3], change) for t in tokens]
@@ -94,20 +114,69 @@ def _marked(inlines: tuple[Inline, ...], change: Change) -> tuple[Inline, ...]:
     return tuple(replace(run, change=change) for run in inlines)
 
 
-def diff_inlines(old: tuple[Inline, ...], new: tuple[Inline, ...]) -> tuple[tuple[Inline, ...], bool]:
-    """The new runs with the words that differ from the old ones marked (deleted words kept, marked
-    'del'), and whether anything differs. A reference whose target is the same is the same, even
-    when the number it prints moved."""
-    a, b = _tokens(old), _tokens(new)
+# A stretch of the paragraph: unchanged tokens (old and new the same) or a change (old, new).
+_Stretch = tuple[list[Token], list[Token], bool]
+
+
+def _short_gap(tokens: list[Token]) -> bool:
+    """Unchanged text between two changes that a reader takes in with them: spaces, and at most
+    two short words (with the punctuation between them)."""
+    words = [t for t in tokens if not _is_space(t)]
+    return len(words) <= _SHORT_GAP and all(t[0] == "text" and len(t[1]) <= _SHORT_WORD for t in words)
+
+
+def _grouped(a: list[Token], b: list[Token]) -> list[_Stretch]:
+    """The two token lists as unchanged stretches and changes, grouped as a reader sees them:
+    changes separated only by a short gap become one deleted phrase and one inserted phrase,
+    and the space after a replaced phrase (or, at the end of a sentence, before it) goes into
+    both sides, so the struck and the inserted words read "old new", never "oldnew"."""
+    stretches: list[_Stretch] = []
     matcher = SequenceMatcher(None, [_key(t) for t in a], [_key(t) for t in b], autojunk=False)
-    out: list[Inline] = []
-    differs = False
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            out += _runs(b[j1:j2], None)
+            stretches.append((a[i1:i2], b[j1:j2], False))
+        else:
+            stretches.append((a[i1:i2], b[j1:j2], True))
+    # Join change, short gap, change into one change.
+    joined: list[_Stretch] = []
+    for stretch in stretches:
+        if stretch[2] and len(joined) >= 2 and joined[-1][2] is False and joined[-2][2] and _short_gap(joined[-1][0]):
+            gap_old, gap_new, _ = joined.pop()
+            old, new, _ = joined.pop()
+            stretch = (old + gap_old + stretch[0], new + gap_new + stretch[1], True)
+        elif stretch[2] and joined and joined[-1][2]:
+            old, new, _ = joined.pop()
+            stretch = (old + stretch[0], new + stretch[1], True)
+        joined.append(stretch)
+    # The separating space inside both sides of a replacement.
+    for index, (old, new, is_change) in enumerate(joined):
+        if not (is_change and old and new):
+            continue
+        after = joined[index + 1] if index + 1 < len(joined) else None
+        before = joined[index - 1] if index else None
+        if after and after[0] and _is_space(after[0][0]) and (old and not _is_space(old[-1])):
+            space_old, space_new = after[0][0], after[1][0]
+            joined[index] = (old + [space_old], new + [space_new], True)
+            joined[index + 1] = (after[0][1:], after[1][1:], False)
+        elif before and before[0] and _is_space(before[0][-1]) and (old and not _is_space(old[0])):
+            space_old, space_new = before[0][-1], before[1][-1]
+            joined[index] = ([space_old, *old], [space_new, *new], True)
+            joined[index - 1] = (before[0][:-1], before[1][:-1], False)
+    return joined
+
+
+def diff_inlines(old: tuple[Inline, ...], new: tuple[Inline, ...]) -> tuple[tuple[Inline, ...], bool]:
+    """The new runs with the words that differ from the old ones marked (deleted words kept, marked
+    'del', before the words that replace them), and whether anything differs. A reference whose
+    target is the same is the same, even when the number it prints moved."""
+    out: list[Inline] = []
+    differs = False
+    for old_tokens, new_tokens, is_change in _grouped(_tokens(old), _tokens(new)):
+        if not is_change:
+            out += _runs(new_tokens, None)
             continue
         differs = True
-        out += _runs(a[i1:i2], "del") + _runs(b[j1:j2], "ins")
+        out += _runs(old_tokens, "del") + _runs(new_tokens, "ins")
     return tuple(_merge(out)), differs
 
 
@@ -148,6 +217,8 @@ def _block_key(block: Block) -> tuple[Any, ...]:
         return (("list", block.ordered), *_joined((_signature(item) for item in block.items), "item"))
     if isinstance(block, Table):
         return (("table",), *_joined((_row_key(row) for row in (block.header, *block.rows, *block.footer)), "row"))
+    if isinstance(block, Figure):  # a chart is its drawing; its caption is compared word by word
+        return (("figure", block.svg), *_signature(block.caption))
     return (("sig", block),)
 
 
@@ -160,6 +231,8 @@ def _whole(block: Block, change: Change) -> Block:
     if isinstance(block, Table):
         return Table(_whole_row(block.header, change), tuple(_whole_row(r, change) for r in block.rows),
                      tuple(_whole_row(r, change) for r in block.footer))
+    if isinstance(block, Figure):
+        return replace(block, caption=_marked(block.caption, change), change=change)
     return replace(block, change=change)
 
 
@@ -177,7 +250,9 @@ def _pair(old: Block, new: Block) -> list[Block] | None:
     if isinstance(old, Table) and isinstance(new, Table) and len(old.header) == len(new.header):
         return [Table(_diff_rows((old.header,), (new.header,))[0], _diff_rows(old.rows, new.rows),
                       _diff_rows(old.footer, new.footer))]
-    return None
+    if isinstance(old, Figure) and isinstance(new, Figure) and old.svg == new.svg:
+        return [replace(new, caption=diff_inlines(old.caption, new.caption)[0])]
+    return None  # a chart drawn differently is shown removed and added, as Word shows a replaced picture
 
 
 def _diff_rows(old: tuple[tuple[Cell, ...], ...], new: tuple[tuple[Cell, ...], ...]) -> tuple[tuple[Cell, ...], ...]:
@@ -251,7 +326,7 @@ def diff_blocks(old: list[Block], new: list[Block]) -> tuple[list[Block], bool]:
     return _diffed(old, new, _block_key, _pair, _whole)
 
 
-# -- clauses and the document -----------------------------------------------------------------
+# -- clauses, sections and the document -------------------------------------------------------
 
 def _name(clause: Clause, section: Section) -> str:
     """How the summary names a clause: its number and title, or its schedule's heading."""
@@ -259,72 +334,153 @@ def _name(clause: Clause, section: Section) -> str:
     return f"{heading} ({clause.id})" if heading else clause.id
 
 
-def _removed_clause(clause: Clause) -> Clause:
-    return replace(clause, blocks=[_whole(b, "del") for b in clause.blocks], change="del")
+def _whole_clause(clause: Clause, change: Change) -> Clause:
+    return replace(clause, blocks=[_whole(b, change) for b in clause.blocks], change=change)
 
 
-def compare(old: Document, new: Document) -> Redline:
-    """The new draft with what differs from the old one marked, and a summary of it."""
-    summary = Summary()
-    old_clauses = {c.id: (s, c) for s in [*old.sections, *old.annexes] for c in s.clauses}
-    new_ids = {c.id for s in [*new.sections, *new.annexes] for c in s.clauses}
-    # Where each removed clause goes: after the clause that preceded it in the old draft and survives.
-    removed_after: dict[str | None, list[Clause]] = {}
-    previous: str | None = None
-    for section in [*old.sections, *old.annexes]:
-        for clause in section.clauses:
-            if clause.id in new_ids:
-                previous = clause.id
-            else:
-                removed_after.setdefault(previous, []).append(_removed_clause(clause))
-                summary.removed.append(_name(clause, section))
+def _pairs(old: list[str], new: list[str]) -> list[tuple[int | None, int | None]]:
+    """Old and new items matched by id, in reading order: an item only in the old draft comes
+    where it stood, before what replaced it."""
+    out: list[tuple[int | None, int | None]] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if tag == "equal":
+            out += list(zip(range(i1, i2), range(j1, j2)))
+        else:
+            out += [(i, None) for i in range(i1, i2)] + [(None, j) for j in range(j1, j2)]
+    return out
 
-    sections: list[Section] = []
-    leading = removed_after.pop(None, [])
-    for section in [*new.sections, *new.annexes]:
-        clauses: list[Clause] = [*leading]
-        leading = []
-        for clause in section.clauses:
-            before = old_clauses.get(clause.id)
-            if before is None:
-                clauses.append(replace(clause, blocks=[_whole(b, "ins") for b in clause.blocks], change="ins"))
+
+def _title_runs(old: str, new: str) -> tuple[Inline, ...] | None:
+    """A changed title's runs; a title only one draft prints (a sub-heading that comes or goes) whole."""
+    if old == new:
+        return None
+    if not old or not new:
+        return (Text(new, change="ins"),) if new else (Text(old, change="del"),)
+    return diff_inlines((Text(old),), (Text(new),))[0]
+
+
+def _sections(old: Document, new: Document, summary: Summary) -> list[Section]:
+    """Every section of both drafts in reading order, each with its clauses from both drafts: what
+    only one draft has is marked whole (its heading, its clauses and every paragraph mark), so
+    accepting every change leaves the new draft and rejecting every change the old one."""
+    old_sections, new_sections = [*old.sections, *old.annexes], [*new.sections, *new.annexes]
+    merged: list[Section] = []
+    for i, j in _pairs([s.id for s in old_sections], [s.id for s in new_sections]):
+        if j is None:
+            section = old_sections[i]  # type: ignore[index]
+            summary.removed += [_name(c, section) for c in section.clauses]
+            merged.append(replace(section, clauses=[_whole_clause(c, "del") for c in section.clauses], change="del"))
+            continue
+        section = new_sections[j]
+        if i is None:
+            summary.added += [_name(c, section) for c in section.clauses]
+            merged.append(replace(section, clauses=[_whole_clause(c, "ins") for c in section.clauses], change="ins"))
+            continue
+        before = old_sections[i]
+        clauses: list[Clause] = []
+        for a, b in _pairs([c.id for c in before.clauses], [c.id for c in section.clauses]):
+            if b is None:
+                summary.removed.append(_name(before.clauses[a], before))  # type: ignore[index]
+                clauses.append(_whole_clause(before.clauses[a], "del"))  # type: ignore[index]
+                continue
+            clause = section.clauses[b]
+            if a is None:
                 summary.added.append(_name(clause, section))
-            else:
-                blocks, differs = diff_blocks(before[1].blocks, clause.blocks)
-                retitled = before[1].title != clause.title
-                clauses.append(replace(clause, blocks=blocks, old_title=before[1].title if retitled else None))
-                if differs or retitled:
-                    summary.changed.append(_name(clause, section))
-                elif before[1].number != clause.number and clause.number and before[1].number:
-                    summary.renumbered.append((clause.id, before[1].number, clause.number))
-            clauses += removed_after.pop(clause.id, [])
-        sections.append(replace(section, clauses=clauses))
-    if leading and sections:  # the old draft's clauses before any that survive, when nothing survives at all
-        sections[0].clauses[:0] = leading
+                clauses.append(_whole_clause(clause, "ins"))
+                continue
+            was = before.clauses[a]
+            blocks, differs = diff_blocks(was.blocks, clause.blocks)
+            retitled = was.title != clause.title
+            # A title only the old draft prints is kept, struck through, so Reject All gives it back.
+            clauses.append(replace(clause, blocks=blocks, title=clause.title or was.title,
+                                   title_runs=_title_runs(was.title, clause.title)))
+            if differs or retitled:
+                summary.changed.append(_name(clause, section))
+            elif was.number != clause.number and clause.number and was.number:
+                summary.renumbered.append((clause.id, was.number, clause.number))
+        merged.append(replace(section, clauses=clauses, title_runs=_title_runs(before.title, section.title)))
+    return merged
 
-    body = [s for s in sections if s.kind != "annex"]
-    annexes = [s for s in sections if s.kind == "annex"]
-    intro = Section("redline-summary", "Changes from the previous draft", "plain",
-                    [Clause("redline.summary", "", [Paragraph((Text(line),)) for line in summary.lines()])])
-    document = replace(new, sections=[intro, *body], annexes=annexes, title=f"{new.title} (redline)")
+
+def _front(old: Document, new: Document) -> tuple[tuple[tuple[str, tuple[Inline, ...]], ...], bool]:
+    """The title block's lines with their changes, and whether any changed."""
+    before, after = dict(old.front()), dict(new.front())
+    lines: list[tuple[str, tuple[Inline, ...]]] = []
+    differs = False
+    for name in ("title", "subtitle", "parties_line", "reference"):
+        if name in before and name in after:
+            runs, changed_here = diff_inlines(before[name], after[name])
+        elif name in before or name in after:
+            runs, changed_here = _marked(before.get(name) or after[name], "del" if name in before else "ins"), True
+        else:
+            continue
+        lines.append((name, runs))
+        differs = differs or changed_here
+    return tuple(lines), differs
+
+
+def _events_changed(old: Document, new: Document, sequence: int, stamp: str) -> Timeline:
+    """What a calendar that imported the old draft's events needs to show the new draft's: the
+    events that moved or changed and the new ones, at the new revision, and the old draft's
+    events the new one no longer has, cancelled."""
+    before = {e.uid: e for e in old.timeline.events}
+    after = {e.uid: e for e in new.timeline.events}
+    # Every event names the agreement and its parties: when those change, every event does.
+    renamed = (old.timeline.name, old.timeline.about) != (new.timeline.name, new.timeline.about)
+    events = [e for e in new.timeline.events if renamed or before.get(e.uid) != e]
+    events += [replace(e, cancelled=True) for e in old.timeline.events if e.uid not in after]
+    events.sort(key=lambda e: (e.date, e.kind, e.ordinal))
+    return replace(new.timeline, events=tuple(events), sequence=sequence, stamp=stamp)
+
+
+DEFAULT_AUTHOR = "agreementkit"
+
+
+def compare(old: Document, new: Document, *, author: str = DEFAULT_AUTHOR, date: str | None = None) -> Redline:
+    """The new draft with what differs from the old one marked, and a summary of it. `author` and
+    `date` (ISO 8601; default: now, or SOURCE_DATE_EPOCH when set) are what each change carries."""
+    from .dates import change_moment
+
+    stamp = change_moment(date)
+    summary = Summary()
+    sections = _sections(old, new, summary)
+    front, front_changed = _front(old, new)
+    if front_changed:
+        summary.changed.insert(0, "the title block")
+    toc: Change = None if old.toc == new.toc else ("ins" if new.toc else "del")
+    info = RedlineInfo(tuple(summary.lines()), author, stamp, front, toc)
+    # The calendar of changes: SEQUENCE is the new draft's revision, or one above the old draft's when the
+    # new one does not say more (RFC 5545: only a higher sequence supersedes what a calendar holds).
+    before, after = old.timeline.sequence, new.timeline.sequence
+    sequence = after if after > before else before + 1
+    document = replace(new, sections=[s for s in sections if s.kind != "annex"],
+                       annexes=[s for s in sections if s.kind == "annex"], toc=old.toc or new.toc, redline=info,
+                       timeline=_events_changed(old, new, sequence, stamp))
     return Redline(document, summary)
 
 
 def compare_answers(old: Path, new: Path, *, old_library: list[Path] | None = None,
-                    new_library: list[Path] | None = None) -> Redline:
+                    new_library: list[Path] | None = None, author: str = DEFAULT_AUTHOR, date: str | None = None,
+                    without_recorded: bool = False) -> Redline:
     """Render two answers files (each with its library layers) and compare the drafts: the Python
-    call behind `agreementkit compare`. The same answers with two library versions compare wording."""
-    from .answers import load_answers
-    from .assembly import assemble, library_for
-    from .questions.spec import load_interview
+    call behind `agreementkit compare`. The same answers with two library versions compare wording.
+    A draft whose answers record a layer that is not given is refused, as render refuses it: a
+    redline against the built-in wording would show the firm's clauses as changes nobody made."""
+    from .assembly import assemble
+    from .layered import load_in_layers
+
+    notes: list[str] = []
 
     def draft(path: Path, layers: list[Path] | None) -> Document:
-        answers = load_answers(path, interview=load_interview(layers or None))
-        return assemble(answers, library_for(layers))
+        answers, house, warnings = load_in_layers(path, layers, without_recorded=without_recorded)
+        notes.extend(warnings)
+        return assemble(answers, house.library)
 
-    return compare(draft(old, old_library), draft(new, new_library))
+    redline = compare(draft(old, old_library), draft(new, new_library), author=author, date=date)
+    return replace(redline, notes=notes)
 
 
-REDLINE_FORMATS = ("docx", "pdf", "html", "md")
+REDLINE_FORMATS = ("docx", "pdf", "html", "md", "ics")
 
-__all__ = ["compare", "compare_answers", "Redline", "Summary", "diff_inlines", "diff_blocks", "REDLINE_FORMATS"]
+__all__ = ["compare", "compare_answers", "Redline", "Summary", "diff_inlines", "diff_blocks", "REDLINE_FORMATS",
+           "DEFAULT_AUTHOR"]

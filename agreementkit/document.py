@@ -111,7 +111,22 @@ class SignatureBlock:
     change: Change = None
 
 
-Block = Union[Paragraph, ItemList, Table, SignatureBlock]
+@dataclass(frozen=True)
+class Figure:
+    """A chart with its caption, drawn once where the document is made, in the two forms the writers
+    need: SVG markup, placed inline in HTML and PDF (the PDF writer fetches nothing from outside),
+    and a PNG for Word. Writers place it; none of them draws. `description` is the text a reader
+    who cannot see the chart gets instead (alt text); `width` is its width on the page in cm."""
+
+    svg: str
+    png: bytes
+    caption: tuple[Inline, ...]
+    description: str = ""
+    width: float = 16.0
+    change: Change = None  # in a redline: the figure was added or removed as a whole
+
+
+Block = Union[Paragraph, ItemList, Table, SignatureBlock, Figure]
 
 
 @dataclass
@@ -125,7 +140,7 @@ class Clause:
     version: int = 1
     binds: bool = False
     change: Change = None  # in a redline: the whole clause was added or removed
-    old_title: str | None = None  # in a redline: the title it had before, when that changed
+    title_runs: tuple[Inline, ...] | None = None  # in a redline: the title with its changes marked, when it changed
 
     @property
     def heading(self) -> str:
@@ -133,14 +148,11 @@ class Clause:
 
     def heading_runs(self, numbered: bool = True) -> tuple[Inline, ...]:
         """The heading's words as runs, with its number unless the writer numbers headings itself
-        (Word). In a redline a removed clause keeps its old number, struck through with its title
-        (so Word's count follows the new draft), and a retitled one shows the old title struck."""
-        if self.change == "del":
-            return (Text(self.heading, change="del"),)
-        if self.old_title is not None:
-            prefix = (Text(f"{self.number} "),) if numbered and self.number else ()
-            return (*prefix, Text(self.old_title, change="del"), Text(" " + self.title, change="ins"))
-        return (Text(self.heading if numbered else self.title, change=self.change),)
+        (Word). In a redline a removed clause keeps its old number, struck through with its title,
+        and a retitled one shows the old title struck; where Word numbers the heading, a removed
+        one keeps its list number, so Reject All gives it back and Accept All drops it."""
+        prefix = f"{self.number} " if numbered and self.number else ""
+        return _heading_runs(prefix, self.title, self.title_runs, self.change)
 
     def refs(self) -> list[Ref]:
         """Its cross-references, in reading order: paragraphs, list items and table cells."""
@@ -153,6 +165,8 @@ class Clause:
                 lines = list(block.items)
             elif isinstance(block, Table):
                 lines = [cell.inlines for row in (block.header, *block.rows, *block.footer) for cell in row]
+            elif isinstance(block, Figure):
+                lines = [block.caption]
             found += [run for inlines in lines for run in inlines if isinstance(run, Ref)]
         return found
 
@@ -166,14 +180,38 @@ class Section:
     kind: Literal["clauses", "schedule", "plain", "annex"]
     clauses: list[Clause]
     number: str | None = None
+    change: Change = None  # in a redline: the whole section was added or removed
+    title_runs: tuple[Inline, ...] | None = None  # in a redline: the title with its changes marked, when it changed
+    break_before: bool = False  # starts on a new page (after a one-page summary)
 
     @property
     def heading(self) -> str:
+        return f"{self.label}{self.title}"
+
+    @property
+    def label(self) -> str:
+        """What stands before the title: "3. ", "Schedule 2: ", "Annex: ", or nothing."""
         if self.kind == "schedule" and self.number:
-            return f"Schedule {self.number}: {self.title}"
+            return f"Schedule {self.number}: "
         if self.kind == "annex":
-            return f"Annex: {self.title}"
-        return f"{self.number}. {self.title}" if self.number else self.title
+            return "Annex: "
+        return f"{self.number}. " if self.number else ""
+
+    def heading_runs(self, numbered: bool = True) -> tuple[Inline, ...]:
+        """The heading as runs, as `Clause.heading_runs`; `numbered=False` leaves out the number a
+        Word list prints ("3." and "Schedule 2"), keeping what follows it (": " after a schedule's)."""
+        prefix = self.label
+        if not numbered and self.number and self.kind in ("clauses", "schedule"):
+            prefix = ": " if self.kind == "schedule" else ""
+        return _heading_runs(prefix, self.title, self.title_runs, self.change)
+
+
+def _heading_runs(prefix: str, title: str, title_runs: tuple[Inline, ...] | None, change: Change) -> tuple[Inline, ...]:
+    if change:
+        return (Text(prefix + title, change=change),)
+    if title_runs is not None:
+        return (*((Text(prefix),) if prefix else ()), *title_runs)
+    return (Text(prefix + title),)
 
 
 @dataclass(frozen=True)
@@ -191,6 +229,9 @@ class Metadata:
     layers: tuple[tuple[str, str], ...] = ()  # (name, version) of the library layers, the built-in one first
     digests: tuple[tuple[str, str], ...] = ()  # (id, digest of its rendered text), to say which clauses differ
     origins: tuple[tuple[str, str], ...] = ()  # (id, layer name) of each clause a custom layer gave, to say whose wording it is
+    # How working days were counted for its dates: "GB-ENG (holidays 0.109)", or "weekends only". Holiday
+    # data changes between releases of the holidays package, so a moved date can be told from an edit.
+    working_days: str = ""
 
 
 EventKind = Literal["review", "kpi-report", "objective", "term-end"]
@@ -213,6 +254,7 @@ class DatedEvent:
     title: str  # "Quarterly review 2": what a calendar list shows
     detail: str  # what the document says happens that day, and where it says so
     categories: tuple[str, ...] = ()
+    cancelled: bool = False  # in a calendar of changes: the event the old draft had and the new one has not
 
 
 @dataclass(frozen=True)
@@ -222,6 +264,24 @@ class Timeline:
     name: str  # short enough for a calendar list: "Northwind, Frostline and the Network MOU"
     about: str  # the agreement in one sentence: title, reference, parties, effective date
     events: tuple[DatedEvent, ...] = ()
+    sequence: int = 0  # the draft's revision (agreement.revision): every event's SEQUENCE
+    stamp: str = ""  # when the calendar was made (ISO 8601, UTC), for DTSTAMP; "" for the effective date
+
+
+@dataclass(frozen=True)
+class RedlineInfo:
+    """What makes a document a redline (agreementkit compare), beyond the marks on its runs.
+
+    The summary and the fact that it is a redline belong to neither draft, so writers keep them
+    out of the body (a Word comment, a cover before the title, a CriticMarkup comment): accepting
+    every change must leave exactly the new draft, rejecting every change the old one. A change
+    carries the author and the time a lawyer expects, never the agreement's own dates."""
+
+    summary: tuple[str, ...]
+    author: str
+    date: str  # when the changes were made, ISO 8601 in UTC: 2027-03-01T00:00:00Z
+    front: tuple[tuple[str, tuple[Inline, ...]], ...]  # the title block's lines with their changes (see Document.front)
+    toc: Change = None  # the table of contents was added or removed
 
 
 @dataclass
@@ -235,6 +295,18 @@ class Document:
     annexes: list[Section] = field(default_factory=list)
     toc: bool = False  # begins with a table of contents
     timeline: Timeline = field(default_factory=lambda: Timeline("", ""))
+    redline: RedlineInfo | None = None  # set by agreementkit compare
+
+    def front(self) -> tuple[tuple[str, tuple[Inline, ...]], ...]:
+        """The title block, line by line: ("title" | "subtitle" | "parties_line" | "reference", runs).
+        In a redline the lines carry their changes, and a line only one draft has is marked whole."""
+        if self.redline is not None:
+            return self.redline.front
+        lines: list[tuple[str, tuple[Inline, ...]]] = [
+            ("title", (Text(self.title),)), ("subtitle", (Text(self.subtitle),)), ("parties_line", (Text(self.parties_line),))]
+        if self.reference:
+            lines.append(("reference", (Text(f"Reference {self.reference}"),)))
+        return tuple(lines)
 
 
 def plain(inlines: tuple[Inline, ...] | list[Inline]) -> str:

@@ -65,8 +65,9 @@ class DocxView:
         self.doc = docx.Document(io.BytesIO(data))
         self.raw = [(p.style.name, p.text) for p in self.doc.paragraphs]
         self.labels = list_labels(self.doc)
-        self.paragraphs = [(name, f"{label}{chr(9) if name == 'Sub-clause' else ' '}{text}" if label else text)
-                           for (name, text), label in zip(self.raw, self.labels)]
+        # A schedule's number ("Schedule 3") runs on into its heading's ": Title".
+        self.paragraphs = [(name, f"{label}{chr(9) if name == 'Sub-clause' else '' if text.startswith(':') else ' '}{text}"
+                            if label else text) for (name, text), label in zip(self.raw, self.labels)]
         self.tables = [[[cell.text for cell in row.cells] for row in table.rows] for table in self.doc.tables]
 
     def styled(self, style: str) -> list[str]:

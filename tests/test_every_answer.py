@@ -1,4 +1,6 @@
-"""Every answer the interview asks shapes the document or the health check (issue 21 §2).
+"""Every answer the interview asks shapes the document or the health check (issue 21 §2),
+or what a review measures: an objective's target_value, unit and direction are read by
+`review check` and the review pack (issue 24), through `Objective.measure()`.
 
 The test walks every stored question of the built-in interview and of the example
 layer, changes its answer in a complete answers file where its `when` holds, and
@@ -190,14 +192,15 @@ def _current(data: dict[str, Any], question: Question, index: int = 0) -> Any:
     return value
 
 
-def _outcome(data: dict[str, Any], interview: Any, library: Any) -> tuple[str, tuple[str, ...]] | None:
+def _outcome(data: dict[str, Any], interview: Any, library: Any) -> tuple[str, tuple[str, ...], tuple[str, ...]] | None:
     try:
         answers = validate_answers(data, interview=interview)
     except AgreementkitError:
         return None
     text = render_bytes(assemble(answers, library), "md").decode("utf-8")
     findings = tuple(sorted(f"{f.rule} {f.path} {f.finding}" for f in check_answers(answers).findings))
-    return text, findings
+    measures = tuple(repr(o.measure()) for o in answers.objectives)  # what the review commands chart and judge
+    return text, findings, measures
 
 
 def _questions(layers: list[Path]) -> list[tuple[str, Question]]:
@@ -239,8 +242,8 @@ def _check(question: Question, layers: list[Path]) -> None:
             if after != before:
                 return
     assert tried, f"{question.id}: no complete answers file asks it and accepts another answer"
-    raise AssertionError(f"{question.id}: changing its answer changes neither the document nor the findings: "
-                         "print it, or stop asking it")
+    raise AssertionError(f"{question.id}: changing its answer changes neither the document, the findings nor what a review "
+                         "measures: print it, or stop asking it")
 
 
 @pytest.mark.parametrize("question", [q for _, q in BUILT_IN], ids=[qid for qid, _ in BUILT_IN])

@@ -155,19 +155,35 @@ def test_resources_schedule_totals_each_currency(example: Path) -> None:
 
 
 def test_review_calendar_lists_every_review_in_the_term(example: Path) -> None:
+    """One review per cadence from the first, inside the term, each on the working day it takes
+    place: the cadence's day, or the next working day (the one before at the term's end)."""
+    import holidays
+
     answers, document = assembled(example)
     table = _table_after(DocxView(rendered(example, "docx")), ["No.", "Date", "Review"])
     dates = [row[1] for row in table[1:]]
-    assert dates[0] == long_date(answers.review.first_review)
     step = answers.review.cadence.months
-    # Every review is one cadence after the previous one and inside the term.
+    from datetime import timedelta
+
     from agreementkit.dates import add_months
+
+    country, subdivision = {"England and Wales": ("GB", "ENG"), "the Netherlands": ("NL", None)}[answers.agreement.governing_law]
+
+    def working(day: object) -> bool:
+        return day.weekday() < 5 and day not in holidays.country_holidays(country, subdiv=subdivision, years=day.year)  # type: ignore[attr-defined]
 
     expected = []
     when = answers.review.first_review
     index = 0
     while when <= answers.agreement.end:
-        expected.append(long_date(when))
+        held = when
+        while not working(held):
+            held += timedelta(days=1)
+        if held > answers.agreement.end:
+            held = when
+            while not working(held):
+                held -= timedelta(days=1)
+        expected.append(long_date(held))
         index += 1
         when = add_months(answers.review.first_review, step * index)
     assert dates == expected

@@ -91,3 +91,49 @@ def test_verify_sees_a_hand_edit_that_the_record_cannot(made: Path, tmp_path: Pa
     result = cli("inspect", str(edited), "--verify", str(EXAMPLE), "--library", str(layer))
     assert result.returncode == 1, result.stdout
     assert "(term.duration): its text in this file differs from a fresh rendering" in result.stdout
+
+
+def test_inspect_finds_the_record_in_a_docx_saved_by_libreoffice() -> None:
+    """tests/data/libreoffice-saved.docx is the university example's DOCX opened and saved once by
+    LibreOffice 7.4, which renamed the record's part to customXml/item2.xml."""
+    import zipfile
+
+    from agreementkit.answers import load_answers
+
+    fixture = ROOT / "tests" / "data" / "libreoffice-saved.docx"
+    with zipfile.ZipFile(fixture) as archive:
+        assert "customXml/agreementkit.xml" not in archive.namelist()
+        assert any("urn:agreementkit:trace:1" in archive.read(n).decode("utf-8", "replace")
+                   for n in archive.namelist() if n.startswith("customXml/item"))
+    result = cli("inspect", str(fixture))
+    assert result.returncode == 0, result.stderr
+    answers = load_answers(ROOT / "examples" / "university-materials-research.yaml")
+    assert f"answers sha256   {answers.fingerprint()}" in result.stdout
+    assert "parties.identity" in result.stdout and "legal.status" in result.stdout
+
+
+def test_the_holiday_data_is_recorded_and_a_change_of_it_is_named(tmp_path: Path) -> None:
+    """A document records how it counted working days (the holidays package's version and the
+    calendar); --verify names a change of holiday data, so a moved review is not taken for an edit."""
+    import io
+    import zipfile
+
+    from agreementkit.dates import holidays_version
+
+    out = tmp_path / "mou.docx"
+    assert cli("render", str(EXAMPLE), "-o", str(out)).returncode == 0
+    shown = cli("inspect", str(out))
+    assert f"working days     GB-ENG (holidays {holidays_version()})" in shown.stdout
+    source = zipfile.ZipFile(out)
+    rewritten = io.BytesIO()
+    with zipfile.ZipFile(rewritten, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "customXml/agreementkit.xml":
+                data = data.replace(f"holidays {holidays_version()}".encode(), b"holidays 0.50")
+            target.writestr(info, data)
+    older = tmp_path / "older.docx"
+    older.write_bytes(rewritten.getvalue())
+    checked = cli("inspect", str(older), "--verify", str(EXAMPLE))
+    assert "GB-ENG (holidays 0.50) for the document" in checked.stderr + checked.stdout
+    assert "new holiday data, not an edit" in checked.stderr + checked.stdout

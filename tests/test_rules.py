@@ -76,7 +76,7 @@ def test_no_rule_is_python_of_its_own() -> None:
     sources = " ".join(p.read_text(encoding="utf-8") for p in (ROOT / "agreementkit").rglob("*.py"))
     functions = set(re.findall(r"\bdef (\w+)", sources))
     assert [rid for rid in BUILTIN.rules if rid.replace("-", "_") in functions] == []
-    assert not hasattr(agreementkit.checks, "RULES") and len(BUILTIN.rules) == 26
+    assert not hasattr(agreementkit.checks, "RULES") and len(BUILTIN.rules) == 27
     assert len(list((ROOT / "clauses" / "rules").glob("*.yaml"))) >= 5
 
 
@@ -294,6 +294,17 @@ def test_answers_recording_a_layer_are_refused_without_it(tmp_path: Path) -> Non
     assert "warning:" in forced.stderr
     rendered = cli("render", answers, "--without-recorded-libraries", "-o", tmp_path / "y.md")
     assert rendered.returncode == 0 and "used here without it" in rendered.stderr and (tmp_path / "y.md").exists()
+
+
+def test_compare_refuses_answers_recording_a_layer_it_is_not_given(tmp_path: Path) -> None:
+    answers = scots(tmp_path, libraries=["../elsewhere/firm-rules"])
+    refused = cli("compare", answers, answers, "-o", tmp_path / "r.md")
+    said = " ".join((refused.stderr + refused.stdout).split())
+    assert refused.returncode == 2 and "was made with the library layer ../elsewhere/firm-rules" in said, said
+    assert "Traceback" not in said and not (tmp_path / "r.md").exists()
+    assert cli("compare", answers, answers, "--library", FIRM, "-o", tmp_path / "m.md").returncode == 0
+    forced = cli("compare", answers, answers, "--without-recorded-libraries", "-o", tmp_path / "f.md")
+    assert forced.returncode == 0 and "used here without it" in forced.stderr and (tmp_path / "f.md").exists()
 
 
 def test_a_layers_own_scenarios_carry_it_wherever_it_is(tmp_path: Path) -> None:

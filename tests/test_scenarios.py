@@ -22,7 +22,7 @@ def test_the_built_in_scenarios_are_the_examples_and_pass() -> None:
         assert (BUILTIN_TESTS / example.name).read_bytes() == example.read_bytes(), example.name
     result = cli("test")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "4 scenarios: 4 passed, 0 failed; 26 rules with examples: 26 passed, 0 failed." in result.stdout
+    assert "4 scenarios: 4 passed, 0 failed; 27 rules with examples: 27 passed, 0 failed." in result.stdout
 
 
 def test_a_starter_layer_lints_and_tests_clean_and_a_wording_change_shows_as_a_diff(tmp_path: Path) -> None:

@@ -631,7 +631,16 @@ def _metadata(answers: Answers, sections: list[Section], library: ClauseLibrary)
         layers=(("agreementkit built-in", __version__), *library.layer_info),
         digests=tuple((c.id, clause_digest(c)) for s in sections for c in s.clauses),
         origins=_origins(sections, library),
+        working_days=_working_days(answers),
     )
+
+
+def _working_days(answers: Answers) -> str:
+    from ..dates import holidays_version
+    from .timeline import working_calendar
+
+    days = working_calendar(answers)
+    return f"{days.name} (holidays {holidays_version()})" if days.region is not None else days.name
 
 
 def _origins(sections: list[Section], library: ClauseLibrary) -> tuple[tuple[str, str], ...]:

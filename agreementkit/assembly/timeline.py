@@ -11,12 +11,19 @@ only lays them out.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from datetime import date
 
 from ..answers import Answers
-from ..dates import long_date, review_dates, strategic_review_dates, working_days_before
+from ..dates import (
+    WorkingDays,
+    long_date,
+    review_dates,
+    strategic_review_dates,
+    working_days,
+)
 from ..document import DatedEvent, EventKind, Timeline
 
 # The KPI report reaches the parties this many working days before each review
@@ -38,9 +45,10 @@ class ScheduledReview:
     """One row of the review schedule."""
 
     number: int
-    date: date
+    date: date  # the day it takes place: a working day
     cadence: str  # "Quarterly", "Six-monthly"
     strategic: bool  # the first review on or after an anniversary doubles as the annual strategic review
+    moved_from: dt.date | None = None  # the day the cadence gave, when that was not a working day
 
     @property
     def kind(self) -> str:
@@ -53,15 +61,30 @@ class ScheduledReview:
         return f"{self.cadence} review {self.number}" + (" and annual strategic review" if self.strategic else "")
 
 
+def working_calendar(answers: Answers) -> WorkingDays:
+    """The working days of the agreement: Monday to Friday less the public holidays where its
+    governing law is (weekends only where no holiday calendar is known for it)."""
+    return working_days(answers.agreement.governing_law)
+
+
 def scheduled_reviews(answers: Answers) -> list[ScheduledReview]:
-    """Every review from the first one to the end of the term; none until a first review is set."""
+    """Every review from the first one to the end of the term, each on the day it takes place:
+    the cadence's day, or the next working day when that is not one (the previous working day
+    when the next would fall after the term's last day). None until a first review is set."""
     agreement, review = answers.agreement, answers.review
     if review.first_review is None:
         return []
     dates = review_dates(review.first_review, review.cadence.months, agreement.end)
     strategic = strategic_review_dates(dates, agreement.effective_date) if review.annual_strategic_review else set()
     cadence = review.cadence.value.replace("semiannual", "six-monthly").capitalize()
-    return [ScheduledReview(number, when, cadence, when in strategic) for number, when in enumerate(dates, start=1)]
+    days = working_calendar(answers)
+    out = []
+    for number, when in enumerate(dates, start=1):
+        held = days.on_or_after(when)
+        if held > agreement.end:
+            held = days.on_or_before(when)
+        out.append(ScheduledReview(number, held, cadence, when in strategic, None if held == when else when))
+    return out
 
 
 def calendar_key(answers: Answers) -> str:
@@ -87,26 +110,30 @@ def build_timeline(answers: Answers, labels: dict[str, str], *, instrument: str,
 
     events: list[DatedEvent] = []
     reviews = scheduled_reviews(answers)
+    days = working_calendar(answers)
+    law = answers.agreement.governing_law
+    counted = (f"Monday to Friday, less public holidays in {law}" if days.region is not None
+               else f"Monday to Friday (no public-holiday calendar is known for {law}: allow for its public holidays)")
     if SOURCES["review"] in labels:
         forum = answers.review.forum or answers.governance.body
         also = " It doubles as the annual strategic review" + (f" ({where('review.annual')})." if "review.annual" in labels else ".")
         for review in reviews:
+            moved = (f" The schedule's cadence gave {long_date(review.moved_from)}, not a working day, so it takes place "
+                     f"on {long_date(review.date)}." if review.moved_from else "")
             events.append(event(
                 "review", review.number, review.date, review.title,
                 f"{review.cadence} review {review.number} of {len(reviews)}, at the {forum}."
-                + (also if review.strategic else "")
-                + " Where the date is not a working day, the review takes place on the next working day",
+                + (also if review.strategic else "") + moved + f" Working days: {counted}",
                 "Review", *(["Annual strategic review"] if review.strategic else [])))
     if SOURCES["kpi-report"] in labels:
         reporter = answers.party(answers.review.kpi_report_by).label if answers.review.kpi_report_by else "the partnership managers"
         for review in reviews:
             events.append(event(
-                "kpi-report", review.number, working_days_before(review.date, KPI_REPORT_WORKING_DAYS),
+                "kpi-report", review.number, days.before(review.date, KPI_REPORT_WORKING_DAYS),
                 f"KPI report for {review.cadence.lower()} review {review.number}",
                 f"The report on every key performance indicator, from {reporter}, is due at least "
                 f"{KPI_REPORT_WORKING_DAYS} working days before {review.cadence.lower()} review {review.number} "
-                f"on {long_date(review.date)}. This is the latest day counting Monday to Friday; "
-                "a public holiday in between brings it earlier",
+                f"on {long_date(review.date)}, counting working days as {counted}",
                 "KPI report"))
     if SOURCES["objective"] in labels:
         for number, objective in enumerate(answers.objectives, start=1):
@@ -134,4 +161,5 @@ def build_timeline(answers: Answers, labels: dict[str, str], *, instrument: str,
         name=f"{joined[:1].upper()}{joined[1:]} {instrument}",
         about=f"{answers.agreement.title}{reference} {between}, effective {long_date(answers.agreement.effective_date)}.",
         events=tuple(events),
+        sequence=answers.agreement.revision,
     )

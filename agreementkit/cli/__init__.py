@@ -9,7 +9,8 @@ error: a bug in agreementkit, reported in one line unless --debug is given). Hea
 Commands live in modules by family, each registering on the one Typer app:
 `documents` (render, compare, check), `interview` (new, serve, schema,
 questions), `toolkit` (lint, test, library init, clauses, inspect), `rules` (rules list and
-schema, library diff), `precedent` (library import).
+schema, library diff), `precedent` (library import), `reviews` (review start, new, check, render:
+after signing).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Annotated
 
 import typer
 
-from . import documents, interview, precedent, rules, toolkit  # noqa: F401  (each registers its commands on the app)
+from . import documents, interview, precedent, reviews, rules, toolkit  # noqa: F401  (each registers its commands on the app)
 from .common import app, tidy_help
 
 INTERNAL_ERROR = 70  # EX_SOFTWARE in sysexits.h: the fault is ours, not the input's

@@ -42,6 +42,9 @@ def render(
     library: LibraryOption = None,
     templates: TemplatesOption = None,
     without_recorded: WithoutRecordedOption = False,
+    date: Annotated[Optional[str], typer.Option("--date", help="The calendar's timestamp (DTSTAMP) for --format ics: "
+                                                "YYYY-MM-DD or a date and time in UTC; default: SOURCE_DATE_EPOCH when set, "
+                                                "else the effective date.", show_default=False)] = None,
 ) -> None:
     """Render answers files into memoranda.
 
@@ -59,22 +62,27 @@ def render(
     bar; one bad file never stops the others, and the exit code is the worst of them
     (2 if any was refused).
     """
-    from ..errors import AgreementkitError
+    from ..errors import AgreementkitError, UserError
 
     try:
         from ..batch import expand_inputs
+        from ..dates import change_moment
 
         inputs = expand_inputs(answers)
+        try:
+            stamp = change_moment(date) if date else ""
+        except ValueError as exc:
+            raise UserError(f"--date: {exc}") from None
     except AgreementkitError as exc:
         raise fail(exc) from None
     if len(inputs) == 1 and not answers[0].is_dir():
-        _render_single(inputs[0], output, formats, force, advisor, library, templates, without_recorded)
+        _render_single(inputs[0], output, formats, force, advisor, library, templates, without_recorded, stamp)
     else:
-        _render_batch(inputs, output, formats, force, advisor, jobs, library, templates, without_recorded)
+        _render_batch(inputs, output, formats, force, advisor, jobs, library, templates, without_recorded, stamp)
 
 
 def _render_single(answers: Path, output: Path, formats: str | None, force: bool, advisor: bool,
-                   library: list[Path] | None, templates: Path | None, without_recorded: bool) -> None:
+                   library: list[Path] | None, templates: Path | None, without_recorded: bool, stamp: str = "") -> None:
     """One file, as render has always done it: the findings in full and the files written."""
     from ..errors import AgreementkitError
     from ..render import check_writable, parse_formats, plan_outputs, write_outputs
@@ -97,6 +105,10 @@ def _render_single(answers: Path, output: Path, formats: str | None, force: bool
         clause_library = house.library
         notices(clause_library.notices)
         document = assemble(loaded, clause_library)
+        if stamp:
+            from dataclasses import replace
+
+            document = replace(document, timeline=replace(document.timeline, stamp=stamp))
         if advisor:
             from ..checks.notes import with_drafting_notes
 
@@ -116,7 +128,7 @@ def _render_single(answers: Path, output: Path, formats: str | None, force: bool
 
 
 def _render_batch(inputs: list[Path], output: Path, formats: str | None, force: bool, advisor: bool, jobs: int | None,
-                  library: list[Path] | None, templates: Path | None, without_recorded: bool) -> None:
+                  library: list[Path] | None, templates: Path | None, without_recorded: bool, stamp: str = "") -> None:
     """Many files: a progress bar, a line per file, a summary; the worst file sets the exit code."""
     from rich.progress import (
         BarColumn,
@@ -137,7 +149,8 @@ def _render_batch(inputs: list[Path], output: Path, formats: str | None, force: 
             raise UserError(f"-o {output} names one file, but {len(inputs)} answers files are given; give a folder with -o")
         chosen = tuple(parse_formats(formats) if formats else DEFAULT_FORMATS)
         planned = plan_jobs(inputs, output, chosen, force=force, advisor=advisor,
-                            library=tuple(library or ()), templates=templates, without_recorded=without_recorded)
+                            library=tuple(library or ()), templates=templates, without_recorded=without_recorded,
+                            stamp=stamp)
     except AgreementkitError as exc:
         raise fail(exc) from None
     results: list[Result] = []
@@ -179,9 +192,10 @@ def compare(
     old: Annotated[Path, typer.Argument(help="The earlier answers file.", show_default=False)],
     new: Annotated[Path, typer.Argument(help="The later answers file (the same file again to compare two library versions).",
                                         show_default=False)],
-    output: Annotated[Path, typer.Option("--output", "-o", help="A file (.docx .pdf .html .md) or a folder for the redline.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="A file (.docx .pdf .html .md, or .ics for the calendar of "
+                                         "changes) or a folder for the redline.")],
     formats: Annotated[Optional[str], typer.Option("--format", "-f", help="Redlines to write into the -o folder, comma-separated: "
-                                                   "docx,pdf,html,md. (default: docx,pdf)", show_default=False)] = None,
+                                                   "docx,pdf,html,md,ics. (default: docx,pdf)", show_default=False)] = None,
     library: LibraryOption = None,
     old_library: Annotated[Optional[list[Path]], typer.Option("--old-library", help="A library layer for the earlier draft "
                                                               "only (repeatable); default: the --library layers.", show_default=False)] = None,
@@ -189,6 +203,11 @@ def compare(
                                                               "(repeatable); default: the --library layers.", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace output files that already exist.")] = False,
     templates: TemplatesOption = None,
+    author: Annotated[str, typer.Option("--author", help="Who the tracked changes are by, as Word shows it.")] = "agreementkit",
+    date: Annotated[Optional[str], typer.Option("--date", help="When the changes were made (YYYY-MM-DD, or a date and time in "
+                                                "UTC); default: SOURCE_DATE_EPOCH when set, else today.",
+                                                show_default=False)] = None,
+    without_recorded: WithoutRecordedOption = False,
 ) -> None:
     """Write a redline between two drafts: what changed, clause by clause.
 
@@ -200,11 +219,15 @@ def compare(
 
       agreementkit compare deal.yaml deal.yaml --old-library house-v1/ --new-library house-v2/ -o out/
 
-    The DOCX has Word's tracked changes (accept or reject each in Word); the PDF and
-    HTML show insertions underlined in blue and deletions struck through in red. A
-    summary of the clauses changed, added and removed, and of those only renumbered,
-    is printed and placed at the top. Clauses are matched by id, so a clause that only
-    moved number is not shown as changed.
+      agreementkit compare v1.yaml v2.yaml -o changes.ics
+
+    The DOCX has Word's tracked changes (accept or reject each in Word, then update
+    fields); the PDF and HTML show insertions underlined in blue and deletions struck
+    through in red. A summary of the clauses changed, added and removed, and of those
+    only renumbered, is printed and kept outside both drafts (a comment on the DOCX's
+    title, a page before the PDF's). Clauses are matched by id, so a clause that only
+    moved number is not shown as changed. The .ics brings a calendar that imported the
+    old draft's dates to the new draft's: moved and new events, and cancelled ones.
     """
     from ..compare import REDLINE_FORMATS, compare_answers
     from ..errors import AgreementkitError, UserError
@@ -218,12 +241,25 @@ def compare(
             raise UserError(f"unknown redline format {', '.join(unknown) or '(none)'}: choose from {', '.join(REDLINE_FORMATS)}")
         suffix = output.suffix.lower().lstrip(".")
         if suffix and not output.is_dir() and suffix not in REDLINE_FORMATS:
-            raise UserError(f"-o {output}: a redline is written as .docx, .pdf, .html or .md, or into a folder")
+            raise UserError(f"-o {output}: a redline is written as .docx, .pdf, .html or .md (or .ics for the calendar "
+                            "of changes), or into a folder")
         outputs = plan_outputs(output, f"{new.stem}-redline", chosen)
         check_writable(outputs, force)
+        from ..dates import change_moment
+
+        try:
+            moment = change_moment(date)
+        except ValueError as exc:
+            raise UserError(f"--date: {exc}") from None
         with console.status("Comparing", spinner="dots") as status:
             redline = compare_answers(old, new, old_library=old_library if old_library is not None else library,
-                                      new_library=new_library if new_library is not None else library)
+                                      new_library=new_library if new_library is not None else library,
+                                      author=author, date=moment, without_recorded=without_recorded)
+            notices(redline.notes)
+            # Drafts with the same dates have no calendar changes; asked for beside other redlines,
+            # the .ics is left out with a note instead of costing the others (alone, it is refused).
+            skipped = [o for o in outputs if o.fmt == "ics" and not redline.document.timeline.events] if len(outputs) > 1 else []
+            outputs = [o for o in outputs if o not in skipped]
             written = write_outputs(redline.document, outputs, force=force, templates=templates,
                                     progress=lambda message: status.update(message + "…"))
     except AgreementkitError as exc:
@@ -232,6 +268,8 @@ def compare(
         typer.echo(line)
     for path in written:
         typer.echo(f"wrote {path}")
+    for skip in skipped:
+        typer.echo(f"not written: {skip.path} (the two drafts give the same dates: there are no calendar changes)")
 
 
 @app.command(rich_help_panel=DOCUMENTS)

@@ -256,14 +256,17 @@ def inspect(
     console.print(escape(f"  made by          {record.generator or 'unknown'}"))
     console.print(escape(f"  answers sha256   {record.answers_sha256}"))
     console.print(escape("  library layers   " + (", ".join(f"{name} {version}" for name, version in record.layers) or "not recorded")))
+    if record.working_days:
+        console.print(escape(f"  working days     {record.working_days}"))
     console.print(f"  clauses          {len(record.clauses)}")
     for clause_id, version, _ in record.clauses:
         origin = f"  (from {record.origins[clause_id]})" if clause_id in record.origins else ""
         console.print(escape(f"    {clause_id} v{version}{origin}"))
     if checked is None:
         return
-    if checked.layers_note:
-        make_console().print(escape(f"warning: {checked.layers_note}"), style="yellow")
+    for note in (checked.layers_note, checked.holidays_note):
+        if note:
+            make_console().print(escape(f"warning: {note}"), style="yellow")
     if checked.matches:
         console.print(escape(f"matches {verify_answers}: same answers, same clauses, and the text in the file is what they print."),
                       style="bold green")

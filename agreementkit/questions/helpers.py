@@ -139,7 +139,26 @@ def _value(choice: Any) -> Any:
     return getattr(choice, "value", choice)
 
 
+def target_problem(target: Any) -> str:
+    """Why a target's text cannot be read as the number a review measures ("it holds no number"),
+    or nothing when it can ("8 distributors", "-20%"): see `agreementkit.targets`."""
+    from ..targets import read_target
+
+    if target is None or target == "":
+        return ""
+    return read_target(str(target))[1]
+
+
+def measurable(target: Any) -> bool:
+    """Whether a target's text reads as one number, its unit and which way is better."""
+    from ..targets import measurable as readable
+
+    return readable(None if target is None else str(target))
+
+
 FILTERS = {
+    "measurable": measurable,
+    "target_problem": target_problem,
     "country_of": country_of,
     "countries": countries,
     "kinds": kinds,

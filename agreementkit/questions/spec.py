@@ -317,6 +317,15 @@ class _Builder:
             self.problems.extend(Problem(p.path, f"{path}: {p.message}", p.line) for p in exc.problems)
             return
         self.problems.extend(problems)
+        for name, tables in words.items():
+            merged = self.words.setdefault(name, {})
+            for part, table in tables.items():
+                # A layer's list for a kind replaces the earlier one; kinds keep the order they were first given in.
+                merged.setdefault(part, {}).update(table)
+        self.add_entries(pages, questions, path, located, layer, builtin)
+
+    def add_entries(self, pages: list[tuple[int, PageSpec]], questions: list[tuple[int, QuestionSpec]], path: Path,
+                    located: LocatedData, layer: str, builtin: bool) -> None:
         for index, page in pages:
             given = page.model_dump(exclude_unset=True)
             if page.id not in self.pages:
@@ -326,11 +335,6 @@ class _Builder:
                 self.pages[page.id] = {"why": "", "feeds": [], "rules": [], "layer": layer, **given}
             else:
                 self.pages[page.id].update(given)
-        for name, tables in words.items():
-            merged = self.words.setdefault(name, {})
-            for part, table in tables.items():
-                # A layer's list for a kind replaces the earlier one; kinds keep the order they were first given in.
-                merged.setdefault(part, {}).update(table)
         file_page = pages[0][1].id if len(pages) == 1 else None
         for index, question in questions:
             self.add_question(question, path, located, ("questions", index), layer, builtin, file_page)
@@ -502,6 +506,16 @@ def _built(layers: tuple[str, ...]) -> _Builder:
         for path in sorted((folder / QUESTIONS_DIR).glob("*.yaml")):
             builder.add_file(path, layer_name(folder, builtin), builtin)
     return builder
+
+
+def generated_interview(data: dict[str, Any], name: str) -> Interview:
+    """An interview a program makes as data (`pages:` and `questions:`, as a question file holds them),
+    such as the questions `agreementkit review new` makes from an MOU: checked and built exactly as
+    question files are, so the engine and every front end walk it as they walk the built-in interview."""
+    spec = QuestionFile.model_validate(data)
+    builder = _Builder()
+    builder.add_entries(list(enumerate(spec.pages)), list(enumerate(spec.questions)), Path(name), LocatedData(data, {}), name, True)
+    return builder.build([])
 
 
 @lru_cache(maxsize=32)

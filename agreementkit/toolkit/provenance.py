@@ -26,6 +26,7 @@ class Record:
     layers: list[tuple[str, str]] = field(default_factory=list)
     clauses: list[tuple[str, int, str]] = field(default_factory=list)  # id, version, digest ('' when not recorded)
     origins: dict[str, str] = field(default_factory=dict)  # clause id: the custom layer it came from
+    working_days: str = ""  # how its dates counted working days: "GB-ENG (holidays 0.109)"
 
 
 @dataclass
@@ -37,6 +38,7 @@ class Verification:
     removed: list[str]  # in the document only
     edited: list[str] = field(default_factory=list)  # clauses whose text in the file differs from a fresh rendering
     layers_note: str = ""  # the layers given differ from those the document records
+    holidays_note: str = ""  # the holiday data differs from the document's: dates may have moved without an edit
 
 
 def _refuse(path: Path, message: str) -> InvalidInputError:
@@ -59,18 +61,41 @@ def read_record(path: Path) -> Record:
     raise _refuse(path, "give a .docx or .pdf file written by agreementkit")
 
 
+TRACE_NAMESPACE = "urn:agreementkit:trace:1"
+_MAX_PART = 5_000_000
+
+
+def _trace_root(archive: zipfile.ZipFile) -> ElementTree.Element | None:
+    """The record wherever Word or LibreOffice put it: agreementkit writes
+    `customXml/agreementkit.xml`, and a re-save may rename it (`customXml/item2.xml`), so it is
+    found by its namespace among the package's custom XML parts, then among its other XML parts."""
+    names = archive.namelist()
+    custom = [n for n in names if n.startswith("customXml/") and n.endswith(".xml") and "/_rels/" not in n
+              and not n.split("/")[-1].startswith("itemProps")]
+    ordered = sorted(custom, key=lambda n: n != "customXml/agreementkit.xml")
+    ordered += [n for n in names if n.endswith(".xml") and n not in custom and not n.startswith("word/")]
+    for name in ordered:
+        if archive.getinfo(name).file_size > _MAX_PART:
+            continue
+        head = archive.open(name).read(4096)
+        if TRACE_NAMESPACE.encode() not in head:
+            continue
+        root = ElementTree.fromstring(archive.read(name))
+        if root.tag == f"{{{TRACE_NAMESPACE}}}trace":
+            return root
+    return None
+
+
 def _from_docx(path: Path) -> Record:
     try:
         with zipfile.ZipFile(path) as archive:
-            name = "customXml/agreementkit.xml"
-            if name not in archive.namelist():
-                raise _refuse(path, "has no agreementkit record: it was not written by agreementkit, or the record was removed")
-            if archive.getinfo(name).file_size > 5_000_000:
-                raise _refuse(path, "its agreementkit record is too large")
-            root = ElementTree.fromstring(archive.read(name))
-    except (zipfile.BadZipFile, ElementTree.ParseError, OSError) as exc:
+            root = _trace_root(archive)
+    except (zipfile.BadZipFile, ElementTree.ParseError, OSError, KeyError) as exc:
         raise _refuse(path, f"cannot be read as a DOCX: {exc}") from None
-    record = Record(str(path), root.get("generator", ""), root.get("answers-sha256", ""))
+    if root is None:
+        raise _refuse(path, "has no agreementkit record: it was not written by agreementkit, or the record was removed")
+    record = Record(str(path), root.get("generator", ""), root.get("answers-sha256", ""),
+                    working_days=root.get("working-days", ""))
     for child in root:
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "layer":
@@ -95,7 +120,8 @@ def _from_pdf(path: Path) -> Record:
     if not answers:
         raise _refuse(path, "has no agreementkit record: it was not written by agreementkit, or the record was removed")
     digests = dict(item.split(":", 1) for item in str(meta.get("/agreementkitdigests", "")).split() if ":" in item)
-    record = Record(str(path), str(meta.get("/Creator", "")), answers)
+    record = Record(str(path), str(meta.get("/Creator", "")), answers,
+                    working_days=str(meta.get("/agreementkitworkingdays", "")))
     for item in str(meta.get("/agreementkitlayers", "")).split():
         name, _, version = item.rpartition("@")
         record.layers.append((name.replace("_", " "), version))
@@ -134,8 +160,13 @@ def verify(record: Record, answers_path: Path, layers: list[Path] | None = None)
     removed = [cid for cid in then if cid not in now]
     answers_match = record.answers_sha256 == answers.fingerprint()
     edited = _edited(Path(record.source), document) if answers_match and not differing else []
+    holidays_note = ""
+    if record.working_days and record.working_days != document.metadata.working_days:
+        holidays_note = (f"working days were counted as {record.working_days} for the document and as "
+                         f"{document.metadata.working_days} now: a review date or report deadline that differs may "
+                         "come from new holiday data, not an edit")
     return Verification(answers_match and not differing and not added and not removed and not edited,
-                        answers_match, differing, added, removed, edited, layers_note)
+                        answers_match, differing, added, removed, edited, layers_note, holidays_note)
 
 
 _HEADING = re.compile(r"^(\d+\.\d+ .+|Schedule \d+: .+|Signatures)$")
@@ -157,7 +188,8 @@ def _text_lines(data: bytes, suffix: str) -> list[str]:
         lines = []
         for p in body.iter(qn("w:p")):
             label = next(labels, "") if p.getparent() is body else ""
-            lines.append((label + " " if label else "") + "".join(t.text or "" for t in p.iter(qn("w:t"))))
+            words = "".join(t.text or "" for t in p.iter(qn("w:t")))
+            lines.append(f"{label}{'' if words.startswith(':') else ' '}{words}" if label else words)
         return lines
     from pypdf import PdfReader
 

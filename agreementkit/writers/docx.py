@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -27,8 +28,10 @@ from docx.oxml.ns import qn
 from ..document import (
     Block,
     Cell,
+    Change,
     Clause,
     Document,
+    Figure,
     Inline,
     ItemList,
     Paragraph,
@@ -70,7 +73,7 @@ STYLES = {
     "sig_detail": "Signature Detail",
 }
 # The table of contents' styles (Word's own names); where a house reference DOCX lacks them, heading and body text.
-TOC_STYLES = {"toc_heading": "TOC Heading", "toc1": "TOC 1", "toc2": "TOC 2"}
+TOC_STYLES = {"toc_heading": "TOC Heading", "toc1": "TOC 1", "toc2": "TOC 2", "caption": "Caption"}
 TABLE_STYLE = "Schedule Table"
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 TRACE_PART = "/customXml/agreementkit.xml"
@@ -78,7 +81,7 @@ TRACE_NAMESPACE = "urn:agreementkit:trace:1"
 
 
 class _Builder:
-    def __init__(self, reference: Path, anchors: dict[str, str] | None = None, date: str = "2000-01-01"):
+    def __init__(self, reference: Path, anchors: dict[str, str] | None = None, author: str = "", date: str = ""):
         import docx
         from docx.enum.style import WD_STYLE_TYPE
 
@@ -93,18 +96,22 @@ class _Builder:
             raise ValueError(f"{reference} lacks the paragraph styles {', '.join(missing)}")
         self.style_ids = {key: by_name[name].style_id for key, name in STYLES.items()}
         for key, name in TOC_STYLES.items():  # optional: an older house reference DOCX may lack them
-            fallback = self.style_ids["section" if key == "toc_heading" else "body"]
+            fallback = self.style_ids["section" if key == "toc_heading" else "body"]  # (Caption: a chart's caption)
             self.style_ids[key] = by_name[name].style_id if name in by_name else fallback
         self.table_style_id = self.doc.styles[TABLE_STYLE].style_id
         self.lists = install_lists(self.doc, self.style_ids)
         self.bookmarks = Bookmarks()
         self.anchors = anchors or {}  # a referenced id: the heading that carries its bookmark
-        self.revisions = Revisions(date)  # used only by a redline's change marks
+        self.revisions = Revisions(author, date)  # used only by a redline's change marks
 
-    def paragraph(self, kind: str, runs: tuple[Inline, ...] | str = ()) -> Any:
+    def paragraph(self, kind: str, runs: tuple[Inline, ...] | str = (), mark: Change = None) -> Any:
+        """A paragraph of a style; `mark` tracks its paragraph mark as inserted or deleted where it
+        holds no words of its own (an empty paragraph only one draft has)."""
         paragraph = self.doc.add_paragraph()
         self.style(paragraph._p, self.style_ids[kind])
         self.runs(paragraph, (Text(runs),) if isinstance(runs, str) else runs)
+        if mark and not runs:
+            self.revisions.paragraph_mark(paragraph._p.get_or_add_pPr(), mark)
         return paragraph
 
     @staticmethod
@@ -125,7 +132,7 @@ class _Builder:
         for run in inlines:
             if isinstance(run, Ref):
                 bookmark = self.bookmarks.name(self.anchors.get(run.target, run.target))
-                elements = field_runs(ref_instruction(bookmark, not run.label.startswith("Schedule")), run.label)
+                elements = field_runs(ref_instruction(bookmark), run.label)
             else:
                 elements = [run_element(run.text, run.strong, run.emph)]
             if run.change:  # a redline: Word's tracked change, to accept or reject
@@ -153,6 +160,8 @@ class _Builder:
             self.table(block)
         elif isinstance(block, SignatureBlock):
             self.signature(block)
+        elif isinstance(block, Figure):
+            self.figure(block)
 
     def table(self, table: Table) -> None:
         from docx.oxml import OxmlElement
@@ -176,7 +185,8 @@ class _Builder:
             whole = changed([run for cell in cells for run in cell.inlines])
             if whole:
                 self.revisions.row_mark(row._tr, whole)
-        self.paragraph("body")  # Word joins adjacent tables; keep them apart
+        # Word joins adjacent tables; keep them apart (and with the table when only one draft has it).
+        self.paragraph("body", mark=changed([run for row in rows for cell in row for run in cell.inlines]))
 
     def widths(self, grid: Any, rows: tuple[tuple[Cell, ...], ...]) -> None:
         """Share the text width as a browser would: no column narrower than its
@@ -212,6 +222,18 @@ class _Builder:
         paragraph = target.paragraphs[0]
         self.style(paragraph._p, self.style_ids["number" if cell.numeric else "cell"])
         self.runs(paragraph, cell.inlines)
+
+    def figure(self, figure: Figure) -> None:
+        """The chart's PNG in a paragraph of its own, kept with its caption, with its description as
+        the picture's alt text; a redline marks the caption (Word tracks no change to a picture)."""
+        from docx.shared import Cm
+
+        paragraph = self.paragraph("body")
+        paragraph.paragraph_format.keep_with_next = True
+        picture = paragraph.add_run().add_picture(io.BytesIO(figure.png), width=Cm(figure.width))
+        picture._inline.docPr.set("descr", figure.description)
+        caption = tuple(replace(run, change=figure.change) for run in figure.caption) if figure.change else figure.caption
+        self.paragraph("caption", caption)
 
     def signature(self, block: SignatureBlock) -> None:
         mark = block.change
@@ -262,6 +284,8 @@ def _trace(builder: _Builder, document: Document) -> None:
     root = ElementTree.Element(
         "trace", {"xmlns": TRACE_NAMESPACE, "generator": meta.generator, "answers-sha256": meta.answers_sha256}
     )
+    if meta.working_days:
+        root.set("working-days", meta.working_days)
     for name, layer_version in meta.layers:
         ElementTree.SubElement(root, "layer", {"name": name, "version": layer_version})
     digests, origins = dict(meta.digests), dict(meta.origins)
@@ -277,10 +301,31 @@ def _trace(builder: _Builder, document: Document) -> None:
     builder.doc.part.relate_to(part, RELATIONSHIP_TYPE.CUSTOM_XML)
 
 
-def _header(builder: _Builder, title: str) -> None:
+def _header(builder: _Builder, title: tuple[Inline, ...]) -> None:
+    """The running title in the page header (with its changes in a redline, so accepting or
+    rejecting them leaves the header of that draft)."""
     section = builder.doc.sections[0]
-    paragraphs = section.header.paragraphs
-    (paragraphs[0] if paragraphs else section.header.add_paragraph()).text = title
+    header = section.header
+    paragraph = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
+    for child in list(paragraph._p):
+        if child.tag != qn("w:pPr"):
+            paragraph._p.remove(child)
+    builder.runs(paragraph, title)
+
+
+def _redline_note(builder: _Builder, document: Document, anchor: Any) -> None:
+    """A redline's summary, as a Word comment on the title: it belongs to neither draft, so
+    accepting or rejecting every change leaves no trace of it in the text."""
+    info = document.redline
+    if info is None:
+        return
+    runs = anchor.runs or [anchor.add_run("")]  # a retitled draft's title is all tracked runs: anchor after them
+    comment = builder.doc.add_comment(runs, text="Redline: the changes from the previous draft are tracked. Accept or reject "
+                                      "them, then update fields (select all, F9) so that cross-references follow.",
+                                      author=info.author, initials="")
+    comment._comment_elm.set(qn("w:date"), info.date)
+    for line in info.summary:
+        comment.add_paragraph(line)
 
 
 def _reproducible(data: bytes) -> bytes:
@@ -311,44 +356,63 @@ def _anchors(document: Document) -> dict[str, str]:
 
 
 def _section_heading(builder: _Builder, section: Section, anchored: set[str]) -> None:
-    if section.kind == "clauses" and section.number:
-        paragraph = builder.paragraph("section", section.title)  # "1." comes from the list
-    elif section.kind == "schedule" and section.number:
-        label = f"Schedule {section.number}"
-        paragraph = builder.paragraph("schedule", (Text(label), Text(section.heading.removeprefix(label))))
-        if section.id in anchored:
-            builder.bookmarks.wrap(paragraph, section.id, paragraph._p.findall(qn("w:r"))[:1])
-        return
+    """A section's heading: a clause section's "3." and a schedule's "Schedule 2" come from the
+    Word list of its style; a removed section keeps its list number, so rejecting the change
+    gives every later section its old number back."""
+    if section.kind in ("clauses", "schedule") and section.number:
+        style = "section" if section.kind == "clauses" else "schedule"
+        paragraph = builder.paragraph(style, section.heading_runs(numbered=False))
     else:
-        paragraph = builder.paragraph("schedule" if section.kind == "annex" else "section", section.heading)
+        style = "schedule" if section.kind == "annex" else "section"
+        paragraph = builder.paragraph(style, section.heading_runs())
         set_numbering(paragraph._p.get_or_add_pPr(), 0)
+    if section.break_before:
+        paragraph.paragraph_format.page_break_before = True
     if section.id in anchored:
         builder.bookmarks.wrap(paragraph, section.id)
 
 
-def _contents(builder: _Builder, document: Document) -> None:
-    """A TOC field over the heading levels, its cached entries the headings without page numbers
-    (Word fills them in when it updates fields on opening: only its layout knows the pages)."""
+def _contents(builder: _Builder, document: Document, pages: dict[str, int]) -> None:
+    """A TOC field over the heading levels, its cached entries the headings with the pages they fall
+    on in the PDF's layout (`pages`), so the entries read right before any update; Word asks to
+    update fields on opening and puts its own layout's pages in. In a redline whose drafts differ
+    in having one, every paragraph of it is marked."""
     from docx.enum.text import WD_BREAK
 
-    set_numbering(builder.paragraph("toc_heading", "Contents")._p.get_or_add_pPr(), 0)
-    entries: list[tuple[str, str]] = []
+    mark = document.redline.toc if document.redline else None
+    heading = builder.paragraph("toc_heading", (Text("Contents", change=mark),))
+    set_numbering(heading._p.get_or_add_pPr(), 0)
+    entries: list[tuple[str, str, str]] = []
     for section in [*document.sections, *document.annexes]:
-        entries.append(("toc1", section.heading))
-        entries += [("toc2", c.heading) for c in section.clauses if c.number]
+        if section.change != "del":
+            entries.append(("toc1", section.heading, section.id))
+            entries += [("toc2", c.heading, c.id) for c in section.clauses if c.number and c.change != "del"]
     begin, instruction, separate, _cached, end = field_runs('TOC \\o "1-2" \\h \\z \\u', "")
-    paragraphs = [builder.paragraph(level, text)._p for level, text in entries]
-    first_text = paragraphs[0].find(qn("w:r"))
-    for run in (begin, instruction, separate):
-        first_text.addprevious(run)
-    paragraphs[-1].append(end)
-    builder.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    paragraphs = [builder.paragraph(level, (Text(f"{text}\t{pages[key]}" if key in pages else text, change=mark),))._p
+                  for level, text, key in entries]
+    first_text = paragraphs[0].find(qn("w:r")) if mark is None else paragraphs[0].find(qn("w:ins")) \
+        if mark == "ins" else paragraphs[0].find(qn("w:del"))
+    field_start = [begin, instruction, separate]
+    if mark:
+        first_text.addprevious(builder.revisions.wrap(field_start, mark))
+        paragraphs[-1].append(builder.revisions.wrap([end], mark))
+    else:
+        for run in field_start:
+            first_text.addprevious(run)
+        paragraphs[-1].append(end)
+    breaker = builder.doc.add_paragraph()
+    breaker.add_run().add_break(WD_BREAK.PAGE)
+    if mark:
+        run = breaker._p.find(qn("w:r"))
+        breaker._p.append(builder.revisions.wrap([run], mark))
+        builder.revisions.paragraph_mark(breaker._p.get_or_add_pPr(), mark)
     update_fields_on_open(builder.doc.settings.element)
 
 
 def _clause_heading(builder: _Builder, clause: Clause, anchored: set[str]) -> None:
+    """A clause heading, numbered by Word's list (a removed one too: see `_section_heading`)."""
     paragraph = builder.paragraph("clause", clause.heading_runs(numbered=False))
-    if not clause.number or clause.change == "del":
+    if not clause.number:
         set_numbering(paragraph._p.get_or_add_pPr(), 0)
     if clause.id in anchored:
         builder.bookmarks.wrap(paragraph, clause.id)
@@ -357,15 +421,20 @@ def _clause_heading(builder: _Builder, clause: Clause, anchored: set[str]) -> No
 def write_docx(document: Document, templates: Path | None = None) -> bytes:
     anchors = _anchors(document)
     anchored = set(anchors.values())
-    builder = _Builder((templates or builtin_templates()) / REFERENCE, anchors, document.metadata.created)
-    _header(builder, document.title)
-    builder.paragraph("title", document.title)
-    builder.paragraph("subtitle", document.subtitle)
-    builder.paragraph("body", document.parties_line)
-    if document.reference:
-        builder.paragraph("body", f"Reference {document.reference}")
+    info = document.redline
+    builder = _Builder((templates or builtin_templates()) / REFERENCE, anchors,
+                       info.author if info else "", info.date if info else "")
+    front = dict(document.front())
+    _header(builder, front["title"])
+    title = builder.paragraph("title", front["title"])
+    builder.paragraph("subtitle", front["subtitle"])
+    builder.paragraph("body", front["parties_line"])
+    if "reference" in front:
+        builder.paragraph("body", front["reference"])
     if document.toc:
-        _contents(builder, document)
+        from .pdf import heading_pages  # WeasyPrint, only for a DOCX that asks for a table of contents
+
+        _contents(builder, document, heading_pages(document, templates))
     for section in [*document.sections, *document.annexes]:
         _section_heading(builder, section, anchored)
         for clause in section.clauses:
@@ -373,6 +442,9 @@ def write_docx(document: Document, templates: Path | None = None) -> bytes:
                 _clause_heading(builder, clause, anchored)
             for block in clause.blocks:
                 builder.block(block)
+    if info is not None:
+        builder.revisions.untangle(builder.doc.element.body)
+    _redline_note(builder, document, title)
     _properties(builder, document)
     _trace(builder, document)
     buffer = io.BytesIO()

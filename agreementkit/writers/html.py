@@ -11,7 +11,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from ..document import Document, ItemList, Paragraph, Ref, SignatureBlock, Table
+from ..document import Document, Figure, ItemList, Paragraph, Ref, SignatureBlock, Table
 from ..resources import builtin_templates
 
 TEMPLATE = "document.html.j2"
@@ -31,9 +31,10 @@ def _environment(folder: Path) -> Environment:
         item_list=lambda b: isinstance(b, ItemList),
         table=lambda b: isinstance(b, Table),
         signature=lambda b: isinstance(b, SignatureBlock),
+        figure=lambda b: isinstance(b, Figure),
         ref=lambda r: isinstance(r, Ref),
     )
-    env.globals["zip"] = zip
+    env.globals.update(zip=zip, dict=dict)
     return env
 
 

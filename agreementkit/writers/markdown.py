@@ -9,6 +9,7 @@ from __future__ import annotations
 from ..document import (
     Cell,
     Document,
+    Figure,
     Inline,
     ItemList,
     Paragraph,
@@ -55,12 +56,36 @@ def _table(table: Table) -> list[str]:
     return [_row(table.header), rule, *(_row(r) for r in table.rows), *(_row(r) for r in table.footer)]
 
 
+def _note(document: Document) -> list[str]:
+    """A redline's summary as a CriticMarkup comment before the title: it belongs to neither
+    draft, and accepting or rejecting the changes removes it with them."""
+    info = document.redline
+    if info is None:
+        return []
+    said = [f"Redline: changes from the previous draft, by {info.author}, {info.date[:10]}.", *info.summary]
+    return ["{>>" + escape(" ".join(said)) + "<<}", ""]
+
+
+def _figure(figure: Figure) -> list[str]:
+    """The chart as an image carried in the file itself (a data URI of its SVG), so the Markdown
+    stays one self-contained file, with its caption below it."""
+    import base64
+
+    data = base64.b64encode(figure.svg.encode("utf-8")).decode("ascii")
+    mark = _CRITIC.get(figure.change or "", ("", ""))
+    caption = _inlines(figure.caption)
+    return [f"{mark[0]}![{escape(figure.description)}](data:image/svg+xml;base64,{data}){mark[1]}", "",
+            guard_line_start(f"*{caption}*" if caption and not figure.change else caption)]
+
+
 def to_markdown(document: Document) -> str:
-    lines = [f"# {escape(document.title)}", "", guard_line_start(escape(document.subtitle)), "", document.parties_line]
-    if document.reference:
-        lines += ["", f"Reference {escape(document.reference)}"]
+    front = dict(document.front())
+    lines = [*_note(document), f"# {_inlines(front['title'])}", "", guard_line_start(_inlines(front["subtitle"])), "",
+             _inlines(front["parties_line"])]
+    if "reference" in front:
+        lines += ["", _inlines(front["reference"])]
     for section in [*document.sections, *document.annexes]:
-        lines += ["", f"## {escape(section.heading)}"]
+        lines += ["", f"## {_inlines(section.heading_runs())}"]
         for clause in section.clauses:
             if clause.title:
                 lines += ["", f"### {_inlines(clause.heading_runs())}"]
@@ -73,6 +98,8 @@ def to_markdown(document: Document) -> str:
                     lines += [f"{marker(label)} {_inlines(item)}" for label, item in zip(block.labels(), block.items)]
                 elif isinstance(block, Table):
                     lines += _table(block)
+                elif isinstance(block, Figure):
+                    lines += _figure(block)
                 elif isinstance(block, SignatureBlock):
                     lines += [
                         f"Signed for and on behalf of **{escape(block.party)}**"

@@ -6,6 +6,10 @@ the CLI must not pay until it actually renders a PDF.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -50,11 +54,54 @@ def _font_config() -> Any:
     return _FONT_CONFIG
 
 
-def write_pdf(document: Document, templates: Path | None = None) -> bytes:
+_FONT_EPOCH = datetime(1904, 1, 1, tzinfo=timezone.utc)  # where a font's head table counts its seconds from
+_FONT_CLOCK = threading.Lock()
+
+
+@contextmanager
+def _font_timestamps(day: str) -> Iterator[None]:
+    """Fonts embedded with the PDF's own date rather than the clock.
+
+    Without libharfbuzz-subset, WeasyPrint subsets fonts with fontTools (and it always turns a
+    variable font into a static one with fontTools), which stamps each font's `head` table with
+    the time of saving: two renders a second apart would differ. The stamp becomes the
+    document's date, which the PDF's metadata already uses, whichever subsetter runs."""
+    from fontTools.ttLib.tables import _h_e_a_d
+
+    seconds = int((datetime.combine(date.fromisoformat(day), datetime.min.time(), tzinfo=timezone.utc)
+                   - _FONT_EPOCH).total_seconds())
+    with _FONT_CLOCK:
+        original = _h_e_a_d.timestampNow
+        _h_e_a_d.timestampNow = lambda: seconds
+        try:
+            yield
+        finally:
+            _h_e_a_d.timestampNow = original
+
+
+def _html(document: Document, folder: Path) -> Any:
     import weasyprint
 
+    return weasyprint.HTML(string=to_html(document, folder, screen=False), base_url=str(folder) + "/",
+                           url_fetcher=_fetcher(folder))
+
+
+def heading_pages(document: Document, templates: Path | None = None) -> dict[str, int]:
+    """The page each section and clause heading falls on in the PDF's layout (by section or clause
+    id): the DOCX writer's first value for its table of contents' page numbers, before Word lays
+    the document out itself. A layout without writing the PDF."""
+    laid_out = _html(document, templates or builtin_templates()).render(font_config=_font_config())
+    pages: dict[str, int] = {}
+    for number, page in enumerate(laid_out.pages, start=1):
+        for anchor in page.anchors:
+            pages.setdefault(anchor, number)
+    return pages
+
+
+def write_pdf(document: Document, templates: Path | None = None) -> bytes:
     folder = templates or builtin_templates()
-    html = weasyprint.HTML(string=to_html(document, folder, screen=False), base_url=str(folder) + "/", url_fetcher=_fetcher(folder))
-    pdf = html.write_pdf(custom_metadata=True, font_config=_font_config())
+    html = _html(document, folder)
+    with _font_timestamps(document.metadata.created):
+        pdf = html.write_pdf(custom_metadata=True, font_config=_font_config())
     assert pdf is not None
     return pdf

@@ -16,6 +16,8 @@ what it finds under the list's name.
 
 from __future__ import annotations
 
+import copy
+
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -28,10 +30,14 @@ from .numbering import list_labels
 
 CLAUSE_LIST = "agreementkit clauses"
 SUBCLAUSE_LIST = "agreementkit sub-clauses"
+SCHEDULE_LIST = "agreementkit schedules"
 
-# (level, format, text, style id, default left indent and hanging, in twentieths of a point)
-_CLAUSE_LEVELS = ((0, "decimal", "%1.", "Heading1", 567), (1, "decimal", "%1.%2", "Heading2", 794))
-_SUBCLAUSE_LEVELS = ((0, "lowerLetter", "(%1)", "Sub-clause", 567),)
+# (level, format, text, style id, default left indent and hanging in twentieths of a point, what follows the number)
+_CLAUSE_LEVELS = ((0, "decimal", "%1.", "Heading1", 567, "tab"), (1, "decimal", "%1.%2", "Heading2", 794, "tab"))
+_SUBCLAUSE_LEVELS = ((0, "lowerLetter", "(%1)", "Sub-clause", 567, "tab"),)
+# "Schedule 3" is the number itself, so a REF to the heading with \n gives "Schedule 3"; the heading's
+# text goes on with ": Title", so Word shows "Schedule 3: Title" as the other writers print it.
+_SCHEDULE_LEVELS = ((0, "decimal", "Schedule %1", "Schedule", 0, "nothing"),)
 
 
 def _element(tag: str, **attributes: str) -> Any:
@@ -43,6 +49,8 @@ def _element(tag: str, **attributes: str) -> Any:
 
 def _default_level(level: int, indent: int) -> Any:
     lvl = _element("w:lvl", ilvl=str(level))
+    if not indent:  # a number that runs on into the heading's text: the style's own indents
+        return lvl
     ppr = _element("w:pPr")
     tabs = _element("w:tabs")
     tabs.append(_element("w:tab", val="num", pos=str(indent)))
@@ -52,14 +60,14 @@ def _default_level(level: int, indent: int) -> Any:
     return lvl
 
 
-def _set_level(lvl: Any, fmt: str, text: str, style_id: str) -> None:
+def _set_level(lvl: Any, fmt: str, text: str, style_id: str, suffix: str = "tab") -> None:
     """Give a level our number format, keeping whatever indents and fonts it has."""
     for tag in ("w:start", "w:numFmt", "w:lvlRestart", "w:pStyle", "w:isLgl", "w:suff", "w:lvlText", "w:lvlJc"):
         for old in lvl.findall(qn(tag)):
             lvl.remove(old)
     # Schema order: start, numFmt, lvlRestart, pStyle, isLgl, suff, lvlText, lvlPicBulletId, legacy, lvlJc, pPr, rPr
     head = [_element("w:start", val="1"), _element("w:numFmt", val=fmt), _element("w:pStyle", val=style_id),
-            _element("w:suff", val="tab"), _element("w:lvlText", val=text), _element("w:lvlJc", val="left")]
+            _element("w:suff", val=suffix), _element("w:lvlText", val=text), _element("w:lvlJc", val="left")]
     for index, child in enumerate(head):
         lvl.insert(index, child)
 
@@ -94,9 +102,10 @@ def install_lists(document: Any, style_ids: dict[str, str]) -> Lists:
     next_abstract = max((int(k) for k in abstracts), default=-1) + 1
     next_num = max((int(n.get(qn("w:numId"))) for n in nums), default=0) + 1
 
-    styled = {"Heading1": style_ids["section"], "Heading2": style_ids["clause"], "Sub-clause": style_ids["subclause"]}
+    styled = {"Heading1": style_ids["section"], "Heading2": style_ids["clause"], "Sub-clause": style_ids["subclause"],
+              "Schedule": style_ids["schedule"]}
     found: dict[str, str] = {}
-    for name, levels in ((CLAUSE_LIST, _CLAUSE_LEVELS), (SUBCLAUSE_LIST, _SUBCLAUSE_LEVELS)):
+    for name, levels in ((CLAUSE_LIST, _CLAUSE_LEVELS), (SUBCLAUSE_LIST, _SUBCLAUSE_LEVELS), (SCHEDULE_LIST, _SCHEDULE_LEVELS)):
         abstract = next((a for a in abstracts.values() if (n := a.find(qn("w:name"))) is not None
                          and n.get(qn("w:val")) == name), None)
         if abstract is None:
@@ -109,12 +118,12 @@ def install_lists(document: Any, style_ids: dict[str, str]) -> Lists:
                 first_num.addprevious(abstract)
             else:
                 numbering.append(abstract)
-        for level, fmt, text, style, indent in levels:
+        for level, fmt, text, style, indent, suffix in levels:
             lvl = next((x for x in abstract.findall(qn("w:lvl")) if x.get(qn("w:ilvl")) == str(level)), None)
             if lvl is None:
                 lvl = _default_level(level, indent)
                 abstract.append(lvl)
-            _set_level(lvl, fmt, text, styled[style])
+            _set_level(lvl, fmt, text, styled[style], suffix)
         found[name] = abstract.get(qn("w:abstractNumId"))
 
     # The plain instance of each list that its styles point to: the reference DOCX's own, else a new one.
@@ -134,7 +143,8 @@ def install_lists(document: Any, style_ids: dict[str, str]) -> Lists:
 
     styles = document.styles.element
     attach: tuple[tuple[str, int | None, int], ...] = (
-        ("section", 0, clause_num), ("clause", 1, clause_num), ("subclause", 0, base_subclause), ("schedule", None, 0))
+        ("section", 0, clause_num), ("clause", 1, clause_num), ("subclause", 0, base_subclause),
+        ("schedule", 0, plain[SCHEDULE_LIST]))
     for key, style_level, num_id in attach:
         style = styles.find(f"{qn('w:style')}[@{qn('w:styleId')}='{style_ids[key]}']")
         set_numbering(style.get_or_add_pPr(), num_id, style_level)
@@ -243,17 +253,16 @@ def field_runs(instruction: str, cached: str) -> list[Any]:
 
 
 class Revisions:
-    """Tracked changes (w:ins / w:del), numbered in document order and dated with the draft's own
-    date rather than the clock, so the same two drafts give the same bytes."""
+    """Tracked changes (w:ins / w:del), numbered in document order, with the author and the time
+    the redline was asked for (`compare --author --date`), so the same inputs give the same bytes."""
 
-    AUTHOR = "agreementkit compare"
-
-    def __init__(self, date: str):
-        self.date = f"{date}T00:00:00Z"
+    def __init__(self, author: str, date: str):
+        self.author = author
+        self.date = date  # ISO 8601 in UTC, as Word writes w:date
         self.next_id = 1
 
     def _mark(self, tag: str) -> Any:
-        mark = _element(tag, id=str(self.next_id), author=self.AUTHOR, date=self.date)
+        mark = _element(tag, id=str(self.next_id), author=self.author, date=self.date)
         self.next_id += 1
         return mark
 
@@ -288,6 +297,112 @@ class Revisions:
             tr.insert(0, trpr)
         trpr.append(self._mark("w:ins" if change == "ins" else "w:del"))
 
+    @staticmethod
+    def untangle(body: Any) -> None:
+        """Keep a change at the end of a paragraph apart from whole paragraphs of the same kind after it.
+
+        LibreOffice reads an insertion at the end of one paragraph and a wholly inserted paragraph
+        after it as one change across the paragraph mark between them (by one author, they touch), so
+        rejecting it joins the two ("The Network: 20%.All other costs"); deletions likewise. Where the
+        paragraphs are alike (items of one list), the inserted paragraphs are marked as Word and
+        LibreOffice mark a paragraph typed at the end of another: the earlier paragraph's mark is the
+        new one. Elsewhere a replacement at the end is written insertion first, so no two changes
+        of one kind touch."""
+        children = list(body)
+        index = 0
+        while index < len(children):
+            kind = _mark_kind(children[index])
+            if kind is None:
+                index += 1
+                continue
+            end = index
+            while end + 1 < len(children) and _mark_kind(children[end + 1]) == kind:
+                end += 1
+            previous = children[index - 1] if index else None
+            if previous is not None and previous.tag == qn("w:p") and _mark_kind(previous) is None:
+                tail = [c for c in previous if c.tag not in (qn("w:pPr"), qn("w:bookmarkStart"), qn("w:bookmarkEnd"),
+                                                             qn("w:commentRangeStart"), qn("w:commentRangeEnd"))]
+                if tail and tail[-1].tag == qn(f"w:{kind}"):
+                    run = children[index:end + 1]
+                    if all(_properties(p) == _properties(previous) for p in run):
+                        last_mark = run[-1].find(f"{qn('w:pPr')}/{qn('w:rPr')}/{qn(f'w:{kind}')}")
+                        rpr = last_mark.getparent()
+                        rpr.remove(last_mark)
+                        if len(rpr) == 0:
+                            rpr.getparent().remove(rpr)
+                        ppr = previous.find(qn("w:pPr"))
+                        if ppr is None:
+                            ppr = _element("w:pPr")
+                            previous.insert(0, ppr)
+                        own = ppr.find(qn("w:rPr"))
+                        if own is None:
+                            own = _element("w:rPr")
+                            ppr.append(own)
+                        own.insert(0, last_mark)
+                    elif kind == "ins" and len(tail) > 1 and tail[-2].tag == qn("w:del"):
+                        tail[-2].addprevious(tail[-1])
+                    elif len(tail) > 1 and _plain_run(tail[-2]):
+                        Revisions._restate(tail[-2], tail[-1], kind)
+            index = end + 1
+
+    @staticmethod
+    def _restate(word: Any, change: Any, kind: str) -> None:
+        """A paragraph ending in a change of `kind` after the unchanged run `word`, followed by whole
+        paragraphs of that kind that are not alike (a heading retitled, then a sub-heading added):
+        the unchanged words are written as a replacement that ends in the other kind, `word` +
+        change then `word` struck (or the reverse for a deletion), so the two changes do not touch.
+        Accepting or rejecting gives the same words as before."""
+        other = "del" if kind == "ins" else "ins"
+        copied = copy.deepcopy(word)
+        first = _element(f"w:{kind}", id=change.get(qn("w:id")), author=change.get(qn("w:author")), date=change.get(qn("w:date")))
+        word.addprevious(first)
+        first.append(copied)
+        if kind == "del":
+            for node in copied.findall(qn("w:t")):
+                node.tag = qn("w:delText")
+        for run in list(change):
+            first.append(run)
+        change.getparent().remove(change)
+        last = _element(f"w:{other}", id=str(int(change.get(qn("w:id"))) + 100000), author=change.get(qn("w:author")),
+                        date=change.get(qn("w:date")))
+        word.addprevious(last)
+        last.append(word)
+        if other == "del":
+            for node in word.findall(qn("w:t")):
+                node.tag = qn("w:delText")
+
+
+def _plain_run(element: Any) -> bool:
+    """An unchanged run of words only (no field characters), which `_restate` may write as a replacement."""
+    return element.tag == qn("w:r") and element.find(qn("w:t")) is not None and element.find(qn("w:fldChar")) is None \
+        and element.find(qn("w:instrText")) is None
+
+
+def _mark_kind(element: Any) -> str | None:
+    """'ins' or 'del' when a paragraph's mark is tracked as inserted or deleted."""
+    if element.tag != qn("w:p"):
+        return None
+    rpr = element.find(f"{qn('w:pPr')}/{qn('w:rPr')}")
+    if rpr is None:
+        return None
+    for tag in ("ins", "del"):
+        if rpr.find(qn(f"w:{tag}")) is not None:
+            return tag
+    return None
+
+
+def _properties(p: Any) -> bytes:
+    """A paragraph's properties without its mark's run properties, to tell whether two are alike."""
+    from lxml import etree
+
+    ppr = p.find(qn("w:pPr"))
+    if ppr is None:
+        return b""
+    copy = etree.fromstring(etree.tostring(ppr))
+    for rpr in copy.findall(qn("w:rPr")):
+        copy.remove(rpr)
+    return etree.tostring(copy, method="c14n")
+
 
 _SETTINGS_AFTER_UPDATE_FIELDS = ("w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids")
 
@@ -305,11 +420,11 @@ def update_fields_on_open(settings: Any) -> None:
         settings.append(flag)
 
 
-def ref_instruction(bookmark: str, numbered: bool) -> str:
+def ref_instruction(bookmark: str) -> str:
     """REF to a numbered heading gives its number without context (\\n: "9.4", not "9.4." or the
-    heading's text); to a schedule heading, the bookmarked words ("Schedule 3"). \\h makes it a link."""
-    return f"REF {bookmark} \\n \\h" if numbered else f"REF {bookmark} \\h"
+    heading's text; "Schedule 3" for a schedule's heading). \\h makes it a link."""
+    return f"REF {bookmark} \\n \\h"
 
 
 __all__ = ["run_element", "Revisions", "list_labels", "install_lists", "set_numbering", "Lists", "Bookmarks", "field_runs", "ref_instruction", "update_fields_on_open",
-           "CLAUSE_LIST", "SUBCLAUSE_LIST"]
+           "CLAUSE_LIST", "SUBCLAUSE_LIST", "SCHEDULE_LIST"]
