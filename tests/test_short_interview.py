@@ -59,7 +59,7 @@ DEAL = [
     t("Pilot the tracking service with member distributors"),
     t("Distributors running the pilot"), t("8 distributors"), t("2027-07-31"), DOWN * 3 + ENTER, YES,
     t("Reduce cold-chain spoilage for pilot distributors"),
-    t("Spoilage rate versus the 2026 baseline"), t("a 20% reduction"), t("2027-12-31"), DOWN * 2 + ENTER, YES,
+    t("The change in spoilage rate against the 2026 baseline"), t("-20%"), t("2027-12-31"), DOWN * 2 + ENTER, YES,
     t("Launch a commercial offer"), t("Paying customers"), t("25 customers"), t("2028-06-30"), DOWN + ENTER, ENTER,
     # 4. Roles, one a party as proposed.
     ENTER, ENTER, t("Connectivity and commercial lead"),

@@ -266,7 +266,7 @@ def drafts(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     data = yaml.safe_load(EXAMPLES[0].read_text(encoding="utf-8"))
     old = folder / "v1.yaml"
     old.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    data["objectives"][1]["target"] = "a 25% reduction"
+    data["objectives"][1]["target"] = "-25%"
     data["termination"]["notice_days"] = 90
     data["disputes"]["steps"] = [s for s in data["disputes"]["steps"] if s != "mediation"]
     new = folder / "v2.yaml"
