@@ -96,12 +96,10 @@ def test_verify_sees_a_hand_edit_that_the_record_cannot(made: Path, tmp_path: Pa
 def test_inspect_finds_the_record_in_a_docx_saved_by_libreoffice() -> None:
     """tests/data/libreoffice-saved.docx is the university example's DOCX opened and saved once by
     LibreOffice 7.4, which renamed the record's part to customXml/item2.xml."""
+    import re
     import zipfile
 
-
     fixture = ROOT / "tests" / "data" / "libreoffice-saved.docx"
-    import re
-
     with zipfile.ZipFile(fixture) as archive:
         assert "customXml/agreementkit.xml" not in archive.namelist()
         records = [text for n in archive.namelist() if n.startswith("customXml/item")
