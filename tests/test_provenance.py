@@ -96,19 +96,21 @@ def test_verify_sees_a_hand_edit_that_the_record_cannot(made: Path, tmp_path: Pa
 def test_inspect_finds_the_record_in_a_docx_saved_by_libreoffice() -> None:
     """tests/data/libreoffice-saved.docx is the university example's DOCX opened and saved once by
     LibreOffice 7.4, which renamed the record's part to customXml/item2.xml."""
+    import re
     import zipfile
-
-    from agreementkit.answers import load_answers
 
     fixture = ROOT / "tests" / "data" / "libreoffice-saved.docx"
     with zipfile.ZipFile(fixture) as archive:
         assert "customXml/agreementkit.xml" not in archive.namelist()
-        assert any("urn:agreementkit:trace:1" in archive.read(n).decode("utf-8", "replace")
-                   for n in archive.namelist() if n.startswith("customXml/item"))
+        records = [text for n in archive.namelist() if n.startswith("customXml/item")
+                   for text in [archive.read(n).decode("utf-8", "replace")] if "urn:agreementkit:trace:1" in text]
+    assert len(records) == 1
     result = cli("inspect", str(fixture))
     assert result.returncode == 0, result.stderr
-    answers = load_answers(ROOT / "examples" / "university-materials-research.yaml")
-    assert f"answers sha256   {answers.fingerprint()}" in result.stdout
+    # The fingerprint the record holds (the example's answers as they were when the fixture was saved:
+    # the example has changed since, and the record must still be read as it was written).
+    shown = re.search(r"answers sha256   ([0-9a-f]{64})", result.stdout)
+    assert shown and shown.group(1) in records[0]
     assert "parties.identity" in result.stdout and "legal.status" in result.stdout
 
 
