@@ -28,9 +28,9 @@ from ..questions.spec import Interview, generated_interview
 from ..render import atomic_write
 from ..yamlfile import parse_yaml, read_text
 from .agreement import duties_of, label, resources_of
-from .history import DRAFT_NAME, Held, History, load_history, review_files
+from .history import DRAFT_NAME, Held, History, load_history
 from .model import FEEDBACK_ITEMS
-from .start import next_review
+from .start import next_in_folder
 
 DRAFT_FORMAT = 1
 _DUTY_OPTIONS = [{"value": "done", "label": "done"}, {"value": "on_track", "label": "on track"},
@@ -287,17 +287,7 @@ def prepare_review(answers_path: Path, folder: Path, *, resume: Path | None = No
                    confirm: Callable[[Path], bool] | None = None) -> PreparedReview:
     """The next review's interview and draft: a new draft, or the one given to `--resume` (or found in the
     folder, when `confirm` says to continue it)."""
-    from ..layered import load_in_layers
-
-    if folder.exists() and not folder.is_dir():
-        raise UserError(f"-o {folder} is a file; give the folder that holds (or will hold) the review files")
-    history = load_history(folder, library) if folder.is_dir() and review_files(folder) else None
-    answers = load_in_layers(answers_path, library)[0]
-    if history is not None and history.answers_path.resolve() != answers_path.resolve():
-        raise UserError(f"{folder} holds the reviews of {history.answers_path}, not of {answers_path}; "
-                        "keep one partnership's reviews per folder")
-    scheduled = next_review(answers, history)
-    previous = max((h for h in history.reviews if h.number < scheduled.number), key=lambda h: h.number, default=None) if history else None
+    answers, history, scheduled, previous = next_in_folder(answers_path, folder, library)
     draft_path = folder / DRAFT_NAME
     if resume is None and draft_path.exists() and confirm is not None and confirm(draft_path):
         resume = draft_path

@@ -52,6 +52,24 @@ def next_review(answers: Answers, history: History | None) -> ScheduledReview:
     return upcoming
 
 
+def next_in_folder(answers_path: Path, folder: Path, library: list[Path] | None
+                   ) -> tuple[Answers, History | None, ScheduledReview, Held | None]:
+    """What `review start` and `review new` both begin from: the MOU's answers, the reviews already in
+    `folder` (None before the first), the next scheduled review without a file, and the review before it."""
+    from ..layered import load_in_layers
+
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"-o {folder} is a file; give the folder that holds (or will hold) the review files")
+    history = load_history(folder, library) if folder.is_dir() and review_files(folder) else None
+    answers = load_in_layers(answers_path, library)[0]
+    if history is not None and history.answers_path.resolve() != answers_path.resolve():
+        raise UserError(f"{folder} holds the reviews of {history.answers_path}, not of {answers_path}; "
+                        "keep one partnership's reviews per folder")
+    scheduled = next_review(answers, history)
+    previous = max((h for h in history.reviews if h.number < scheduled.number), key=lambda h: h.number, default=None) if history else None
+    return answers, history, scheduled, previous
+
+
 def review_template(answers: Answers, agreement: str, scheduled: ScheduledReview, previous: Held | None) -> str:
     """The review file for `scheduled`, every slot empty, `agreement` being the path written into it."""
     before = previous.review if previous else None
@@ -118,17 +136,7 @@ def review_template(answers: Answers, agreement: str, scheduled: ScheduledReview
 
 def start_review(answers_path: Path, folder: Path, *, library: list[Path] | None = None, force: bool = False) -> Started:
     """Write the file for the next review into `folder`: the Python call behind `agreementkit review start`."""
-    from ..layered import load_in_layers
-
-    if folder.exists() and not folder.is_dir():
-        raise UserError(f"-o {folder} is a file; give the folder that holds (or will hold) the review files")
-    history = load_history(folder, library) if folder.is_dir() and review_files(folder) else None
-    answers = load_in_layers(answers_path, library)[0]
-    if history is not None and history.answers_path.resolve() != answers_path.resolve():
-        raise UserError(f"{folder} holds the reviews of {history.answers_path}, not of {answers_path}; "
-                        "keep one partnership's reviews per folder")
-    scheduled = next_review(answers, history)
-    previous = max((h for h in history.reviews if h.number < scheduled.number), key=lambda h: h.number, default=None) if history else None
+    answers, history, scheduled, previous = next_in_folder(answers_path, folder, library)
     path = folder / f"review-{scheduled.number}.yaml"
     if path.exists() and not force:
         raise OutputExistsError(f"{path} already exists; use --force to replace it")
