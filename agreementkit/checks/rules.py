@@ -25,7 +25,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import ClauseLibraryError, InvalidInputError, Problem
-from ..resources import builtin_clauses
+from ..questions.spec import layer_folders, layer_name
 from ..yamlfile import LocatedData, PathKey, format_path, parse_yaml, read_text
 from .findings import Severity
 
@@ -350,24 +350,13 @@ def _settled(rule_id: str, record: dict[str, Any]) -> Rule:
     )
 
 
-def layer_name(folder: Path, builtin: bool) -> str:
-    return "built-in" if builtin else str(folder)
-
-
 def rule_files(folder: Path) -> list[Path]:
     return sorted((folder / RULES_DIR).glob("*.yaml")) + sorted((folder / RULES_DIR).glob("*.yml"))
 
 
 def _built(layers: tuple[str, ...], *, check_builtin: bool = False) -> _Builder:
     builder = _Builder(check_builtin=check_builtin)
-    folders = [(builtin_clauses(), True)] + [(Path(p), False) for p in layers]
-    for folder, builtin in folders:
-        if not folder.is_dir():
-            raise ClauseLibraryError(str(folder), [Problem("", "no such clause library folder")])
-        if not builtin:
-            from ..library import layer_info
-
-            layer_info(folder)  # a layer's library.yaml is judged by every command the same way
+    for folder, builtin in layer_folders(layers):
         seen: dict[str, str] = {}
         for path in rule_files(folder):
             builder.add_file(path, layer_name(folder, builtin), builtin, seen)
@@ -408,5 +397,15 @@ def parse_answers_path(path: str) -> PathKey:
     return tuple(parts)
 
 
-__all__ = ["Case", "Rule", "RuleBook", "RuleFile", "RuleSpec", "load_rules", "load_rules_leniently", "rule_file_schema",
-           "parse_answers_path", "RULES_DIR"]
+__all__ = [
+    "RULES_DIR",
+    "Case",
+    "Rule",
+    "RuleBook",
+    "RuleFile",
+    "RuleSpec",
+    "load_rules",
+    "load_rules_leniently",
+    "parse_answers_path",
+    "rule_file_schema",
+]

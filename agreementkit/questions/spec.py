@@ -493,8 +493,9 @@ def layer_name(folder: Path, builtin: bool) -> str:
     return "built-in" if builtin else str(folder)
 
 
-def _built(layers: tuple[str, ...]) -> _Builder:
-    builder = _Builder()
+def layer_folders(layers: tuple[str, ...]) -> list[tuple[Path, bool]]:
+    """The built-in library and then each layer, as (folder, built-in?), every layer checked to exist and
+    its library.yaml judged: question files and rule files are read from the same folders, refused alike."""
     folders = [(builtin_clauses(), True)] + [(Path(p), False) for p in layers]
     for folder, builtin in folders:
         if not folder.is_dir():
@@ -503,6 +504,12 @@ def _built(layers: tuple[str, ...]) -> _Builder:
             from ..library import layer_info
 
             layer_info(folder)  # a layer's library.yaml is judged by every command the same way
+    return folders
+
+
+def _built(layers: tuple[str, ...]) -> _Builder:
+    builder = _Builder()
+    for folder, builtin in layer_folders(layers):
         for path in sorted((folder / QUESTIONS_DIR).glob("*.yaml")):
             builder.add_file(path, layer_name(folder, builtin), builtin)
     return builder
