@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from prompt_toolkit.data_structures import Size
-from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.input import PipeInput, create_pipe_input
 from prompt_toolkit.output.vt100 import Vt100_Output
 from rich.console import Console
 
@@ -43,6 +43,23 @@ class Run:
         self.result, self.printed, self.screen = result, printed, screen
 
 
+def keystroke_feeder(pipe: PipeInput, chunks: list[str], interrupt: bool) -> threading.Thread:
+    """A thread typing `chunks` into the pipe, half a second apart (a PAUSE in the keys), then Ctrl-C
+    with `interrupt`, else closing it: running out of keystrokes ends in EOFError, never a hang."""
+
+    def feed() -> None:
+        for index, chunk in enumerate(chunks):
+            if index:
+                time.sleep(0.5)
+            pipe.send_text(chunk)
+        if interrupt:
+            pipe.send_text("\x03")
+        else:
+            pipe.close()
+
+    return threading.Thread(target=feed, daemon=True)
+
+
 def drive(keys: list[str], draft: Draft, output: Path, formats: list[str] | None = None, interrupt: bool = False) -> Run:
     """Run the real questionnaire with these keystrokes. With `interrupt`, the
     keystrokes end in Ctrl-C and the KeyboardInterrupt is expected."""
@@ -52,17 +69,7 @@ def drive(keys: list[str], draft: Draft, output: Path, formats: list[str] | None
     draft.output, draft.formats = str(output), formats or ["md"]
     with create_pipe_input() as pipe:
 
-        def feed() -> None:
-            for index, chunk in enumerate(chunks):
-                if index:
-                    time.sleep(0.5)
-                pipe.send_text(chunk)
-            if interrupt:
-                pipe.send_text("\x03")
-            else:
-                pipe.close()  # running out of keystrokes ends in EOFError, never a hang
-
-        feeder = threading.Thread(target=feed, daemon=True)
+        feeder = keystroke_feeder(pipe, chunks, interrupt)
         ui = Terminal(console=console, input=pipe, output=Vt100_Output(screen, lambda: Size(rows=50, columns=140)))
         feeder.start()
         try:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import io
 import shutil
-import threading
-import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,7 +16,7 @@ from prompt_toolkit.data_structures import Size
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output.vt100 import Vt100_Output
 from rich.console import Console
-from terminal import DOWN, ENTER, NO, PAUSE, YES, _plain, drive, t
+from terminal import DOWN, ENTER, NO, PAUSE, YES, _plain, drive, keystroke_feeder, t
 
 from agreementkit.answers import load_answers, validate_answers
 from agreementkit.interview.draft import Draft
@@ -44,14 +42,7 @@ def drive_review(keys: list[str], answers: Path, folder: Path, interrupt: bool =
     written: Path | None = None
     with create_pipe_input() as pipe:
 
-        def feed() -> None:
-            for index, chunk in enumerate(chunks):
-                if index:
-                    time.sleep(0.5)
-                pipe.send_text(chunk)
-            pipe.send_text("\x03") if interrupt else pipe.close()
-
-        feeder = threading.Thread(target=feed, daemon=True)
+        feeder = keystroke_feeder(pipe, chunks, interrupt)
         ui = Terminal(console=console, input=pipe, output=Vt100_Output(screen, lambda: Size(rows=50, columns=160)))
         prepared = prepare_review(answers, folder, confirm=lambda path: True)
         feeder.start()
