@@ -59,7 +59,7 @@ DEAL = [
     t("Pilot the tracking service with member distributors"),
     t("Distributors running the pilot"), t("8 distributors"), t("2027-07-31"), DOWN * 3 + ENTER, YES,
     t("Reduce cold-chain spoilage for pilot distributors"),
-    t("The change in spoilage rate against the 2026 baseline"), t("-20%"), t("2027-12-31"), DOWN * 2 + ENTER, YES,
+    t("Spoilage rate versus the 2026 baseline"), t("-20%"), t("2027-12-31"), DOWN * 2 + ENTER, YES,
     t("Launch a commercial offer"), t("Paying customers"), t("25 customers"), t("2028-06-30"), DOWN + ENTER, ENTER,
     # 4. Roles, one a party as proposed.
     ENTER, ENTER, t("Connectivity and commercial lead"),
@@ -79,11 +79,11 @@ DEAL = [
     ENTER,
     # 7. Decision rights.
     ENTER, t("2"), ENTER,
-    lines("Admitting a new Party", "Changing any Party's resource commitment", "Public announcements about the partnership"),
+    lines("Admitting a new party", "Changing any party's resource commitment", "Public announcements about the partnership"),
     lines("Pricing and terms of its own products and services", "Hiring and management of its own staff"),
     ENTER,
     # 8. Disputes: arbitration added to the proposed ladder, in the order shown.
-    DOWN * 4 + SPACE + ENTER, ENTER, ENTER, t("senior executives of the Parties in dispute with authority to settle it"), t("20"),
+    DOWN * 4 + SPACE + ENTER, ENTER, ENTER, t("the Chief Executives of the parties in dispute"), t("20"),
     t("Centre for Effective Dispute Resolution"), REST,
     # 9. Review: Frostline reports the KPIs.
     ENTER, ENTER, DOWN * 2 + ENTER, REST,
