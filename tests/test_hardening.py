@@ -267,6 +267,26 @@ def test_two_workers_write_the_same_bytes_as_one(batch_input: Path, tmp_path: Pa
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
 
 
+def test_a_batch_in_this_process_sets_the_heap_aside_and_gives_it_back(tmp_path: Path) -> None:
+    """While one worker renders in this process, what was alive before is hidden from the cyclic
+    collector (the speed of a batch); afterwards the caller's objects are under it again."""
+    import gc
+
+    from agreementkit.batch import plan_jobs, render_many
+
+    files = sorted((ROOT / "examples").glob("*.yaml"))[:2]
+    before = gc.get_freeze_count()
+    results = render_many(plan_jobs(files, tmp_path, ("md",)), 1)
+    assert next(results).status == "rendered"
+    assert gc.get_freeze_count() > before
+    assert [r.status for r in results] == ["rendered"]
+    assert gc.get_freeze_count() == before
+    broken = render_many(plan_jobs(files, tmp_path / "again", ("md",)), 1)
+    next(broken)
+    broken.close()  # a caller that stops early gives the heap back too
+    assert gc.get_freeze_count() == before
+
+
 def test_batch_mistakes_are_refused_before_any_work(batch_input: Path, tmp_path: Path) -> None:
     files = [str(p) for p in sorted((ROOT / "examples").glob("*.yaml"))[:2]]
     result = _batch(*files, "-o", str(tmp_path / "one.pdf"))

@@ -34,3 +34,49 @@ def test_pdf_bytes_do_not_depend_on_the_font_subsetter(tmp_path: Path) -> None:
         assert result.stdout.startswith(b"%PDF")
         outputs.append(result.stdout)
     assert outputs[0] == outputs[1]
+
+
+def test_the_house_style_parsed_once_gives_the_same_pdf_as_the_style_inline() -> None:
+    """The PDF writer hands WeasyPrint the house style parsed once (user origin) instead of inside the
+    page (author origin): for the built-in template the two cascade alike, to the byte."""
+    import weasyprint
+
+    from agreementkit.answers import load_answers
+    from agreementkit.assembly import assemble
+    from agreementkit.resources import builtin_templates
+    from agreementkit.writers import pdf
+    from agreementkit.writers.html import house_css, to_html
+
+    document = assemble(load_answers(EXAMPLES[2]))
+    folder = builtin_templates()
+    page, sheets = pdf._html(document, folder)
+    assert len(sheets) == 1, "the built-in template should take the parsed-once path"
+    assert all("break-inside" not in (element.text or "") for element in page.etree_element.iter("style"))
+    inline = weasyprint.HTML(string=to_html(document, folder, screen=False), base_url=str(folder) + "/")
+    assert house_css(folder).strip() in to_html(document, folder, screen=False)
+    with pdf._font_timestamps(document.metadata.created):
+        expected = inline.write_pdf(custom_metadata=True, font_config=pdf._font_config())
+    assert pdf.write_pdf(document) == expected
+
+
+def test_a_template_with_styles_of_its_own_keeps_the_house_style_inline(tmp_path: Path) -> None:
+    """A firm's template that adds a style sheet of its own: the house style stays in the page, so the
+    firm's rules and the house rules cascade as they do in the HTML output."""
+    import shutil
+
+    from agreementkit.answers import load_answers
+    from agreementkit.assembly import assemble
+    from agreementkit.resources import builtin_templates
+    from agreementkit.writers import pdf
+    from agreementkit.writers.html import house_css
+
+    folder = tmp_path / "templates"
+    shutil.copytree(builtin_templates(), folder)
+    template = folder / "document.html.j2"
+    template.write_text(template.read_text().replace("</head>", "<style>h2 { color: #7a0019 }</style>\n</head>", 1))
+    document = assemble(load_answers(EXAMPLES[2]))
+    page, sheets = pdf._html(document, folder)
+    assert sheets == []
+    styles = [element.text or "" for element in page.etree_element.iter("style")]
+    assert len(styles) == 2 and house_css(folder).strip() in styles[0] and "#7a0019" in styles[1]
+    assert pdf.write_pdf(document, folder).startswith(b"%PDF")

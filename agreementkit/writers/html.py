@@ -38,12 +38,18 @@ def _environment(folder: Path) -> Environment:
     return env
 
 
-def to_html(document: Document, templates: Path | None = None, *, screen: bool = True) -> str:
+def house_css(templates: Path | None = None) -> str:
+    """The house style sheet of a template folder."""
+    return ((templates or builtin_templates()) / STYLESHEET).read_text(encoding="utf-8")
+
+
+def to_html(document: Document, templates: Path | None = None, *, screen: bool = True, css: str | None = None) -> str:
     """The document as one self-contained HTML page (styles inlined). `screen`
     adds the viewport tag a browser needs; the PDF writer leaves it out, because
-    WeasyPrint copies every meta tag into the PDF's metadata."""
+    WeasyPrint copies every meta tag into the PDF's metadata. `css` stands in for
+    the folder's style sheet (the PDF writer passes a placeholder for a sheet it parsed once)."""
     folder = templates or builtin_templates()
-    css = (folder / STYLESHEET).read_text(encoding="utf-8")
+    css = house_css(folder) if css is None else css
     return _environment(folder).get_template(TEMPLATE).render(doc=document, css=css, screen=screen)
 
 
