@@ -124,7 +124,9 @@ def _warm(formats: tuple[str, ...]) -> None:
     default_library()
     load_interview(None)
     if "pdf" in formats:
-        import weasyprint  # noqa: F401
+        from .writers.pdf import load_weasyprint
+
+        load_weasyprint()
     if "docx" in formats:
         import docx  # noqa: F401
     _set_aside_heap()

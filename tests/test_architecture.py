@@ -155,7 +155,7 @@ LAYERS = [
 ]
 # Parts of one layer that build on each other, as the drawing's table says.
 SAME_LAYER = {("yamlfile", "errors"), ("markup", "document"), ("checks", "assembly"), ("layered", "checks"), ("layered", "assembly"),
-              ("questions", "library"), ("render", "writers"), ("batch", "render"),
+              ("questions", "library"), ("render", "writers"), ("batch", "render"), ("batch", "writers"),
               ("compare", "render"), ("cli", "questionnaire"), ("cli", "web"), ("__main__", "cli")}
 
 

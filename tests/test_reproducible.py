@@ -1,5 +1,6 @@
-"""The same inputs give the same bytes, whatever the machine: PDFs whichever font subsetter runs,
-redlines and calendars once their date is given."""
+"""The same inputs give the same bytes, whatever the machine: PDFs whichever font subsetter runs and
+however the house style reaches WeasyPrint, redlines and calendars once their date is given. Also how
+the PDF engine is loaded (without starting processes)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from helpers import EXAMPLES
 
 # Render one example's PDF with WeasyPrint's fontTools subsetter, as on a machine without
@@ -80,3 +82,31 @@ def test_a_template_with_styles_of_its_own_keeps_the_house_style_inline(tmp_path
     styles = [element.text or "" for element in page.etree_element.iter("style")]
     assert len(styles) == 2 and house_css(folder).strip() in styles[0] and "#7a0019" in styles[1]
     assert pdf.write_pdf(document, folder).startswith(b"%PDF")
+
+
+# How many processes an import of WeasyPrint starts, seen by an audit hook.
+COUNT_PROCESSES = """
+import sys
+started = []
+sys.addaudithook(lambda event, args: started.append(args) if event == "subprocess.Popen" else None)
+if sys.argv[1] == "ours":
+    from agreementkit.writers.pdf import load_weasyprint
+    weasyprint = load_weasyprint()
+else:
+    import weasyprint
+assert weasyprint.HTML(string="<p>x</p>").write_pdf().startswith(b"%PDF")
+print(len(started))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the library search is skipped on Linux only")
+def test_loading_weasyprint_starts_no_process() -> None:
+    """A plain `import weasyprint` runs ldconfig, gcc and ld for the library names it misses (a quarter of a
+    second on every CLI start); ours finds the same libraries by their sonames and starts nothing."""
+    def started(how: str) -> int:
+        result = subprocess.run([sys.executable, "-c", COUNT_PROCESSES, how], capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        return int(result.stdout.split()[-1])
+
+    assert started("ours") == 0
+    assert started("plain") > 0  # the control: the search this avoids does start processes here

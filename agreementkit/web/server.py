@@ -247,6 +247,8 @@ def _warm(served: Served) -> None:
             served.session.walk()
             served.previewer.preview(served.session)
         time.sleep(1.5)
-        import weasyprint  # noqa: F401
+        from ..writers.pdf import load_weasyprint
+
+        load_weasyprint()
     except Exception:  # noqa: BLE001 - warming is an optimisation; a real request reports the problem
         pass

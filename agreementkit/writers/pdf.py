@@ -7,17 +7,44 @@ the CLI must not pay until it actually renders a PDF.
 from __future__ import annotations
 
 import re
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from functools import lru_cache
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from ..document import Document
 from ..resources import builtin_templates
 from .html import house_css, to_html
+
+
+def load_weasyprint() -> ModuleType:
+    """WeasyPrint, imported without starting a dozen processes.
+
+    WeasyPrint asks for each native library under several names, Windows' first ('libpango-1.0-0'),
+    and cffi answers each miss by calling ctypes.util.find_library, which on Linux runs ldconfig,
+    gcc and ld: about thirty processes and a quarter of a second on every start of a CLI call or a
+    batch worker. On Linux the names WeasyPrint tries later are the libraries' sonames
+    ('libpango-1.0.so.0'), which the dynamic loader finds by itself, so the search is skipped while
+    WeasyPrint is imported. Anywhere else (macOS finds Homebrew's libraries through find_library)
+    the import is the plain one."""
+    if "weasyprint" in sys.modules or not sys.platform.startswith("linux"):
+        import weasyprint
+
+        return weasyprint
+    import ctypes.util
+
+    search = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        import weasyprint
+    finally:
+        ctypes.util.find_library = search
+    return weasyprint
 
 
 def _fetcher(folder: Path) -> Any:
@@ -28,6 +55,7 @@ def _fetcher(folder: Path) -> Any:
     """
     from urllib.parse import unquote, urlparse
 
+    load_weasyprint()
     from weasyprint.urls import URLFetcher
 
     root = folder.resolve()
@@ -50,6 +78,7 @@ def _font_config() -> Any:
     font map) per document otherwise, and a batch of hundreds would keep growing."""
     global _FONT_CONFIG
     if _FONT_CONFIG is None:
+        load_weasyprint()
         from weasyprint.text.fonts import FontConfiguration
 
         _FONT_CONFIG = FontConfiguration()
@@ -89,9 +118,7 @@ _IMPORTANT_INLINE = re.compile(r"""style=["'][^"']*!important""", re.IGNORECASE)
 @lru_cache(maxsize=8)
 def _house_sheet(folder: Path, css: str) -> Any:
     """The house style parsed once per process (a batch renders hundreds of PDFs with one sheet)."""
-    import weasyprint
-
-    return weasyprint.CSS(string=css, base_url=str(folder) + "/", url_fetcher=_fetcher(folder), font_config=_font_config())
+    return load_weasyprint().CSS(string=css, base_url=str(folder) + "/", url_fetcher=_fetcher(folder), font_config=_font_config())
 
 
 def _html(document: Document, folder: Path) -> tuple[Any, list[Any]]:
@@ -102,8 +129,7 @@ def _html(document: Document, folder: Path) -> tuple[Any, list[Any]]:
     user origin rather than the author origin, which cascades the same only when the house style is the
     page's one style sheet, and no inline style carries `!important`: the built-in template's case. For
     any other template the page keeps the style inline, exactly as the HTML output does."""
-    import weasyprint
-
+    weasyprint = load_weasyprint()
     css = house_css(folder)
     page = to_html(document, folder, screen=False, css=_HOUSE_STYLE)
     sheets: list[Any] = []
