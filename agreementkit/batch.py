@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gc
 import os
-import types
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
@@ -163,35 +162,10 @@ def _render_settled(job: Job) -> Result:
     threshold = gc.get_threshold()
     gc.set_threshold(threshold[0], threshold[1], 1 << 30)
     try:
-        return _with_room_on_the_frame_stack(render_one, job)
+        return render_one(job)
     finally:
         gc.set_threshold(*threshold)
         gc.collect()
-
-
-def _call(render: Callable[[Job], Result], job: Job) -> Result:
-    return render(job)
-
-
-def _roomy(function: Callable[[Callable[[Job], Result], Job], Result]) -> Callable[[Callable[[Job], Result], Job], Result]:
-    """`function` with a frame of some 160 KB: 20,000 unused local slots.
-
-    CPython 3.11 keeps the frames of Python calls in 16 KB chunks that it maps from the system when a call
-    needs a new one and unmaps as soon as that call returns. WeasyPrint's layout recurses up and down
-    across such a boundary thousands of times per PDF: 8,000 page faults and about 50 ms of system time
-    a document (counted with strace and getrusage). A frame this size gets a chunk of 256 KB of its own,
-    and the layout's calls fit in the room left above it, so no chunk is mapped or unmapped while a
-    document renders (about 50 page faults a document). Where a Python cannot build it, the plain function."""
-    try:
-        code = function.__code__
-        names = code.co_varnames + tuple(f"_spare{i}" for i in range(20_000))
-        return types.FunctionType(code.replace(co_varnames=names, co_nlocals=len(names)), function.__globals__,
-                                  function.__name__)
-    except (TypeError, ValueError, AttributeError):
-        return function
-
-
-_with_room_on_the_frame_stack = _roomy(_call)
 
 
 def default_jobs() -> int:
