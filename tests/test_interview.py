@@ -562,3 +562,30 @@ def test_multi_select_and_party_pickers_from_a_layer(tmp_path: Path) -> None:
     assert "✗ Give 1000 or more." in run.printed
     review = run.printed.split("Check every answer")[-1]
     assert "York, Hull" in review and "25,000" in review  # labels and amounts as a person reads them
+
+
+def test_the_answers_read_while_walking_equal_a_copy_with_the_steering_answers_removed() -> None:
+    """Each page's check reads the answers without copying them: removing an answer that only steers the
+    interview copies the containers on its way and leaves the walk's own data as it was."""
+    import copy
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from agreementkit.interview.engine import _delete, _without
+
+    keys = st.sampled_from(["a", "b", "c"])
+    data = st.recursive(st.integers(0, 3) | st.text(max_size=2),
+                        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(keys, inner, max_size=3), max_leaves=12)
+    paths = st.lists(keys | st.integers(0, 3), min_size=1, max_size=4).map(tuple)
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.dictionaries(keys, data, max_size=3), paths)
+    def check(walk: dict[str, Any], path: tuple[str | int, ...]) -> None:
+        before = copy.deepcopy(walk)
+        expected = copy.deepcopy(walk)
+        _delete(expected, path)
+        assert _without(walk, path) == expected
+        assert walk == before
+
+    check()

@@ -306,6 +306,26 @@ def _delete(target: Any, path: PathKey) -> None:
         target.pop(path[-1], None)
 
 
+def _without(data: Any, path: PathKey) -> Any:
+    """`data` without the mapping entry at `path`, copying only the containers on the way to it
+    (the rest is shared with `data`, which is left as it was)."""
+    if not path:
+        return data
+    head, rest = path[0], path[1:]
+    if isinstance(data, dict) and head in data:
+        changed = dict(data)
+        if rest:
+            changed[head] = _without(data[head], rest)
+        else:
+            del changed[head]
+        return changed
+    if isinstance(data, list) and isinstance(head, int) and head < len(data) and rest:
+        changed_list = list(data)
+        changed_list[head] = _without(data[head], rest)
+        return changed_list
+    return data
+
+
 class InterviewRun:
     """One person's way through an interview, kept in a draft log."""
 
@@ -374,10 +394,15 @@ class InterviewRun:
         self._back()
 
     def answers(self) -> dict[str, Any]:
-        """The answers gathered so far, without the answers that only steer the interview."""
-        out = copy.deepcopy(self.data)
+        """The answers gathered so far, without the answers that only steer the interview: a copy of its own."""
+        return copy.deepcopy(self._answers_now())
+
+    def _answers_now(self) -> dict[str, Any]:
+        """The answers as `answers()` gives them, sharing their containers with the walk: to read, never
+        to change. Each page's check reads them; a deep copy there was most of a replayed draft's time."""
+        out: Any = self.data
         for path in self._transient:
-            _delete(out, path)
+            out = _without(out, path)
         return {"format": 1, **{k: v for k, v in out.items() if not _empty(v)}}
 
     @property
@@ -503,7 +528,7 @@ class InterviewRun:
         from ..answers import describe_error, user_path
 
         adapter = field_adapter(str(where[0]))
-        data = self.answers()
+        data = self._answers_now()
         if adapter is None or str(where[0]) not in data:
             return
         parties = {str(p.get("key")) for p in data.get("parties") or [] if isinstance(p, dict)}
@@ -1085,7 +1110,7 @@ class InterviewRun:
 
         if not self.check_pages:
             return
-        answers = self.answers()
+        answers = self._answers_now()
         keys = {str(p.get("key")) for p in answers.get("parties") or [] if isinstance(p, dict)}
         found: list[tuple[PathKey, str]] = []
         fields = list(dict.fromkeys(q.field_path[0] for q in page.questions if q.store))
