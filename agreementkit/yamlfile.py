@@ -41,6 +41,16 @@ _PlainLoader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
+_Loader = type[yaml.SafeLoader] | type[Any]
+_FastPlainLoader: _Loader | None = None
+if getattr(yaml, "__with_libyaml__", False):
+    class _CPlainLoader(yaml.CSafeLoader):  # type: ignore[misc,name-defined]
+        """_PlainLoader over libyaml's parser: the clause library and the questions (some ninety files)
+        are read on every start of a command, and PyYAML's own parser took about a third of a second."""
+
+    _CPlainLoader.yaml_implicit_resolvers = _PlainLoader.yaml_implicit_resolvers
+    _FastPlainLoader = _CPlainLoader
+
 
 def _line_map(node: yaml.Node | None) -> dict[PathKey, int]:
     lines: dict[PathKey, int] = {}
@@ -83,13 +93,13 @@ def _refuse(source: str, message: str, line: int | None = None) -> InvalidInputE
     return InvalidInputError(source, [Problem("", message, line)])
 
 
-def _check_events(text: str, source: str, offset: int) -> None:
+def _check_events(text: str, source: str, offset: int, loader: _Loader = _PlainLoader) -> None:
     """Refuse nesting too deep to process before anything recursive sees it.
 
     PyYAML's parser is iterative, so walking its events is safe whatever the
     input; its composer and our own walks are recursive."""
     depth = 0
-    for event in yaml.parse(text, Loader=_PlainLoader):
+    for event in yaml.parse(text, Loader=loader):
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
@@ -142,6 +152,21 @@ def _check_expansion(root: yaml.Node, source: str, offset: int) -> None:
                               "expand to (a 'billion laughs' document is refused this way); a real file needs far fewer")
 
 
+def _compose(text: str, source: str, offset: int, loader_class: _Loader) -> tuple[yaml.Node | None, Any]:
+    """The node tree and the plain data of one document, refused first if it is nested too deep
+    and then if its aliases expand too far."""
+    _check_events(text, source, offset, loader_class)
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        if node is not None:
+            _check_expansion(node, source, offset)
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    return node, data
+
+
 def parse_yaml(text: str, source: str, *, first_line: int = 1) -> LocatedData:
     """Parse YAML text into plain data; raise a located problem if it is not YAML,
     or if it is built to exhaust memory or the stack.
@@ -150,15 +175,15 @@ def parse_yaml(text: str, source: str, *, first_line: int = 1) -> LocatedData:
     """
     offset = first_line - 1
     try:
-        _check_events(text, source, offset)
-        loader = _PlainLoader(text)
-        try:
-            node = loader.get_single_node()
-            if node is not None:
-                _check_expansion(node, source, offset)
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
+        if _FastPlainLoader is None:
+            node, data = _compose(text, source, offset, _PlainLoader)
+        else:
+            try:
+                node, data = _compose(text, source, offset, _FastPlainLoader)
+            except yaml.YAMLError:
+                # libyaml words its errors differently: say what is wrong the way PyYAML does,
+                # and accept what PyYAML accepts, as before libyaml was used.
+                node, data = _compose(text, source, offset, _PlainLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + offset if mark else None
