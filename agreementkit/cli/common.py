@@ -136,6 +136,28 @@ TemplatesOption = Annotated[
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "advice": "cyan"}
 
 
+def show_report(report: CheckReport, output_format: str) -> Console | None:
+    """A report as JSON for tools, or as the findings table and its verdict for people: then the
+    console, for a command to add its own lines under the verdict."""
+    from rich.markup import escape
+
+    if output_format.lower() == "json":
+        typer.echo(report.model_dump_json(indent=2))
+        return None
+    console = make_console(stderr=False)
+    print_findings(report, console)
+    console.print(escape(report.verdict), style="bold")
+    return console
+
+
+def stopped(say: Any, saved: Path, resume: str) -> typer.Exit:
+    """Ctrl-C or Ctrl-D in an interview: where the answers are kept and how to go on (exit 130)."""
+    say("")
+    say(f"Stopped. Every answer so far is saved in {saved}.", style="yellow")
+    say(f"Continue with:  {resume}", style="bold")
+    return typer.Exit(130)
+
+
 def print_findings(
     report: CheckReport, console: Console, severities: tuple[str, ...] = ("error", "warning", "advice"), brief: bool = False
 ) -> None:

@@ -18,6 +18,7 @@ from .common import (
     make_console,
     notices,
     print_findings,
+    show_report,
 )
 
 
@@ -320,15 +321,10 @@ def check(
     except AgreementkitError as exc:
         raise fail(exc) from None
     notices(warnings)
-    if output_format.lower() == "json":
-        typer.echo(report.model_dump_json(indent=2))
-    else:
-        console = make_console(stderr=False)
-        print_findings(report, console)
-        console.print(escape(report.verdict), style="bold")
-        if report.to_complete:
-            console.print("To complete before signing (not findings):", style="bold")
-            for item in report.to_complete:
-                console.print(escape(f"  {item.placeholder} in {item.where}: {item.context}"))
+    console = show_report(report, output_format)
+    if console is not None and report.to_complete:
+        console.print("To complete before signing (not findings):", style="bold")
+        for item in report.to_complete:
+            console.print(escape(f"  {item.placeholder} in {item.where}: {item.context}"))
     if report.errors or (strict and report.warnings):
         raise typer.Exit(1)

@@ -17,6 +17,7 @@ from .common import (
     fail,
     make_console,
     questions_app,
+    stopped,
 )
 
 
@@ -109,10 +110,7 @@ def new(
     try:
         result = run_new(ui, draft, interview=interview)
     except (KeyboardInterrupt, EOFError):
-        ui.say("")
-        ui.say(f"Stopped. Every answer so far is saved in {draft.path}.", style="yellow")
-        ui.say(f"Continue with:  {resume_command(draft.path)}", style="bold")
-        raise typer.Exit(130) from None
+        raise stopped(ui.say, draft.path, resume_command(draft.path)) from None
     except AgreementkitError as exc:
         raise fail(exc) from None
     if result is None:

@@ -20,6 +20,8 @@ from .common import (
     fail,
     make_console,
     print_findings,
+    show_report,
+    stopped,
 )
 
 AFTER_SIGNING = "After signing"
@@ -108,10 +110,7 @@ def new(
                                                                   "(No starts again and replaces it)", True))
         written = run_review_new(ui, prepared)
     except (KeyboardInterrupt, EOFError):
-        ui.say("")
-        ui.say(f"Stopped. Every answer so far is saved in {output / 'review-draft.yaml'}.", style="yellow")
-        ui.say(f"Continue with:  {resume_review_command(answers, output)}", style="bold")
-        raise typer.Exit(130) from None
+        raise stopped(ui.say, output / "review-draft.yaml", resume_review_command(answers, output)) from None
     except AgreementkitError as exc:
         raise fail(exc) from None
     if written is None:
@@ -143,7 +142,6 @@ def check(
 
       agreementkit review check reviews/ --format json --strict
     """
-    from rich.markup import escape
 
     from ..errors import AgreementkitError, UserError
 
@@ -158,12 +156,7 @@ def check(
         report = review_report(assessment, exit_clause(assessment.history, library))
     except AgreementkitError as exc:
         raise fail(exc) from None
-    if output_format.lower() == "json":
-        typer.echo(report.model_dump_json(indent=2))
-    else:
-        console = make_console(stderr=False)
-        print_findings(report, console)
-        console.print(escape(report.verdict), style="bold")
+    show_report(report, output_format)
     if report.errors or (strict and report.warnings):
         raise typer.Exit(1)
 

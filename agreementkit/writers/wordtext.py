@@ -38,7 +38,8 @@ _INS, _DEL, _PPR, _RPR, _TR, _TRPR, _TBL = (qn(t) for t in ("w:ins", "w:del", "w
 _FLD, _INSTR = qn("w:fldChar"), qn("w:instrText")
 
 
-def _unwrap(element: Any) -> None:
+def unwrap(element: Any) -> None:
+    """Put an element's children where it stands and drop it (a w:ins kept, its runs ordinary)."""
     parent = element.getparent()
     index = parent.index(element)
     for offset, child in enumerate(list(element)):
@@ -82,7 +83,7 @@ def settle(document: Any, mode: Mode) -> int:
         else:
             if mode == "reject":
                 _undelete(element)
-            _unwrap(element)
+            unwrap(element)
     # Table rows inserted or deleted whole.
     for row in list(body.iter(_TR)):
         trpr = row.find(_TRPR)
@@ -208,4 +209,4 @@ def text_after(data: bytes, mode: Mode | None) -> tuple[list[str], int]:
     spanning = settle(document, mode) if mode else 0
     return word_lines(document), spanning
 
-__all__ = ["settle", "word_lines", "text_after"]
+__all__ = ["settle", "word_lines", "text_after", "unwrap"]

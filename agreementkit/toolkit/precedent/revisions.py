@@ -13,6 +13,8 @@ from typing import Any
 
 from docx.oxml.ns import qn
 
+from ...writers.wordtext import unwrap
+
 _RUN_CHANGES = {"w:ins": "inserted", "w:del": "deleted", "w:moveTo": "moved here", "w:moveFrom": "moved away"}
 _PROPERTY_CHANGES = ("w:pPrChange", "w:rPrChange", "w:sectPrChange", "w:tblPrChange", "w:tblPrExChange", "w:tcPrChange",
                      "w:trPrChange", "w:tblGridChange", "w:numberingChange")
@@ -71,14 +73,6 @@ def tracked_changes(root: Any) -> list[Change]:
     return found
 
 
-def _unwrap(element: Any) -> None:
-    parent = element.getparent()
-    index = parent.index(element)
-    for offset, child in enumerate(list(element)):
-        parent.insert(index + offset, child)
-    parent.remove(element)
-
-
 def accept_changes(root: Any) -> None:
     """Accept every tracked change under `root` in place: insertions and moves in stay, deletions and
     moves out go, a deleted paragraph mark joins its paragraph to the next, a deleted row goes, and
@@ -109,7 +103,7 @@ def accept_changes(root: Any) -> None:
             mark.getparent().remove(mark)
     for mark in list(root.iter(qn("w:ins"), qn("w:moveTo"))):
         if mark.getparent() is not None and mark.getparent().tag != qn("w:rPr"):
-            _unwrap(mark)
+            unwrap(mark)
     for cell_mark in list(root.iter(qn("w:cellIns"), qn("w:cellDel"), qn("w:cellMerge"))):
         if cell_mark.tag == qn("w:cellDel"):
             cell = cell_mark.getparent().getparent() if cell_mark.getparent() is not None else None
