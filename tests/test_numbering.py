@@ -19,6 +19,7 @@ BINDING_TITLES = {
     "Expert determination", "Background intellectual property", "Anti-bribery and compliance", "Liability", "Counterparts and electronic signature",
     "Term", "Ending the partnership early", "New intellectual property", "Jointly owned intellectual property",
     "What happens when the partnership ends", "Severance", "Waiver and remedies", "Rights of third parties", "Academic publication",
+    "New Parties",
 }
 
 
